@@ -1,0 +1,43 @@
+"""Values that parse but cannot mean anything (E330): weights, decimals, counts, durations."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from .. import model as m
+from ..diagnostics import Diagnostic, error
+
+
+def check(plan: m.Plan) -> Iterator[Diagnostic]:
+    if plan.info.review is not None:
+        yield from _cycle(plan.info.review)
+    for d in plan.declarations:
+        match d:
+            case m.Goal():
+                if d.weight is not None and d.weight <= 0:
+                    yield error("E330", f"the weight of goal '{d.id}' must be more than 0", d.span)
+                if d.cycle is not None:
+                    yield from _cycle(d.cycle)
+                if d.window is not None and d.window.amount == 0:
+                    yield error("E330", "a window must be longer than 0", d.window.span)
+            case m.Indicator() if d.decimals is not None and not 0 <= d.decimals <= 10:
+                yield error(
+                    "E330", f"decimals must be between 0 and 10, not {d.decimals:g}", d.span
+                )
+            case m.Milestone() if d.buffer is not None and d.buffer.unit not in ("d", "w"):
+                yield error(
+                    "E330",
+                    f"a buffer is whole days or weeks (such as 14d or 2w), not {d.buffer}",
+                    d.buffer.span,
+                )
+            case m.Escalation():
+                for rule in d.rules:
+                    if rule.trigger.count < 1:
+                        yield error(
+                            "E330", "a trigger must count at least 1 time", rule.trigger.span
+                        )
+
+
+def _cycle(cycle: m.Cycle) -> Iterator[Diagnostic]:
+    if cycle.every < 1:
+        yield error("E330", f"'{cycle}' must count at least 1", cycle.span)

@@ -1,0 +1,502 @@
+"""The plan model: frozen, typed values built from `.goal` text and read by everything else.
+
+Every node knows where it was written (`span`), but spans never take part in equality, so a
+plan and its reformatted copy compare equal. References are kept as `Ref`s (an identifier
+and a span); the checker guarantees they resolve, and `Plan.get` looks them up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Literal
+
+from .source import NOWHERE, Span
+
+
+class Number(float):
+    """A numeric literal: equal to its value, and remembering how it was written (`20_000`)."""
+
+    __slots__ = ("text",)
+    text: str
+
+    def __new__(cls, text: str) -> Number:
+        number = super().__new__(cls, text.replace("_", ""))
+        number.text = str(text)
+        return number
+
+    def __reduce__(self) -> tuple[type[Number], tuple[str]]:
+        return (Number, (self.text,))
+
+
+def _span() -> Span:
+    return field(default=NOWHERE, compare=False, repr=False)  # type: ignore[return-value]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Ref:
+    """A reference to a declaration (or a role such as `owner`) by its identifier."""
+
+    id: str
+    span: Span = _span()
+
+    def __str__(self) -> str:
+        return self.id
+
+
+DURATION_UNITS = {"m": 1, "h": 60, "d": 60 * 24, "w": 60 * 24 * 7}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Duration:
+    """`30m`, `4h`, `2d`, `3w`: minutes, hours, days or weeks."""
+
+    amount: int
+    unit: Literal["m", "h", "d", "w"]
+    span: Span = _span()
+
+    @property
+    def minutes(self) -> int:
+        return self.amount * DURATION_UNITS[self.unit]
+
+    @property
+    def timedelta(self) -> timedelta:
+        return timedelta(minutes=self.minutes)
+
+    def __str__(self) -> str:
+        return f"{self.amount}{self.unit}"
+
+
+CycleUnit = Literal["daily", "weekly", "monthly", "quarterly", "yearly", "days", "weeks", "months"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Cycle:
+    """A tracking cycle: a calendar unit, or `every N days|weeks|months` from the period start."""
+
+    unit: CycleUnit
+    every: int = 1
+    span: Span = _span()
+
+    def __str__(self) -> str:
+        if self.unit in ("days", "weeks", "months"):
+            noun = self.unit if self.every != 1 else self.unit[:-1]
+            return f"every {self.every} {noun}"
+        return self.unit
+
+
+# ---------------------------------------------------------------- measure expressions
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Value:
+    """A number or a string in a measure or a condition."""
+
+    value: Number | str
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Column:
+    """`source.column` inside an aggregate."""
+
+    source: str
+    column: str
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Name:
+    """A bare identifier in an expression: a source, as in `count(tickets)`."""
+
+    id: str
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Arith:
+    """`a + b - c` or `a * b / c`: operands joined left to right by operators."""
+
+    operands: tuple[Expr, ...]
+    operators: tuple[str, ...]
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Call:
+    """`name(args where condition)`: an aggregate, or a row function like `minutes_between`."""
+
+    function: str
+    args: tuple[Expr, ...]
+    where: Condition | None = None
+    span: Span = _span()
+
+
+Expr = Value | Column | Name | Arith | Call
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Compare:
+    """`column OP literal` with OP one of `= != < <= > >=`."""
+
+    column: str
+    op: str
+    value: Value
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MemberOf:
+    """`column in ("a", "b")`."""
+
+    column: str
+    values: tuple[Value, ...]
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NullTest:
+    """`column is null` or `column is not null`."""
+
+    column: str
+    negated: bool
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Not:
+    condition: Condition
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AllOf:
+    """Conditions joined with `and`."""
+
+    conditions: tuple[Condition, ...]
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AnyOf:
+    """Conditions joined with `or`."""
+
+    conditions: tuple[Condition, ...]
+    span: Span = _span()
+
+
+Condition = Compare | MemberOf | NullTest | Not | AllOf | AnyOf
+
+
+# ---------------------------------------------------------------- targets and thresholds
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Target:
+    """A level target (`>= 90`, `between 70 and 85`, optionally `from DATE`) or a progress
+    target (`>= 20_000 by DATE`)."""
+
+    cmp: str | None = None
+    value: Number | None = None
+    low: Number | None = None
+    high: Number | None = None
+    start: date | None = None
+    by: date | None = None
+    span: Span = _span()
+
+    @property
+    def is_range(self) -> bool:
+        return self.cmp is None
+
+    @property
+    def is_progress(self) -> bool:
+        return self.by is not None
+
+    @property
+    def text(self) -> str:
+        """The target as written in the plan, without its date: `>= 90`, `between 70 and 85`."""
+        if self.cmp is None:
+            assert self.low is not None and self.high is not None
+            return f"between {self.low.text} and {self.high.text}"
+        assert self.value is not None
+        return f"{self.cmp} {self.value.text}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Threshold:
+    """`warn < 92`, `critical pace < 80`."""
+
+    cmp: str
+    value: Number
+    pace: bool = False
+    span: Span = _span()
+
+    @property
+    def text(self) -> str:
+        return f"{'pace ' if self.pace else ''}{self.cmp} {self.value.text}"
+
+
+# ---------------------------------------------------------------- escalation
+
+
+Event = Literal["warning", "breached", "critical", "no_data", "in_buffer", "overdue"]
+GOAL_EVENTS: tuple[Event, ...] = ("warning", "breached", "critical", "no_data")
+MILESTONE_EVENTS: tuple[Event, ...] = ("in_buffer", "overdue")
+ROLES = ("owner", "lead", "team")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Trigger:
+    """`breached 2 times in a row`, `critical`, `no data 2 times`, `in buffer`, `overdue`."""
+
+    event: Event
+    count: int = 1
+    in_a_row: bool = False
+    explicit_count: bool = field(default=False, compare=False)
+    span: Span = _span()
+
+    @property
+    def text(self) -> str:
+        words = self.event.replace("_", " ")
+        if self.explicit_count:
+            words += f" {self.count} {'time' if self.count == 1 else 'times'}"
+            if self.in_a_row:
+                words += " in a row"
+        return words
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Rule:
+    """`when TRIGGER notify A, B, run RUNBOOK`."""
+
+    trigger: Trigger
+    notify: tuple[Ref, ...] = ()
+    run: tuple[Ref, ...] = ()
+    span: Span = _span()
+
+    @property
+    def text(self) -> str:
+        return f"when {self.trigger.text}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Step:
+    """One runbook step: what, by whom (a person or a team), within how long."""
+
+    text: str
+    by: Ref
+    within: Duration
+    span: Span = _span()
+
+
+# ---------------------------------------------------------------- declarations
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PlanInfo:
+    title: str | None = None
+    period_start: date | None = None
+    period_end: date | None = None
+    timezone: str | None = None
+    owner: Ref | None = None
+    review: Cycle | None = None
+    note: str | None = None
+    span: Span = _span()
+    keyword = "plan"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Include:
+    path: str
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Person:
+    id: str
+    title: str | None = None
+    email: str | None = None
+    note: str | None = None
+    span: Span = _span()
+    keyword = "person"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Team:
+    id: str
+    title: str | None = None
+    lead: Ref | None = None
+    members: tuple[Ref, ...] = ()
+    note: str | None = None
+    span: Span = _span()
+    keyword = "team"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Objective:
+    id: str
+    title: str | None = None
+    owner: Ref | None = None
+    note: str | None = None
+    span: Span = _span()
+    keyword = "objective"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Source:
+    id: str
+    title: str | None = None
+    table: Ref | None = None
+    time: Ref | None = None
+    note: str | None = None
+    span: Span = _span()
+    keyword = "source"
+
+    @property
+    def table_name(self) -> str:
+        return self.table.id if self.table else self.id
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Indicator:
+    id: str
+    title: str | None = None
+    kind: Literal["kpi", "process", "result"] | None = None
+    unit: str | None = None
+    better: Literal["higher", "lower"] | None = None
+    owner: Ref | None = None
+    decimals: Number | None = None
+    breakdown: Ref | None = None
+    measure: Expr | None = None
+    aggregate: Ref | None = None
+    note: str | None = None
+    span: Span = _span()
+    keyword = "indicator"
+
+    @property
+    def recorded(self) -> bool:
+        return self.measure is None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Runbook:
+    id: str
+    title: str | None = None
+    steps: tuple[Step, ...] = ()
+    note: str | None = None
+    span: Span = _span()
+    keyword = "runbook"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Escalation:
+    id: str
+    title: str | None = None
+    rules: tuple[Rule, ...] = ()
+    note: str | None = None
+    span: Span = _span()
+    keyword = "escalation"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Goal:
+    id: str
+    title: str | None = None
+    indicator: Ref | None = None
+    cycle: Cycle | None = None
+    owner: Ref | None = None
+    lead: Ref | None = None
+    with_: tuple[Ref, ...] = ()
+    serves: Ref | None = None
+    weight: Number | None = None
+    baseline: Number | None = None
+    escalation: Ref | None = None
+    window: Duration | None = None
+    targets: tuple[Target, ...] = ()
+    warn: Threshold | None = None
+    critical: Threshold | None = None
+    note: str | None = None
+    span: Span = _span()
+    keyword = "goal"
+
+    @property
+    def is_progress(self) -> bool:
+        return any(t.is_progress for t in self.targets)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Milestone:
+    id: str
+    title: str | None = None
+    due: date | None = None
+    buffer: Duration | None = None
+    owner: Ref | None = None
+    lead: Ref | None = None
+    serves: Ref | None = None
+    after: tuple[Ref, ...] = ()
+    escalation: Ref | None = None
+    note: str | None = None
+    span: Span = _span()
+    keyword = "milestone"
+
+
+Declaration = (
+    Person | Team | Objective | Source | Indicator | Runbook | Escalation | Goal | Milestone
+)
+Item = PlanInfo | Include | Declaration
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Plan:
+    """A whole plan, its includes merged: the plan block and every declaration, in order."""
+
+    info: PlanInfo
+    declarations: tuple[Declaration, ...]
+    files: tuple[str, ...] = field(default=(), compare=False)
+    by_id: Mapping[str, Declaration] = field(default_factory=dict, compare=False, repr=False)
+
+    def get(self, ref: Ref | str | None) -> Declaration | None:
+        """The declaration a reference names, or None."""
+        if ref is None:
+            return None
+        return self.by_id.get(ref if isinstance(ref, str) else ref.id)
+
+    def _of(self, cls: type) -> tuple:
+        return tuple(d for d in self.declarations if isinstance(d, cls))
+
+    @property
+    def people(self) -> tuple[Person, ...]:
+        return self._of(Person)
+
+    @property
+    def teams(self) -> tuple[Team, ...]:
+        return self._of(Team)
+
+    @property
+    def objectives(self) -> tuple[Objective, ...]:
+        return self._of(Objective)
+
+    @property
+    def sources(self) -> tuple[Source, ...]:
+        return self._of(Source)
+
+    @property
+    def indicators(self) -> tuple[Indicator, ...]:
+        return self._of(Indicator)
+
+    @property
+    def runbooks(self) -> tuple[Runbook, ...]:
+        return self._of(Runbook)
+
+    @property
+    def escalations(self) -> tuple[Escalation, ...]:
+        return self._of(Escalation)
+
+    @property
+    def goals(self) -> tuple[Goal, ...]:
+        return self._of(Goal)
+
+    @property
+    def milestones(self) -> tuple[Milestone, ...]:
+        return self._of(Milestone)

@@ -1,0 +1,68 @@
+"""A plain-text overview of a checked plan, without evaluating it: who owns what, which
+targets, on which cycles, and the milestones. Fits in 80 columns."""
+
+from __future__ import annotations
+
+from . import model as m
+
+
+def overview(plan: m.Plan) -> str:
+    info = plan.info
+    lines = [
+        f"{info.title or 'Untitled plan'}",
+        f"  period {info.period_start} .. {info.period_end}, time zone {info.timezone or 'UTC'}"
+        + (f", reviewed {info.review}" if info.review else ""),
+        f"  {_count(len(plan.goals), 'goal')}, {_count(len(plan.indicators), 'indicator')},"
+        f" {_count(len(plan.milestones), 'milestone')}, {_count(len(plan.people), 'person')},"
+        f" {_count(len(plan.teams), 'team')}",
+    ]
+    if plan.goals:
+        lines += ["", "Goals"]
+        rows = [("goal", "target", "cycle", "owner", "lead")]
+        rows += [_goal_row(plan, goal) for goal in plan.goals]
+        lines += _table(rows)
+    if plan.milestones:
+        lines += ["", "Milestones"]
+        rows = [("milestone", "due", "buffer", "owner", "after")]
+        rows += [
+            (
+                ms.id,
+                str(ms.due),
+                str(ms.buffer or "-"),
+                str(ms.owner),
+                ", ".join(r.id for r in ms.after) or "-",
+            )
+            for ms in plan.milestones
+        ]
+        lines += _table(rows)
+    return "\n".join(lines) + "\n"
+
+
+def _goal_row(plan: m.Plan, goal: m.Goal) -> tuple[str, ...]:
+    indicator = plan.get(goal.indicator)
+    unit = indicator.unit if isinstance(indicator, m.Indicator) and indicator.unit else ""
+    targets = "; ".join(_target(t, unit) for t in goal.targets)
+    return (goal.id, targets, str(goal.cycle), str(goal.owner), str(goal.lead or "-"))
+
+
+def _target(target: m.Target, unit: str) -> str:
+    suffix = f" {unit}" if unit and unit != "%" else unit
+    text = target.text + suffix
+    if target.start:
+        text += f" from {target.start:%m-%d}"
+    if target.by:
+        text += f" by {target.by}"
+    return text
+
+
+def _table(rows: list[tuple[str, ...]]) -> list[str]:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return [
+        "  " + "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    ]
+
+
+def _count(n: int, noun: str) -> str:
+    plural = "people" if noun == "person" else f"{noun}s"
+    return f"{n} {noun if n == 1 else plural}"
