@@ -11,10 +11,18 @@ from .. import model as m
 from ..diagnostics import Diagnostic, error, suggestion
 from .references import expect
 
-AGGREGATES = frozenset(
-    ("count", "sum", "mean", "min", "max", "median", "distinct", "last", "first")
-    + ("p50", "p75", "p90", "p95", "p99")  # noqa: RUF005 - two lines read better than one
-)
+PERCENTILES = frozenset(("p50", "p75", "p90", "p95", "p99"))
+AGGREGATES = PERCENTILES | {
+    "count",
+    "sum",
+    "mean",
+    "min",
+    "max",
+    "median",
+    "distinct",
+    "last",
+    "first",
+}
 ROW_FUNCTIONS = frozenset(("minutes_between", "hours_between", "days_between"))
 RECORDED_AGGREGATES = ("mean", "sum", "min", "max", "median", "last", "first", "count")
 
