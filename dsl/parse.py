@@ -7,6 +7,7 @@ declaration, so one run reports every broken declaration, not only the first.
 
 from __future__ import annotations
 
+import gc
 import re
 import threading
 from collections.abc import Iterable
@@ -17,7 +18,7 @@ from lark.utils import TextSlice
 
 from . import model as m
 from .diagnostics import Diagnostic, error, suggestion
-from .grammar import parsers
+from .grammar import Parsers, parsers
 from .source import Span, position_of
 
 MAX_SYNTAX_ERRORS = 50
@@ -69,6 +70,18 @@ _lock = threading.Lock()  # the builder is shared by the one parser; parse one t
 def parse_text(text: str, file: str) -> ParsedFile:
     """Parse one file's text. Never raises for any input."""
     chunks = parsers()
+    # A parse makes no reference cycles, but on large plans the collector would walk the
+    # growing heap again and again (10,000 goals: 40% slower). Pause it for the parse.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _parse(chunks, text, file)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _parse(chunks: Parsers, text: str, file: str) -> ParsedFile:
     with _lock:
         builder = chunks.builder
         builder.reset(file)
