@@ -45,7 +45,7 @@ def check_plan(path: str, text: str | None = None) -> Checked:
     problems = [*loaded.problems, *(p for f in loaded.files for p in f.problems)]
     if loaded.problems or any(f.has_syntax_errors for f in loaded.files):
         return Checked(None, _sorted(problems), loaded.sources)
-    plan, structure = assemble(loaded.files, path)
+    plan, structure = assemble(loaded, path)
     try:
         found = run_checks(plan)
     except RecursionError:

@@ -3,30 +3,29 @@ block and identifiers declared twice (the first declaration wins)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterator
 
 from . import model as m
 from .diagnostics import Diagnostic, error
+from .load import Loaded
 from .parse import ParsedFile
 from .source import Span
 
 
-def assemble(files: Iterable[ParsedFile], root: str) -> tuple[m.Plan, list[Diagnostic]]:
+def assemble(loaded: Loaded, root: str) -> tuple[m.Plan, list[Diagnostic]]:
+    """One plan from the root file, each include's declarations spliced in where it stands."""
     problems: list[Diagnostic] = []
     infos: list[m.PlanInfo] = []
     declarations: list[m.Declaration] = []
     by_id: dict[str, m.Declaration] = {}
-    names: list[str] = []
-    for parsed in files:
-        names.append(parsed.file)
-        for item in parsed.items:
-            if isinstance(item, m.PlanInfo):
-                infos.append(item)
-            elif not isinstance(item, m.Include):
-                declarations.append(item)
-                first = by_id.setdefault(item.id, item)
-                if first is not item:
-                    problems.append(_duplicate(item, first))
+    for item in _items(loaded, loaded.files[0]) if loaded.files else ():
+        if isinstance(item, m.PlanInfo):
+            infos.append(item)
+        else:
+            declarations.append(item)
+            first = by_id.setdefault(item.id, item)
+            if first is not item:
+                problems.append(_duplicate(item, first))
     if not infos:
         problems.append(
             error(
@@ -40,8 +39,19 @@ def assemble(files: Iterable[ParsedFile], root: str) -> tuple[m.Plan, list[Diagn
             )
         )
     info = infos[0] if infos else m.PlanInfo(span=Span(root, 1, 1))
-    plan = m.Plan(info=info, declarations=tuple(declarations), files=tuple(names), by_id=by_id)
+    names = tuple(f.file for f in loaded.files)
+    plan = m.Plan(info=info, declarations=tuple(declarations), files=names, by_id=by_id)
     return plan, problems
+
+
+def _items(loaded: Loaded, parsed: ParsedFile) -> Iterator[m.PlanInfo | m.Declaration]:
+    for index, item in enumerate(parsed.items):
+        if isinstance(item, m.Include):
+            child = loaded.included.get((parsed.file, index))
+            if child is not None:
+                yield from _items(loaded, child)
+        else:
+            yield item
 
 
 def _duplicate(item: m.Declaration, first: m.Declaration) -> Diagnostic:

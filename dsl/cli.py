@@ -17,6 +17,7 @@ from pathlib import Path
 import click
 
 STDIN = "-"
+UNREADABLE = "E100"  # the diagnostic code of a plan file that cannot be read or decoded
 
 
 class Exit(IntEnum):
@@ -53,14 +54,17 @@ def check(plans: tuple[str, ...], strict: bool, summary: bool) -> None:
     worst = Exit.OK
     for name in plans:
         checked = check_plan(*_plan_source(name))
-        for diagnostic in checked.diagnostics:
-            click.echo(render(diagnostic, checked.sources))
-        unreadable = any(d.code == "E100" and not d.span.line for d in checked.errors)
-        found = bool(checked.errors) or (strict and bool(checked.warnings))
-        click.echo(_verdict(_shown(name), checked.errors, checked.warnings, strict))
+        unreadable = [d for d in checked.errors if d.code == UNREADABLE]
+        for diagnostic in unreadable:
+            fail(diagnostic.headline() if diagnostic.span.line else diagnostic.message)
         if unreadable:
             worst = Exit.CANNOT_RUN
-        elif found and worst is Exit.OK:
+            continue
+        for diagnostic in checked.diagnostics:
+            click.echo(render(diagnostic, checked.sources))
+        found = bool(checked.errors) or (strict and bool(checked.warnings))
+        click.echo(_verdict(_shown(name), checked.errors, checked.warnings, strict))
+        if found and worst is Exit.OK:
             worst = Exit.FOUND
         if summary and checked.plan is not None:
             click.echo(overview(checked.plan))

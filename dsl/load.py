@@ -26,6 +26,8 @@ class Loaded:
     files: list[ParsedFile] = field(default_factory=list)
     sources: dict[str, str] = field(default_factory=dict)
     problems: list[Diagnostic] = field(default_factory=list)
+    # (including file, index of the include among its items) -> the file it brought in
+    included: dict[tuple[str, int], ParsedFile] = field(default_factory=dict)
 
 
 def read_text(path: Path, shown: str) -> tuple[str | None, Diagnostic | None]:
@@ -63,18 +65,21 @@ def load(root: str, text: str | None = None) -> Loaded:
 
 def _load_one(
     loaded: Loaded, shown: str, text: str, folder: Path, stack: list[str], seen: set[str]
-) -> None:
+) -> ParsedFile:
     loaded.sources[shown] = text
     parsed = parse_text(text, shown)
     loaded.files.append(parsed)
-    for item in parsed.items:
+    for index, item in enumerate(parsed.items):
         if isinstance(item, m.Include):
-            _include(loaded, item, shown, folder, stack, seen)
+            child = _include(loaded, item, shown, folder, stack, seen)
+            if child is not None:
+                loaded.included[(shown, index)] = child
+    return parsed
 
 
 def _include(
     loaded: Loaded, item: m.Include, includer: str, folder: Path, stack: list[str], seen: set[str]
-) -> None:
+) -> ParsedFile | None:
     target = folder / item.path
     key = str(target.resolve())
     shown = os.path.normpath(os.path.join(os.path.dirname(includer), item.path))
@@ -85,9 +90,9 @@ def _include(
             [*(os.path.basename(k) for k in stack[stack.index(key) :]), os.path.basename(key)]
         )
         loaded.problems.append(error("E103", f"include cycle: {chain}", item.span))
-        return
+        return None
     if key in seen:
-        return  # already read through another include: its declarations are in once
+        return None  # already read through another include: its declarations are in once
     seen.add(key)
     text, problem = read_text(target, shown)
     if problem:
@@ -95,6 +100,6 @@ def _include(
         loaded.problems.append(
             error("E103", message, item.span) if not problem.span.line else problem
         )
-        return
+        return None
     assert text is not None
-    _load_one(loaded, shown, text, target.parent, [*stack, key], seen)
+    return _load_one(loaded, shown, text, target.parent, [*stack, key], seen)

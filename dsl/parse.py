@@ -48,7 +48,7 @@ _DESCRIPTIONS = {
     "DOT": "'.'",
     "$END": "the end of the file",
 }
-_PUNCTUATION = {"__ANON_0": "'..'"}
+_OPERATORS = {"CMP", "EQ", "ADD_OP", "MUL_OP"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +141,12 @@ def _describe(err: UnexpectedInput, text: str, file: str) -> Diagnostic:
     token = err.token
     if token.type == "$END":
         return error("E101", f"the file ends too early; expected {_expected(expected)}", span)
-    return error("E101", _unexpected_token(token.type, str(token), expected, text, offset), span)
+    value = str(token)
+    if token.type in _OPERATORS:
+        # `=>` is lexed as `=` then `>`: show the whole run of symbols the user typed.
+        run = re.match(r"[^\s\w\"#]+", text[offset:])
+        value = run.group(0) if run else value
+    return error("E101", _unexpected_token(token.type, value, expected, text, offset), span)
 
 
 def _unexpected_token(kind: str, value: str, expected: set[str], text: str, offset: int) -> str:
@@ -150,7 +155,7 @@ def _unexpected_token(kind: str, value: str, expected: set[str], text: str, offs
     if looks_like_word and keywords and expected <= _DECLARATION_TERMINALS | {"$END"}:
         hint = suggestion(value, keywords)
         return f"unknown declaration '{value}'{hint}; expected {_expected(expected)}"
-    if looks_like_word and "RBRACE" in expected and len(keywords) > 2:
+    if looks_like_word and "RBRACE" in expected and keywords:
         where = _enclosing(text, offset)
         hint = suggestion(value, keywords)
         return f"unknown attribute '{value}'{where}{hint}; expected {_expected(expected)}"
@@ -173,11 +178,9 @@ def _unexpected_characters(err: UnexpectedCharacters, text: str, offset: int) ->
 
 def _token_words(kind: str, value: str) -> str:
     if kind == "STRING":
-        return f"the text {value}"
-    if kind == "NUMBER":
-        return f"the number {value}"
-    if kind in ("DATE", "DURATION"):
-        return f"the {kind.lower()} {value}"
+        return f"text {value}"
+    if kind in ("NUMBER", "DATE", "DURATION"):
+        return f"{kind.lower()} {value}"
     return f"'{value}'"
 
 
@@ -194,7 +197,7 @@ def _expected(terminals: Iterable[str]) -> str:
         if keyword:
             keywords.append(f"'{keyword}'")
         else:
-            words.append(_DESCRIPTIONS.get(name) or _PUNCTUATION.get(name) or _literal(name))
+            words.append(_DESCRIPTIONS.get(name) or _literal(name))
     ordered = sorted(set(words), key=lambda w: (w.startswith("'"), w)) + sorted(keywords)
     if "the end of the file" in ordered:
         ordered.remove("the end of the file")

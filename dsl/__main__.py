@@ -1,0 +1,5 @@
+"""`python -m dsl` runs the goalline command."""
+
+from .cli import main
+
+main()

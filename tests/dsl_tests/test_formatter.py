@@ -1,0 +1,106 @@
+"""`goalline fmt`: one canonical layout, every comment kept, meaning unchanged, idempotent."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dsl.api import format_plan
+from dsl.parse import parse_text
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "format"
+
+
+def fmt(text: str) -> str:
+    result = format_plan(text, "t.goal")
+    assert result.diagnostics == ()
+    assert result.text is not None
+    return result.text
+
+
+def test_messy_plan_gets_the_canonical_layout() -> None:
+    messy = (FIXTURES / "messy.goal").read_text(encoding="utf-8")
+    expected = (FIXTURES / "messy.expected.goal").read_text(encoding="utf-8")
+    assert fmt(messy) == expected
+    assert fmt(expected) == expected
+    assert parse_text(expected, "t.goal").items == parse_text(messy, "t.goal").items
+
+
+def test_every_comment_survives() -> None:
+    messy = (FIXTURES / "messy.goal").read_text(encoding="utf-8")
+    comments = [line[line.index("#") :] for line in messy.splitlines() if "#" in line]
+    formatted = fmt(messy)
+    assert [line[line.index("#") :] for line in formatted.splitlines() if "#" in line] == comments
+
+
+def test_one_attribute_blocks_go_on_one_line_and_align_with_their_neighbours() -> None:
+    text = 'person a "Ann" {\n  email "a@x.org"\n}\nperson bertrand "Bertrand Russell" {\n  email "b@x.org"\n}\n'
+    assert fmt(text) == (
+        'person a        "Ann"              { email "a@x.org" }\n'
+        'person bertrand "Bertrand Russell" { email "b@x.org" }\n'
+    )
+
+
+def test_a_comment_inside_a_one_attribute_block_keeps_it_on_several_lines() -> None:
+    text = 'person a "Ann" { email "a@x.org"  # work address\n}\n'
+    assert fmt(text) == 'person a "Ann" {\n  email  "a@x.org"  # work address\n}\n'
+
+
+def test_comment_after_the_opening_brace_stays_there() -> None:
+    text = 'team ops "Ops" {  # night shift too\n lead ann members ann }\n'
+    assert fmt(text) == 'team ops "Ops" {  # night shift too\n  lead     ann\n  members  ann\n}\n'
+
+
+def test_empty_block_and_declaration_without_block() -> None:
+    assert fmt('person a "A" {   }\nobjective o   "O"\n') == 'person a "A" {}\nobjective o "O"\n'
+
+
+def test_blank_lines_collapse_to_one_and_none_lead_the_file() -> None:
+    text = '\n\n\nperson a "A"\n\n\n\nperson b "B"\n'
+    assert fmt(text) == 'person a "A"\n\nperson b "B"\n'
+
+
+def test_include_is_kept_as_written() -> None:
+    assert fmt('include   "shared/people.goal"\n') == 'include "shared/people.goal"\n'
+
+
+def test_rules_and_steps_align_in_columns() -> None:
+    text = (
+        "escalation e {\n when critical notify owner, lead\n"
+        " when breached 2 times in a row notify lead, run r }\n"
+        'runbook r { step "Call" by ops within 30m step "Write it up" by ann within 2d }\n'
+    )
+    assert fmt(text) == (
+        "escalation e {\n"
+        "  when critical                   notify owner, lead\n"
+        "  when breached 2 times in a row  notify lead, run r\n"
+        "}\n"
+        "\n"
+        "runbook r {\n"
+        '  step "Call"         by ops  within 30m\n'
+        '  step "Write it up"  by ann  within 2d\n'
+        "}\n"
+    )
+
+
+def test_numbers_strings_and_unicode_are_kept_exactly() -> None:
+    text = 'goal 目标 "满意 \\"高\\"" { target >= 20_000 by 2026-12-31 baseline -3.5 }\n'
+    assert (
+        fmt(text)
+        == 'goal 目标 "满意 \\"高\\"" {\n  target    >= 20_000 by 2026-12-31\n  baseline  -3.5\n}\n'
+    )
+
+
+def test_a_plan_with_a_syntax_error_is_not_formatted() -> None:
+    result = format_plan("goal g { target => 90 }\n", "bad.goal")
+    assert result.text is None
+    assert [d.headline() for d in result.diagnostics] == [
+        "bad.goal:1:17: error: unexpected '=>'; expected a comparison such as >= 90"
+        " or 'between' [E101]"
+    ]
+
+
+@pytest.mark.parametrize("text", ["", "# only a comment\n", "\n\n"])
+def test_nearly_empty_files(text: str) -> None:
+    assert fmt(text) == text.strip() + ("\n" if text.strip() else "")
