@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from lark import Token, Transformer
@@ -101,7 +102,8 @@ class Builder(Transformer):
         return Attr(field, str(keyword), value, self._at(keyword))
 
     def _fields(self, kind: str, ident: str, attrs: list[Attr] | None) -> dict[str, Any]:
-        """Turn a block's attributes into dataclass keyword arguments; note repeats."""
+        """Turn a block's attributes into dataclass keyword arguments (with `places`, where
+        each was written); note attributes given twice."""
         fields: dict[str, Any] = {}
         first_at: dict[str, Span] = {}
         for attr in attrs or ():
@@ -122,6 +124,7 @@ class Builder(Transformer):
                 first_at[attr.field] = attr.span
         for name in _REPEATABLE & fields.keys():
             fields[name] = tuple(fields[name])
+        fields["places"] = MappingProxyType(first_at)
         return fields
 
     def _declaration(self, cls: type, children: list[Any]) -> Any:

@@ -34,6 +34,14 @@ def _span() -> Span:
     return field(default=NOWHERE, compare=False, repr=False)  # type: ignore[return-value]
 
 
+def _places() -> Mapping[str, Span]:
+    """Where each attribute of a declaration was written, by model field name."""
+    return field(default_factory=_NO_PLACES.copy, compare=False, repr=False)  # type: ignore[return-value]
+
+
+_NO_PLACES: dict[str, Span] = {}
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Ref:
     """A reference to a declaration (or a role such as `owner`) by its identifier."""
@@ -303,6 +311,7 @@ class PlanInfo:
     review: Cycle | None = None
     note: str | None = None
     span: Span = _span()
+    places: Mapping[str, Span] = _places()
     keyword = "plan"
 
 
@@ -319,6 +328,7 @@ class Person:
     email: str | None = None
     note: str | None = None
     span: Span = _span()
+    places: Mapping[str, Span] = _places()
     keyword = "person"
 
 
@@ -330,6 +340,7 @@ class Team:
     members: tuple[Ref, ...] = ()
     note: str | None = None
     span: Span = _span()
+    places: Mapping[str, Span] = _places()
     keyword = "team"
 
 
@@ -340,6 +351,7 @@ class Objective:
     owner: Ref | None = None
     note: str | None = None
     span: Span = _span()
+    places: Mapping[str, Span] = _places()
     keyword = "objective"
 
 
@@ -351,6 +363,7 @@ class Source:
     time: Ref | None = None
     note: str | None = None
     span: Span = _span()
+    places: Mapping[str, Span] = _places()
     keyword = "source"
 
     @property
@@ -372,6 +385,7 @@ class Indicator:
     aggregate: Ref | None = None
     note: str | None = None
     span: Span = _span()
+    places: Mapping[str, Span] = _places()
     keyword = "indicator"
 
     @property
@@ -386,6 +400,7 @@ class Runbook:
     steps: tuple[Step, ...] = ()
     note: str | None = None
     span: Span = _span()
+    places: Mapping[str, Span] = _places()
     keyword = "runbook"
 
 
@@ -396,6 +411,7 @@ class Escalation:
     rules: tuple[Rule, ...] = ()
     note: str | None = None
     span: Span = _span()
+    places: Mapping[str, Span] = _places()
     keyword = "escalation"
 
 
@@ -418,6 +434,7 @@ class Goal:
     critical: Threshold | None = None
     note: str | None = None
     span: Span = _span()
+    places: Mapping[str, Span] = _places()
     keyword = "goal"
 
     @property
@@ -438,6 +455,7 @@ class Milestone:
     escalation: Ref | None = None
     note: str | None = None
     span: Span = _span()
+    places: Mapping[str, Span] = _places()
     keyword = "milestone"
 
 

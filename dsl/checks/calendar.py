@@ -16,11 +16,13 @@ def check(plan: m.Plan) -> Iterator[Diagnostic]:
     info = plan.info
     start, end = info.period_start, info.period_end
     if start and end and end < start:
-        yield error("E302", f"the period ends ({end}) before it starts ({start})", info.span)
+        where = info.places.get("period", info.span)
+        yield error("E302", f"the period ends ({end}) before it starts ({start})", where)
         return
     if info.timezone is not None and not valid_timezone(info.timezone):
         hint = suggestion(info.timezone, _zone_names())
-        yield error("E303", f"unknown time zone '{info.timezone}'{hint}", info.span)
+        where = info.places.get("timezone", info.span)
+        yield error("E303", f"unknown time zone '{info.timezone}'{hint}", where)
     if not (start and end):
         return
     for d in plan.declarations:
@@ -32,7 +34,8 @@ def check(plan: m.Plan) -> Iterator[Diagnostic]:
                             day, start, end, f"the '{word}' date of a target", target.span
                         )
         elif isinstance(d, m.Milestone) and d.due is not None:
-            yield from _inside(d.due, start, end, f"the due date of milestone '{d.id}'", d.span)
+            where = d.places.get("due", d.span)
+            yield from _inside(d.due, start, end, f"the due date of milestone '{d.id}'", where)
 
 
 def _inside(day: date, start: date, end: date, what: str, span: Span) -> Iterator[Diagnostic]:

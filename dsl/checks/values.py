@@ -15,15 +15,15 @@ def check(plan: m.Plan) -> Iterator[Diagnostic]:
         match d:
             case m.Goal():
                 if d.weight is not None and d.weight <= 0:
-                    yield error("E330", f"the weight of goal '{d.id}' must be more than 0", d.span)
+                    where = d.places.get("weight", d.span)
+                    yield error("E330", f"the weight of goal '{d.id}' must be more than 0", where)
                 if d.cycle is not None:
                     yield from _cycle(d.cycle)
                 if d.window is not None and d.window.amount == 0:
                     yield error("E330", "a window must be longer than 0", d.window.span)
             case m.Indicator() if d.decimals is not None and not 0 <= d.decimals <= 10:
-                yield error(
-                    "E330", f"decimals must be between 0 and 10, not {d.decimals:g}", d.span
-                )
+                where = d.places.get("decimals", d.span)
+                yield error("E330", f"decimals must be between 0 and 10, not {d.decimals:g}", where)
             case m.Milestone() if d.buffer is not None and d.buffer.unit not in ("d", "w"):
                 yield error(
                     "E330",
