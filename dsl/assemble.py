@@ -4,6 +4,7 @@ block and identifiers declared twice (the first declaration wins)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from types import MappingProxyType
 
 from . import model as m
 from .diagnostics import Diagnostic, error
@@ -40,7 +41,9 @@ def assemble(loaded: Loaded, root: str) -> tuple[m.Plan, list[Diagnostic]]:
         )
     info = infos[0] if infos else m.PlanInfo(span=Span(root, 1, 1))
     names = tuple(f.file for f in loaded.files)
-    plan = m.Plan(info=info, declarations=tuple(declarations), files=names, by_id=by_id)
+    plan = m.Plan(
+        info=info, declarations=tuple(declarations), files=names, by_id=MappingProxyType(by_id)
+    )
     return plan, problems
 
 

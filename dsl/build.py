@@ -17,6 +17,7 @@ from lark import Token, Transformer
 
 from . import model as m
 from .diagnostics import Diagnostic, error
+from .model import D
 from .source import Span
 
 _ESCAPES = {'"': '"', "\\": "\\", "n": "\n", "t": "\t"}
@@ -36,7 +37,7 @@ class Attr(NamedTuple):
     span: Span
 
 
-class Builder(Transformer):
+class Builder(Transformer[Token, Any]):
     """Embedded in the LALR parser: each method receives the children of one reduced rule."""
 
     def __init__(self) -> None:
@@ -87,7 +88,7 @@ class Builder(Transformer):
 
     def _whole(self, token: Token, what: str) -> int:
         number = m.Number(token)
-        if number != int(number) or number < 0:
+        if not number.is_integer() or number < 0:
             self.problems.append(
                 error("E102", f"{what} must be a whole number, not {token}", self._at(token))
             )
@@ -127,7 +128,7 @@ class Builder(Transformer):
         fields["places"] = MappingProxyType(first_at)
         return fields
 
-    def _declaration(self, cls: type, children: list[Any]) -> Any:
+    def _declaration(self, cls: type[D], children: list[Any]) -> D:
         keyword, name, title, body = children
         ident = str(name)
         fields = self._fields(str(keyword), f"'{ident}'", body)

@@ -11,6 +11,7 @@ import difflib
 import os
 import sys
 import tempfile
+from collections.abc import Sequence
 from enum import IntEnum
 from pathlib import Path
 
@@ -71,7 +72,7 @@ def check(plans: tuple[str, ...], strict: bool, summary: bool) -> None:
     sys.exit(worst)
 
 
-def _verdict(name: str, errors: tuple, warnings: tuple, strict: bool) -> str:
+def _verdict(name: str, errors: Sequence[object], warnings: Sequence[object], strict: bool) -> str:
     counts = [_count(len(errors), "error"), _count(len(warnings), "warning")]
     said = ", ".join(c for c in counts if c)
     if errors or (strict and warnings):

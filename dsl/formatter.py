@@ -25,7 +25,7 @@ _COMMENT_OR_STRING = re.compile(r'"(?:\\.|[^"\\\n])*"|#[^\n]*')
 
 @dataclass(eq=False)
 class Attribute:
-    tree: Tree
+    tree: Tree[Token]
     first: int
     before: list[str] = field(default_factory=list)  # comment lines above it; "" is a blank line
     after: str = ""  # the comment at the end of its line
@@ -34,7 +34,7 @@ class Attribute:
 
 @dataclass(eq=False)
 class Declaration:
-    tree: Tree
+    tree: Tree[Token]
     first: int
     header: list[Token]
     attributes: list[Attribute] | None  # None: the declaration has no block
@@ -72,10 +72,10 @@ def format_text(text: str) -> str:
 # ---------------------------------------------------------------- structure
 
 
-def _tokens(node: Tree | Token | None) -> list[Token]:
+def _tokens(node: Tree[Token] | Token | None) -> list[Token]:
     """Every token under `node`, in order, without recursion (expressions may nest deeply)."""
     found: list[Token] = []
-    stack: list[Tree | Token | None] = [node]
+    stack: list[Tree[Token] | Token | None] = [node]
     while stack:
         item = stack.pop()
         if isinstance(item, Token):
@@ -85,10 +85,10 @@ def _tokens(node: Tree | Token | None) -> list[Token]:
     return found
 
 
-def _declaration(tree: Tree) -> Declaration:
+def _declaration(tree: Tree[Token]) -> Declaration:
     children = [c for c in tree.children if c is not None]
     header: list[Token] = []
-    block: list[Tree | Token] | None = None
+    block: list[Tree[Token] | Token] | None = None
     for index, child in enumerate(children):
         if isinstance(child, Tree) and child.data.endswith("_body"):
             block = [c for c in child.children if c is not None]
@@ -292,13 +292,15 @@ def _columns(attributes: list[Attribute]) -> dict[str, tuple[int, int]]:
     return {
         "rule": (max((len(_join(_tokens(r.children[1]))) for r in rules), default=0), 0),
         "step": (
-            max((len(s.children[1]) for s in steps), default=0),
-            max((len(s.children[3]) for s in steps), default=0),
+            max((len(str(s.children[1])) for s in steps), default=0),
+            max((len(str(s.children[3])) for s in steps), default=0),
         ),
     }
 
 
-def _attribute_text(tree: Tree, width: int, columns: dict[str, tuple[int, int]] | None) -> str:
+def _attribute_text(
+    tree: Tree[Token], width: int, columns: dict[str, tuple[int, int]] | None
+) -> str:
     if tree.data == "rule":
         trigger = _join(_tokens(tree.children[1]))
         actions = _join([t for child in tree.children[2:] for t in _tokens(child)])

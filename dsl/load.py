@@ -59,6 +59,7 @@ def load(root: str, text: str | None = None) -> Loaded:
             loaded.problems.append(problem)
             return loaded
     key = str(Path(root).resolve()) if root != STDIN else STDIN
+    assert text is not None
     _load_one(loaded, root, text, base, [key], {key})
     return loaded
 

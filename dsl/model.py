@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Literal
+from typing import Literal, TypeVar
 
 from .source import NOWHERE, Span
 
@@ -31,15 +31,12 @@ class Number(float):
 
 
 def _span() -> Span:
-    return field(default=NOWHERE, compare=False, repr=False)  # type: ignore[return-value]
+    return field(default=NOWHERE, compare=False, repr=False)
 
 
 def _places() -> Mapping[str, Span]:
     """Where each attribute of a declaration was written, by model field name."""
-    return field(default_factory=_NO_PLACES.copy, compare=False, repr=False)  # type: ignore[return-value]
-
-
-_NO_PLACES: dict[str, Span] = {}
+    return field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -465,6 +462,9 @@ Declaration = (
 Item = PlanInfo | Include | Declaration
 
 
+D = TypeVar("D", bound=Declaration)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Plan:
     """A whole plan, its includes merged: the plan block and every declaration, in order."""
@@ -480,7 +480,7 @@ class Plan:
             return None
         return self.by_id.get(ref if isinstance(ref, str) else ref.id)
 
-    def _of(self, cls: type) -> tuple:
+    def _of(self, cls: type[D]) -> tuple[D, ...]:
         return tuple(d for d in self.declarations if isinstance(d, cls))
 
     @property

@@ -86,7 +86,7 @@ def _parse(chunks: Parsers, text: str, file: str) -> ParsedFile:
         builder = chunks.builder
         builder.reset(file)
         try:
-            items = chunks.model.parse(text)
+            items: list[m.Item] = chunks.model.parse(text)  # type: ignore[assignment]
             return ParsedFile(file, tuple(items), tuple(builder.problems))
         except UnexpectedInput as first:
             syntax = [_describe(first, text, file)]

@@ -3,6 +3,8 @@ targets, on which cycles, and the milestones. Fits in 80 columns."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from . import model as m
 
 
@@ -18,7 +20,7 @@ def overview(plan: m.Plan) -> str:
     ]
     if plan.goals:
         lines += ["", "Goals"]
-        rows = [("goal", "target", "cycle", "owner", "lead")]
+        rows: list[tuple[str, ...]] = [("goal", "target", "cycle", "owner", "lead")]
         rows += [_goal_row(plan, goal) for goal in plan.goals]
         lines += _table(rows)
     if plan.milestones:
@@ -55,7 +57,7 @@ def _target(target: m.Target, unit: str) -> str:
     return text
 
 
-def _table(rows: list[tuple[str, ...]]) -> list[str]:
+def _table(rows: Sequence[Sequence[str]]) -> list[str]:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return [
         "  " + "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
