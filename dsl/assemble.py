@@ -36,10 +36,13 @@ def assemble(loaded: Loaded, root: str) -> tuple[m.Plan, list[Diagnostic]]:
     for extra in infos[1:]:
         problems.append(
             error(
-                "E206", f"a second plan block; the plan is declared at {infos[0].span}", extra.span
+                "E206",
+                f"a plan has one plan block; it is already declared at {_place(infos[0], extra)}",
+                extra.span,
             )
         )
-    info = infos[0] if infos else m.PlanInfo(span=Span(root, 1, 1))
+    # Without a plan block, a blank one stands in (at line 0, so no check reports on it).
+    info = infos[0] if infos else m.PlanInfo(span=Span(root, 0, 0))
     names = tuple(f.file for f in loaded.files)
     plan = m.Plan(
         info=info, declarations=tuple(declarations), files=names, by_id=MappingProxyType(by_id)
@@ -58,12 +61,18 @@ def _items(loaded: Loaded, parsed: ParsedFile) -> Iterator[m.PlanInfo | m.Declar
 
 
 def _duplicate(item: m.Declaration, first: m.Declaration) -> Diagnostic:
-    where = first.span if first.span.file != item.span.file else f"line {first.span.line}"
+    where = _place(first, item)
     return error(
         "E201",
         f"'{item.id}' is already declared: {_a(first.keyword)} {first.keyword} at {where}",
         item.span,
     )
+
+
+def _place(first: m.Item, later: m.Item) -> str:
+    """`line 12` in the same file, `shared/people.goal:3:8` in another."""
+    same = first.span.file == later.span.file
+    return f"line {first.span.line}" if same else str(first.span)
 
 
 def _a(word: str) -> str:

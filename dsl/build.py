@@ -22,7 +22,6 @@ from .source import Span
 
 _ESCAPES = {'"': '"', "\\": "\\", "n": "\n", "t": "\t"}
 _ESCAPE = re.compile(r"\\(.)", re.S)
-_PLACEHOLDER_DATE = date(1, 1, 1)
 
 # Attributes that may appear more than once in a block; they collect into a tuple.
 _REPEATABLE = {"targets", "steps", "rules"}
@@ -84,7 +83,7 @@ class Builder(Transformer[Token, Any]):
             self.problems.append(
                 error("E102", f"'{token}' is not a date that exists", self._at(token))
             )
-            return _PLACEHOLDER_DATE
+            return m.INVALID_DATE
 
     def _whole(self, token: Token, what: str) -> int:
         number = m.Number(token)

@@ -57,7 +57,8 @@ def check(plans: tuple[str, ...], strict: bool, summary: bool) -> None:
         checked = check_plan(*_plan_source(name))
         unreadable = [d for d in checked.errors if d.code == UNREADABLE]
         for diagnostic in unreadable:
-            fail(diagnostic.headline() if diagnostic.span.line else diagnostic.message)
+            where = f"{diagnostic.span}: " if diagnostic.span.line else ""
+            fail(f"{where}{diagnostic.message}")
         if unreadable:
             worst = Exit.CANNOT_RUN
             continue

@@ -45,7 +45,10 @@ def decode(data: bytes, shown: str) -> tuple[str | None, Diagnostic | None]:
     except UnicodeDecodeError as exc:
         good = data[: exc.start].decode("utf-8-sig", errors="replace")
         line, column = position_of(good, len(good))
-        message = f"this file is not UTF-8 text: byte 0x{data[exc.start]:02x} cannot be read"
+        message = (
+            f"this file is not UTF-8 text (byte 0x{data[exc.start]:02x} cannot be read):"
+            " save it as UTF-8"
+        )
         return None, error("E100", message, Span(shown, line, column))
 
 

@@ -14,6 +14,9 @@ from typing import Literal, TypeVar
 
 from .source import NOWHERE, Span
 
+# An impossible date in the text (2026-02-30) is reported when read and stands as this one.
+INVALID_DATE = date.min
+
 
 class Number(float):
     """A numeric literal: equal to its value, and remembering how it was written (`20_000`)."""

@@ -15,6 +15,8 @@ from ..source import Span
 def check(plan: m.Plan) -> Iterator[Diagnostic]:
     info = plan.info
     start, end = info.period_start, info.period_end
+    if m.INVALID_DATE in (start, end):
+        start = end = None  # already reported as a date that does not exist
     if start and end and end < start:
         where = info.places.get("period", info.span)
         yield error("E302", f"the period ends ({end}) before it starts ({start})", where)
@@ -39,7 +41,7 @@ def check(plan: m.Plan) -> Iterator[Diagnostic]:
 
 
 def _inside(day: date, start: date, end: date, what: str, span: Span) -> Iterator[Diagnostic]:
-    if day.year > 1 and not start <= day <= end:
+    if day != m.INVALID_DATE and not start <= day <= end:
         yield error("E301", f"{what}, {day}, is outside the plan period {start} .. {end}", span)
 
 

@@ -86,10 +86,17 @@ def _cycle_value(plan: m.Plan, expr: m.Expr) -> Iterator[Diagnostic]:
                 f" such as sum({expr.source}.{expr.column})",
                 expr.span,
             )
-        case m.Name():
+        case m.Name() if isinstance(plan.get(expr.id), m.Source):
             yield error(
                 "E310",
                 f"'{expr.id}' on its own has no value: count its rows with count({expr.id})",
+                expr.span,
+            )
+        case m.Name():
+            yield error(
+                "E310",
+                f"'{expr.id}' has no value here: a measure combines aggregates of sources,"
+                " such as count(tickets) or mean(tickets.wait_min)",
                 expr.span,
             )
 
@@ -143,7 +150,12 @@ def _row_value(expr: m.Expr) -> Iterator[Diagnostic]:
             for arg in expr.args:
                 yield from _row_value(arg)
         case m.Call() if expr.function in AGGREGATES:
-            yield error("E313", f"an aggregate cannot contain another ({expr.function})", expr.span)
+            yield error(
+                "E313",
+                f"an aggregate cannot contain another ({expr.function}): compute each on its own"
+                " and combine them, as in sum(tickets.minutes) / count(tickets)",
+                expr.span,
+            )
         case m.Call():
             yield _unknown_function(expr)
         case m.Name():
@@ -164,6 +176,15 @@ def _sources(expr: m.Expr) -> Iterator[m.Ref]:
                 yield from _sources(arg)
 
 
+# Names people reach for from spreadsheets and SQL, and ours for the same thing.
+_SYNONYMS = {"avg": "mean", "average": "mean", "total": "sum", "cnt": "count"}
+
+
 def _unknown_function(call: m.Call) -> Diagnostic:
-    hint = suggestion(call.function, AGGREGATES | ROW_FUNCTIONS)
+    known = _SYNONYMS.get(call.function.lower())
+    hint = (
+        f" (did you mean '{known}'?)"
+        if known
+        else suggestion(call.function, AGGREGATES | ROW_FUNCTIONS)
+    )
     return error("E311", f"unknown function '{call.function}'{hint}", call.span)

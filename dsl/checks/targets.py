@@ -34,7 +34,7 @@ def _combination(goal: m.Goal) -> Iterator[Diagnostic]:
     elif len(progress) > 1:
         yield error("E307", f"goal '{goal.id}' has more than one progress target", progress[1].span)
     starts: set[object] = set()
-    for target in goal.targets:
+    for target in _valid(goal.targets):
         low, high = target.low, target.high
         if target.is_range and low is not None and high is not None and low > high:
             yield error("E307", f"'{target.text}': the low end is above the high end", target.span)
@@ -91,7 +91,7 @@ def _order(goal: m.Goal, better: str) -> Iterator[Diagnostic]:
         yield _out_of_order(
             goal, better, f"critical is {critical.value.text} and warn is {warn.value.text}"
         )
-    for target in goal.targets:
+    for target in _valid(goal.targets):
         if target.value is None or target.is_progress:
             continue
         when = f"the target from {target.start}" if target.start else "the target"
@@ -110,6 +110,11 @@ def _order(goal: m.Goal, better: str) -> Iterator[Diagnostic]:
                     better,
                     f"{name} is {threshold.value.text} and {when} is {target.value.text}",
                 )
+
+
+def _valid(targets: tuple[m.Target, ...]) -> list[m.Target]:
+    """Targets whose dates exist (an impossible date is reported where it was read)."""
+    return [t for t in targets if m.INVALID_DATE not in (t.start, t.by)]
 
 
 def _beyond(a: float, b: float, better: str) -> bool:

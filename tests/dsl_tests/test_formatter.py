@@ -96,8 +96,7 @@ def test_a_plan_with_a_syntax_error_is_not_formatted() -> None:
     result = format_plan("goal g { target => 90 }\n", "bad.goal")
     assert result.text is None
     assert [d.headline() for d in result.diagnostics] == [
-        "bad.goal:1:17: error: unexpected '=>'; expected a comparison such as >= 90"
-        " or 'between' [E101]"
+        "bad.goal:1:17: error: unexpected '=>': did you mean '>='? [E101]"
     ]
 
 
