@@ -322,9 +322,18 @@ class Builder(Transformer[Token, Any]):
     # ------------------------------------------------------------ escalation rules
 
     def rule(self, c: list[Any]) -> Attr:
-        notify = tuple(ref for action, ref in c[2:] if action == "notify")
-        run = tuple(ref for action, ref in c[2:] if action == "run")
-        rule = m.Rule(trigger=c[1], notify=notify, run=run, span=self._at(c[0]))
+        # A bare name after a comma continues the action before it: `run a, b` runs both.
+        actions: dict[str, list[m.Ref]] = {"notify": [], "run": []}
+        action = "notify"
+        for kind, ref in c[2:]:
+            action = action if kind == "also" else kind
+            actions[action].append(ref)
+        rule = m.Rule(
+            trigger=c[1],
+            notify=tuple(actions["notify"]),
+            run=tuple(actions["run"]),
+            span=self._at(c[0]),
+        )
         return self._attr("rules", c, rule)
 
     def trigger(self, c: list[Any]) -> m.Trigger:
@@ -349,7 +358,7 @@ class Builder(Transformer[Token, Any]):
         return ("run", self._ref(c[1]))
 
     def also_notify(self, c: list[Any]) -> tuple[str, m.Ref]:
-        return ("notify", self._ref(c[0]))
+        return ("also", self._ref(c[0]))
 
     # ------------------------------------------------------------ expressions
 

@@ -176,9 +176,20 @@ def _shown(name: str) -> str:
 
 
 def main() -> None:
-    """The console script: no traceback ever reaches the user."""
+    """The console script: usage errors as `goalline: error: ...`, and never a traceback."""
     try:
-        cli.main(prog_name="goalline")
+        code = cli.main(prog_name="goalline", standalone_mode=False)
+    except click.UsageError as exc:
+        usage = exc.ctx.get_usage() + "\n" if exc.ctx else ""
+        click.echo(f"{usage}goalline: error: {exc.format_message()}", err=True)
+        sys.exit(Exit.CANNOT_RUN)
+    except click.ClickException as exc:
+        fail(exc.format_message())
+        sys.exit(Exit.CANNOT_RUN)
+    except click.Abort:
+        fail("interrupted")
+        sys.exit(Exit.CANNOT_RUN)
     except Exception as exc:  # the last guard; every known failure is handled before this
         fail(f"internal error: {exc!r}; please report it")
         sys.exit(Exit.CANNOT_RUN)
+    sys.exit(code if isinstance(code, int) else Exit.OK)

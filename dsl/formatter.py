@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from lark import Token, Tree
 
 from .grammar import tree_parser
+from .source import pad, width
 
 INDENT = "  "
 MAX_ONE_LINE = 100
@@ -226,14 +227,14 @@ def _multi_line(declaration: Declaration) -> bool:
         return True
     if any(a.before or a.after for a in attributes):
         return True
-    return len(_one_line(declaration, 0, 0)) > MAX_ONE_LINE
+    return width(_one_line(declaration, 0, 0)) > MAX_ONE_LINE
 
 
 def _render_group(group: list[Declaration]) -> list[str]:
     if len(group) == 1 and _multi_line(group[0]):
         return _render_block(group[0])
-    name_width = max((len(d.header[1]) for d in group if _has_name(d)), default=0)
-    title_width = max((len(t) for d in group if (t := _title(d))), default=0)
+    name_width = max((width(d.header[1]) for d in group if _has_name(d)), default=0)
+    title_width = max((width(t) for d in group if (t := _title(d))), default=0)
     lines: list[str] = []
     for declaration in group:
         lines.extend(declaration.before)
@@ -255,9 +256,9 @@ def _one_line(declaration: Declaration, name_width: int, title_width: int) -> st
         return _join(declaration.header)
     parts = [str(declaration.header[0])]
     if _has_name(declaration):
-        parts.append(str(declaration.header[1]).ljust(name_width))
+        parts.append(pad(str(declaration.header[1]), name_width))
     if _title(declaration) or title_width:
-        parts.append(_title(declaration).ljust(title_width))
+        parts.append(pad(_title(declaration), title_width))
     attributes = declaration.attributes
     if attributes is None:
         return " ".join(parts).rstrip()
@@ -272,13 +273,13 @@ def _render_block(declaration: Declaration) -> list[str]:
     opening = _join(declaration.header) + " {"
     lines.append(f"{opening}  {declaration.open_comment}" if declaration.open_comment else opening)
     plain = [a for a in attributes if a.tree.data not in ("rule", "step")]
-    width = max((len(_tokens(a.tree)[0]) for a in plain), default=0) + 2
+    keyword_width = max((len(_tokens(a.tree)[0]) for a in plain), default=0) + 2
     columns = _columns(attributes)
     for index, attribute in enumerate(attributes):
         if index and attribute.blank_before and not attribute.before:
             lines.append("")
         lines.extend(INDENT + c if c else "" for c in attribute.before)
-        text = INDENT + _attribute_text(attribute.tree, width, columns)
+        text = INDENT + _attribute_text(attribute.tree, keyword_width, columns)
         lines.append(f"{text}  {attribute.after}" if attribute.after else text)
     lines.extend(INDENT + c if c else "" for c in declaration.closing)
     lines.append(f"}}  {declaration.after}" if declaration.after else "}")
@@ -290,31 +291,33 @@ def _columns(attributes: list[Attribute]) -> dict[str, tuple[int, int]]:
     rules = [a.tree for a in attributes if a.tree.data == "rule"]
     steps = [a.tree for a in attributes if a.tree.data == "step"]
     return {
-        "rule": (max((len(_join(_tokens(r.children[1]))) for r in rules), default=0), 0),
+        "rule": (max((width(_join(_tokens(r.children[1]))) for r in rules), default=0), 0),
         "step": (
-            max((len(str(s.children[1])) for s in steps), default=0),
-            max((len(str(s.children[3])) for s in steps), default=0),
+            max((width(str(s.children[1])) for s in steps), default=0),
+            max((width(str(s.children[3])) for s in steps), default=0),
         ),
     }
 
 
 def _attribute_text(
-    tree: Tree[Token], width: int, columns: dict[str, tuple[int, int]] | None
+    tree: Tree[Token], keyword_width: int, columns: dict[str, tuple[int, int]] | None
 ) -> str:
     if tree.data == "rule":
         trigger = _join(_tokens(tree.children[1]))
         actions = _join([t for child in tree.children[2:] for t in _tokens(child)])
-        pad = columns["rule"][0] if columns else 0
-        return f"when {trigger.ljust(pad)}  {actions}" if pad else f"when {trigger} {actions}"
+        trigger_width = columns["rule"][0] if columns else 0
+        if not trigger_width:
+            return f"when {trigger} {actions}"
+        return f"when {pad(trigger, trigger_width)}  {actions}"
     if tree.data == "step":
         text, who, within = str(tree.children[1]), str(tree.children[3]), str(tree.children[5])
         if not columns:
             return f"step {text} by {who} within {within}"
         text_width, who_width = columns["step"]
-        return f"step {text.ljust(text_width)}  by {who.ljust(who_width)}  within {within}"
+        return f"step {pad(text, text_width)}  by {pad(who, who_width)}  within {within}"
     tokens = _tokens(tree)
     keyword, rest = str(tokens[0]), _join(tokens[1:])
-    return f"{keyword.ljust(width)}{rest}" if width else f"{keyword} {rest}"
+    return f"{pad(keyword, keyword_width)}{rest}" if keyword_width else f"{keyword} {rest}"
 
 
 _NO_SPACE_BEFORE = {")", ",", "."}

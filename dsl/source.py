@@ -5,6 +5,7 @@ Positions are 1-based lines and columns counted in characters, as Lark counts th
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 
@@ -31,6 +32,18 @@ def printable(text: str) -> str:
     return text.translate(_SHOW)
 
 
+def width(text: str) -> int:
+    """How many terminal columns `text` takes: East Asian wide characters take two."""
+    if text.isascii():
+        return len(text)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def pad(text: str, columns: int) -> str:
+    """`text` padded with spaces to `columns` terminal columns (like `ljust`, for CJK too)."""
+    return text + " " * (columns - width(text))
+
+
 def line_of(text: str, line: int) -> str:
     """The `line`-th line of `text` (1-based), without its line ending; empty if out of range."""
     if line < 1:
@@ -44,18 +57,18 @@ def line_of(text: str, line: int) -> str:
     return text[start:] if end < 0 else text[start:end].rstrip("\r")
 
 
-def excerpt(text: str, line: int, column: int, width: int = 100) -> str:
-    """The source line at `line` and a caret under `column`, trimmed to about `width` columns."""
+def excerpt(text: str, line: int, column: int, limit: int = 100) -> str:
+    """The source line at `line` and a caret under `column`, trimmed to about `limit` characters."""
     source_line = line_of(text, line)
     if not source_line.strip():
         return ""
     caret_at = max(column - 1, 0)
-    start = max(0, caret_at - width // 2) if len(source_line) > width else 0
-    shown = source_line[start : start + width]
+    start = max(0, caret_at - limit // 2) if len(source_line) > limit else 0
+    shown = source_line[start : start + limit]
     prefix = "…" if start else ""
     shown_before = printable(prefix + source_line[start:caret_at])
-    pad = "".join("\t" if ch == "\t" else " " for ch in shown_before)
-    return f"  {printable(prefix + shown)}\n  {pad}^"
+    indent = "".join("\t" if ch == "\t" else " " * width(ch) for ch in shown_before)
+    return f"  {printable(prefix + shown)}\n  {indent}^"
 
 
 def position_of(text: str, offset: int) -> tuple[int, int]:

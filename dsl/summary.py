@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from . import model as m
+from .source import pad, width
 
 
 def overview(plan: m.Plan) -> str:
@@ -58,11 +59,24 @@ def _target(target: m.Target, unit: str) -> str:
 
 
 def _table(rows: Sequence[Sequence[str]]) -> list[str]:
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    widths = [max(width(row[i]) for row in rows) for i in range(len(rows[0]))]
+    # Fit 80 columns: shorten the widest column, marking what was cut with an ellipsis.
+    excess = 2 + sum(widths) + 2 * (len(widths) - 1) - 80
+    if excess > 0:
+        widest = widths.index(max(widths))
+        widths[widest] = max(widths[widest] - excess, 8)
     return [
-        "  " + "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+        "  " + "  ".join(pad(_fit(c, w), w) for c, w in zip(row, widths, strict=True)).rstrip()
         for row in rows
     ]
+
+
+def _fit(text: str, columns: int) -> str:
+    if width(text) <= columns:
+        return text
+    while width(text) > columns - 1:
+        text = text[:-1]
+    return text + "…"
 
 
 def _count(n: int, noun: str) -> str:

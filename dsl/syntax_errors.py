@@ -99,6 +99,9 @@ def _end_of_file(expected: set[str], text: str, offset: int, names: _Terminals) 
 def _token(
     kind: str, value: str, expected: set[str], text: str, offset: int, names: _Terminals
 ) -> str:
+    advice = _advice(kind, value, expected, text, offset)
+    if advice:
+        return advice
     keywords = sorted(k for k in map(names.keyword, expected) if k)
     word = kind == "NAME" or bool(names.keyword(kind))
     if kind in DECLARATION_TERMINALS and "RBRACE" in expected:
@@ -124,6 +127,33 @@ def _token(
         return f"unknown attribute '{value}'{where}{hint}; expected {names.expected(expected)}"
     hint = suggestion(value, keywords) if word else ""
     return f"unexpected {_words(kind, value)}{hint}; expected {names.expected(expected)}"
+
+
+def _advice(kind: str, value: str, expected: set[str], text: str, offset: int) -> str:
+    """Plain advice for slips that people make often, or an empty string."""
+    written = re.match(r"\S+", text[offset:])
+    run = written.group(0) if written else value
+    if kind == "NAME" and {"STRING", "NUMBER"} <= expected and "NAME" not in expected:
+        return (
+            f"unexpected '{value}': a condition compares a column with a number or a quoted"
+            f' text, such as "{value}"'
+        )
+    if kind == "NUMBER" and "DATE" in expected:
+        return f"'{run}' is not a date; write dates as year-month-day, such as 2026-05-31"
+    if kind == "NUMBER" and "DURATION" in expected:
+        return (
+            f"unexpected number {value}: a duration is a number and its unit letter,"
+            " such as 30m, 4h, 2d or 3w"
+        )
+    if kind == "STRING" and expected == {"NAME"}:
+        return (
+            f"unexpected text {value}: refer to a person, team or other declaration by its"
+            " identifier, without quotes"
+        )
+    before, after = text[offset - 1 : offset], text[offset + 1 : offset + 2]
+    if value == "-" and (before.isalnum() or before == "_") and (after.isalpha() or after == "_"):
+        return "an identifier cannot contain '-': use '_' instead, as in wang_fang"
+    return ""
 
 
 def _characters(err: UnexpectedCharacters, text: str, offset: int, names: _Terminals) -> str:

@@ -63,8 +63,6 @@ def _recorded(indicator: m.Indicator) -> Iterator[Diagnostic]:
 def _cycle_value(plan: m.Plan, expr: m.Expr) -> Iterator[Diagnostic]:
     """An expression whose value is one number per cycle: aggregates, numbers, arithmetic."""
     match expr:
-        case m.Value(value=str()):
-            yield error("E310", "a measure computes a number: text has no place here", expr.span)
         case m.Arith():
             for operand in expr.operands:
                 yield from _cycle_value(plan, operand)
@@ -134,8 +132,6 @@ def _aggregate(plan: m.Plan, call: m.Call) -> Iterator[Diagnostic]:
 def _row_value(expr: m.Expr) -> Iterator[Diagnostic]:
     """An expression with one value per row: columns, numbers, arithmetic, row functions."""
     match expr:
-        case m.Value(value=str()):
-            yield error("E310", "text cannot take part in arithmetic", expr.span)
         case m.Arith():
             for operand in expr.operands:
                 yield from _row_value(operand)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 
 from .. import model as m
 from ..diagnostics import Diagnostic, error, warning
@@ -14,7 +15,7 @@ _BAD = {"higher": ("<", "<="), "lower": (">", ">=")}
 
 def check(plan: m.Plan) -> Iterator[Diagnostic]:
     for goal in plan.goals:
-        yield from _combination(goal)
+        yield from _combination(goal, plan.info.period_start)
         indicator = plan.get(goal.indicator)
         better = indicator.better if isinstance(indicator, m.Indicator) else None
         if better is not None:
@@ -23,8 +24,15 @@ def check(plan: m.Plan) -> Iterator[Diagnostic]:
         yield from _pace(goal)
 
 
-def _combination(goal: m.Goal) -> Iterator[Diagnostic]:
+def _combination(goal: m.Goal, period_start: date | None) -> Iterator[Diagnostic]:
     progress = [t for t in goal.targets if t.is_progress]
+    for target in progress:
+        if target.is_range:
+            yield error(
+                "E307",
+                f"a progress target is a comparison, such as >= 20_000 by {target.by}, not a range",
+                target.span,
+            )
     if progress and len(progress) < len(goal.targets):
         yield error(
             "E307",
@@ -33,16 +41,25 @@ def _combination(goal: m.Goal) -> Iterator[Diagnostic]:
         )
     elif len(progress) > 1:
         yield error("E307", f"goal '{goal.id}' has more than one progress target", progress[1].span)
-    starts: set[object] = set()
+    starts: set[date | None] = set()
+    levels = [t for t in _valid(goal.targets) if not t.is_progress]
     for target in _valid(goal.targets):
         low, high = target.low, target.high
         if target.is_range and low is not None and high is not None and low > high:
             yield error("E307", f"'{target.text}': the low end is above the high end", target.span)
-        if not target.is_progress:
-            if target.start in starts:
-                when = f"from {target.start}" if target.start else "from the period start"
-                yield error("E307", f"goal '{goal.id}' has two targets {when}", target.span)
-            starts.add(target.start)
+    for target in levels:
+        start = None if target.start == period_start else target.start
+        if start in starts:
+            when = f"from {start}" if start else "from the period start"
+            yield error("E307", f"goal '{goal.id}' has two targets {when}", target.span)
+        starts.add(start)
+    if levels and None not in starts and period_start is not None:
+        yield error(
+            "E307",
+            f"goal '{goal.id}' has no target from the period start ({period_start}):"
+            " add one without 'from'",
+            levels[0].span,
+        )
     if progress and goal.window is not None:
         yield error(
             "E307",
@@ -63,6 +80,8 @@ def _directions(goal: m.Goal, better: str) -> Iterator[Diagnostic]:
     if any(t.is_range for t in goal.targets):
         return  # a range can be left on either side: thresholds may point either way
     for name, threshold in (("warn", goal.warn), ("critical", goal.critical)):
+        if threshold is not None and threshold.pace and not goal.is_progress:
+            continue  # `pace` on a level goal is the mistake, reported by _pace
         if threshold is not None and threshold.cmp not in _BAD[better]:
             low_or_high = "low" if better == "higher" else "high"
             yield error(

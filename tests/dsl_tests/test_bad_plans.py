@@ -236,8 +236,8 @@ EXPECTED: dict[str, list[str]] = {
         " such as 30m, 4h, 2d or 3w [E101]",
     ],
     "syntax_number_for_duration.goal": [
-        "syntax_number_for_duration.goal:31:14: error: unexpected number 28; expected a duration"
-        " such as 30m, 4h, 2d or 3w [E101]",
+        "syntax_number_for_duration.goal:31:14: error: unexpected number 28: a duration is a"
+        " number and its unit letter, such as 30m, 4h, 2d or 3w [E101]",
     ],
     "syntax_several_errors.goal": [
         "syntax_several_errors.goal:9:32: error: unknown attribute 'emial' in person 'zhao_lei'"
