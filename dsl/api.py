@@ -97,10 +97,11 @@ def format_plan(text: str, name: str = STDIN) -> Formatted:
         return Formatted(None, _sorted(list(before.problems)), {name: text})
     try:
         formatted = format_text(text)
+        after = parse_text(formatted, name)
+        changed = after.items != before.items or after.has_syntax_errors
     except RecursionError:
         return Formatted(None, (_too_deep({name: text}, name),), {name: text})
-    after = parse_text(formatted, name)
-    if after.items != before.items or after.has_syntax_errors:
+    if changed:
         # A formatter bug must never cost a user their plan: refuse rather than write.
         message = "the formatter would change what this plan means; the file is left as it is"
         return Formatted(None, (error("E900", message, Span(name, 0, 0)),), {name: text})

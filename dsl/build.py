@@ -9,9 +9,10 @@ diagnostics in `problems`, so that a plan is never refused by an exception.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date
 from types import MappingProxyType
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from lark import Token, Transformer
 
@@ -20,8 +21,12 @@ from .diagnostics import Diagnostic, error
 from .model import D
 from .source import Span
 
+N = TypeVar("N")
 _ESCAPES = {'"': '"', "\\": "\\", "n": "\n", "t": "\t"}
 _ESCAPE = re.compile(r"\\(.)", re.S)
+
+# Deeper expressions are refused: nobody writes them, and walking them would exhaust the stack.
+MAX_NESTING = 50
 
 # Attributes that may appear more than once in a block; they collect into a tuple.
 _REPEATABLE = {"targets", "steps", "rules"}
@@ -43,10 +48,21 @@ class Builder(Transformer[Token, Any]):
         super().__init__(visit_tokens=False)
         self.file = "<plan>"
         self.problems: list[Diagnostic] = []
+        self._depth: dict[int, int] = {}  # id of a nested expression -> its depth
 
     def reset(self, file: str) -> None:
         self.file = file
         self.problems = []
+        self._depth = {}
+
+    def _nested(self, node: N, children: Iterable[object]) -> N:
+        """Note how deep `node` nests (its children are built already); refuse too deep."""
+        depth = 1 + max((self._depth.get(id(child), 0) for child in children), default=0)
+        self._depth[id(node)] = depth
+        if depth == MAX_NESTING + 1:
+            message = f"this expression is nested more than {MAX_NESTING} levels deep: simplify it"
+            self.problems.append(error("E101", message, node.span))  # type: ignore[attr-defined]
+        return node
 
     # ------------------------------------------------------------ helpers
 
@@ -376,23 +392,26 @@ class Builder(Transformer[Token, Any]):
 
     def call(self, c: list[Any]) -> m.Call:
         name, *args, _where, condition = c
-        return m.Call(function=str(name), args=tuple(args), where=condition, span=self._at(name))
+        call = m.Call(function=str(name), args=tuple(args), where=condition, span=self._at(name))
+        return self._nested(call, [*args, condition])
 
     def _arith(self, c: list[Any]) -> m.Arith:
-        return m.Arith(
-            operands=tuple(c[0::2]), operators=tuple(str(op) for op in c[1::2]), span=c[0].span
+        operands = tuple(c[0::2])
+        arith = m.Arith(
+            operands=operands, operators=tuple(str(op) for op in c[1::2]), span=c[0].span
         )
+        return self._nested(arith, operands)
 
     expr = product = _arith
 
     def condition(self, c: list[Any]) -> m.AnyOf:
-        return m.AnyOf(conditions=tuple(c), span=c[0].span)
+        return self._nested(m.AnyOf(conditions=tuple(c), span=c[0].span), c)
 
     def conjunction(self, c: list[Any]) -> m.AllOf:
-        return m.AllOf(conditions=tuple(c), span=c[0].span)
+        return self._nested(m.AllOf(conditions=tuple(c), span=c[0].span), c)
 
     def negated(self, c: list[Any]) -> m.Not:
-        return m.Not(condition=c[1], span=self._at(c[0]))
+        return self._nested(m.Not(condition=c[1], span=self._at(c[0])), c[1:])
 
     def compare(self, c: list[Any]) -> m.Compare:
         return m.Compare(column=str(c[0]), op=str(c[1]), value=c[2], span=self._at(c[0]))

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from lark import Token, Tree
 
-from .grammar import tree_parser
+from .grammar import paused_gc, tree_parser
 from .source import pad, width
 
 INDENT = "  "
@@ -50,7 +50,11 @@ class Declaration:
 def format_text(text: str) -> str:
     """The canonical form of `text`. Raises Lark's errors for text that does not parse: check
     the plan first."""
-    tree = tree_parser().parse(text)
+    with paused_gc():
+        return _format(tree_parser().parse(text), text)
+
+
+def _format(tree: Tree[Token], text: str) -> str:
     declarations = [_declaration(child) for child in tree.children if isinstance(child, Tree)]
     lines = text.split("\n")
     end_comments = _place_comments(declarations, text, lines)
@@ -140,11 +144,14 @@ def _place_comments(declarations: list[Declaration], text: str, lines: list[str]
         if target and blank_above(line):
             target.append("")
         target.append(comment)
+    previous_line = 0
     for first, role, owner in slots:
+        on_the_same_line = first == previous_line
+        previous_line = first
         comments = _before_list((first, role, owner))
         if comments and blank_above(first):
             comments.append("")
-        if role != "close":
+        if role != "close" and not on_the_same_line:
             owner.blank_before = blank_above(tops.get(id(comments), first))
     return end
 
@@ -185,13 +192,17 @@ def _line_owners(declarations: list[Declaration]) -> dict[int, tuple[str, Declar
 
 
 def _comments(text: str) -> list[tuple[int, str, bool]]:
+    """(line, text, whether code precedes it on its line) for every comment, in order."""
     found = []
+    line, counted_to = 1, 0
     for match in _COMMENT_OR_STRING.finditer(text):
         if match.group(0).startswith("#"):
             start = match.start()
+            line += text.count("\n", counted_to, start)  # counted on from the last comment
+            counted_to = start
             line_start = text.rfind("\n", 0, start) + 1
             trailing = bool(text[line_start:start].strip())
-            found.append((text.count("\n", 0, start) + 1, match.group(0).rstrip(), trailing))
+            found.append((line, match.group(0).rstrip(), trailing))
     return found
 
 

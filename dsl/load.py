@@ -36,6 +36,8 @@ def read_text(path: Path, shown: str) -> tuple[str | None, Diagnostic | None]:
         data = path.read_bytes()
     except OSError as exc:
         return None, error("E100", f"cannot read {shown}: {exc.strerror or exc}", Span(shown, 0, 0))
+    except ValueError:  # a NUL character in the name
+        return None, error("E100", f"cannot read {shown}: not a valid file name", Span(shown, 0, 0))
     return decode(data, shown)
 
 
@@ -85,7 +87,10 @@ def _include(
     loaded: Loaded, item: m.Include, includer: str, folder: Path, stack: list[str], seen: set[str]
 ) -> ParsedFile | None:
     target = folder / item.path
-    key = str(target.resolve())
+    try:
+        key = str(target.resolve())
+    except (OSError, ValueError):
+        key = str(target)  # cannot be resolved: reading it below reports why
     shown = os.path.normpath(os.path.join(os.path.dirname(includer), item.path))
     if includer == STDIN:
         shown = os.path.normpath(item.path)
