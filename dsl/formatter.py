@@ -291,6 +291,8 @@ def _render_block(declaration: Declaration) -> list[str]:
             lines.append("")
         lines.extend(INDENT + c if c else "" for c in attribute.before)
         text = INDENT + _attribute_text(attribute.tree, keyword_width, columns)
+        if attribute.tree.data == "measure" and width(text) > MAX_ONE_LINE:
+            text = _wrapped_measure(attribute.tree, keyword_width)
         lines.append(f"{text}  {attribute.after}" if attribute.after else text)
     lines.extend(INDENT + c if c else "" for c in declaration.closing)
     lines.append(f"}}  {declaration.after}" if declaration.after else "}")
@@ -329,6 +331,29 @@ def _attribute_text(
     tokens = _tokens(tree)
     keyword, rest = str(tokens[0]), _join(tokens[1:])
     return f"{pad(keyword, keyword_width)}{rest}" if keyword_width else f"{keyword} {rest}"
+
+
+def _wrapped_measure(tree: Tree[Token], keyword_width: int) -> str:
+    """A long measure over several lines, broken before operators outside parentheses, each
+    continuation aligned under the start of the expression."""
+    tokens = _tokens(tree)
+    pieces: list[list[Token]] = [[]]
+    depth = 0
+    for token in tokens[1:]:
+        depth += (token == "(") - (token == ")")
+        if depth == 0 and token.type in ("ADD_OP", "MUL_OP") and pieces[-1]:
+            pieces.append([])
+        pieces[-1].append(token)
+    lines = [INDENT + pad(str(tokens[0]), keyword_width) + _join(pieces[0])]
+    continuation = INDENT + " " * keyword_width
+    for piece in pieces[1:]:
+        text = _join(piece)
+        too_long = width(lines[-1]) + 1 + width(text) > MAX_ONE_LINE
+        if too_long and width(lines[-1]) - len(continuation) > 20:  # no `100` left alone
+            lines.append(continuation + text)
+        else:
+            lines[-1] += " " + text
+    return "\n".join(lines)
 
 
 _NO_SPACE_BEFORE = {")", ",", "."}

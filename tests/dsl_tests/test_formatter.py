@@ -103,3 +103,20 @@ def test_a_plan_with_a_syntax_error_is_not_formatted() -> None:
 @pytest.mark.parametrize("text", ["", "# only a comment\n", "\n\n"])
 def test_nearly_empty_files(text: str) -> None:
     assert fmt(text) == text.strip() + ("\n" if text.strip() else "")
+
+
+def test_a_long_measure_breaks_before_operators_outside_parentheses() -> None:
+    text = (
+        'indicator fcr "First-contact resolution" { kind result unit "%" better higher\n'
+        "measure 100 * count(tickets where first_contact = 1 and status in"
+        ' ("resolved", "closed", "archived")) / count(tickets where status != "spam") }\n'
+    )
+    assert fmt(text) == (
+        'indicator fcr "First-contact resolution" {\n'
+        "  kind     result\n"
+        '  unit     "%"\n'
+        "  better   higher\n"
+        '  measure  100 * count(tickets where first_contact = 1 and status in ("resolved", "closed", "archived"))\n'
+        '           / count(tickets where status != "spam")\n'
+        "}\n"
+    )
