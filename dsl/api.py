@@ -12,6 +12,7 @@ from .assemble import assemble
 from .checks import run_checks
 from .diagnostics import Diagnostic, error, sort_key
 from .formatter import format_text
+from .grammar import paused_gc
 from .load import STDIN, load
 from .model import Plan
 from .parse import parse_text
@@ -41,6 +42,11 @@ class Checked:
 
 def check_plan(path: str, text: str | None = None) -> Checked:
     """Read, parse and check the plan at `path` (or `text`, named `path`) with its includes."""
+    with paused_gc():  # checking makes no reference cycles either (see paused_gc)
+        return _check(path, text)
+
+
+def _check(path: str, text: str | None) -> Checked:
     loaded = load(path, text)
     problems = [*loaded.problems, *(p for f in loaded.files for p in f.problems)]
     if loaded.problems or any(f.has_syntax_errors for f in loaded.files):
