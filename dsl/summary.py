@@ -22,7 +22,7 @@ def overview(plan: m.Plan) -> str:
     if plan.goals:
         lines += ["", "Goals"]
         rows: list[tuple[str, ...]] = [("goal", "target", "cycle", "owner", "lead")]
-        rows += [_goal_row(plan, goal) for goal in plan.goals]
+        rows += [row for goal in plan.goals for row in _goal_rows(plan, goal)]
         lines += _table(rows)
     if plan.milestones:
         lines += ["", "Milestones"]
@@ -41,20 +41,29 @@ def overview(plan: m.Plan) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _goal_row(plan: m.Plan, goal: m.Goal) -> tuple[str, ...]:
+def _goal_rows(plan: m.Plan, goal: m.Goal) -> list[tuple[str, ...]]:
+    """One row per goal, and one more under it for each later target."""
     indicator = plan.get(goal.indicator)
     unit = indicator.unit if isinstance(indicator, m.Indicator) and indicator.unit else ""
-    targets = "; ".join(_target(t, unit) for t in goal.targets)
-    return (goal.id, targets, str(goal.cycle), str(goal.owner), str(goal.lead or "-"))
+    one_year = plan.info.period_start is not None and (
+        plan.info.period_start.year == getattr(plan.info.period_end, "year", None)
+    )
+    first, *later = [_target(t, unit, one_year) for t in goal.targets] or ["-"]
+    rows: list[tuple[str, ...]] = [
+        (goal.id, first, str(goal.cycle), str(goal.owner), str(goal.lead or "-"))
+    ]
+    return rows + [("", target, "", "", "") for target in later]
 
 
-def _target(target: m.Target, unit: str) -> str:
+def _target(target: m.Target, unit: str, one_year: bool) -> str:
+    """`<= 20 min from 07-01`: dates without their year when the period is within one year."""
     suffix = f" {unit}" if unit and unit != "%" else unit
     text = target.text + suffix
+    day = "%m-%d" if one_year else "%Y-%m-%d"
     if target.start:
-        text += f" from {target.start:%m-%d}"
+        text += f" from {target.start.strftime(day)}"
     if target.by:
-        text += f" by {target.by}"
+        text += f" by {target.by.strftime(day)}"
     return text
 
 
