@@ -69,7 +69,7 @@ def check(plans: tuple[str, ...], strict: bool, summary: bool) -> None:
         if found and worst is Exit.OK:
             worst = Exit.FOUND
         if summary and checked.plan is not None:
-            click.echo(overview(checked.plan))
+            click.echo(overview(checked.plan), nl=False)
     sys.exit(worst)
 
 

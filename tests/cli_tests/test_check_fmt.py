@@ -128,7 +128,6 @@ def test_check_summary_gives_an_overview(runner: CliRunner) -> None:
         "Milestones\n"
         "  milestone  due         buffer  owner     after\n"
         "  chatbot    2026-05-31  14d     zhao_lei  -\n"
-        "\n"
     )
 
 
