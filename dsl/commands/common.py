@@ -1,0 +1,65 @@
+"""What every subcommand shares: exit codes and how a problem is told."""
+
+from __future__ import annotations
+
+import sys
+from enum import IntEnum
+from functools import cache
+from typing import TYPE_CHECKING, NoReturn
+
+import click
+
+if TYPE_CHECKING:
+    from ..model import Plan
+
+STDIN = "-"
+
+
+class Exit(IntEnum):
+    """Exit codes, shared by every subcommand."""
+
+    OK = 0
+    """Success; for `check`, no errors (and no warnings under --strict)."""
+    FOUND = 1
+    """The command ran and found something: errors, a file `fmt --check` would change, a
+    goal at or above `evaluate --fail-on`."""
+    CANNOT_RUN = 2
+    """Bad usage, a file that cannot be read, a plan that does not parse or check where one
+    must, a store that is not a goalline store, data that cannot be imported."""
+
+
+def fail(message: str) -> None:
+    click.echo(f"goalline: error: {message}", err=True)
+
+
+def stop(message: str) -> NoReturn:
+    """Say why the command cannot run, and end it with `Exit.CANNOT_RUN`."""
+    fail(message)
+    sys.exit(Exit.CANNOT_RUN)
+
+
+@cache
+def load_plan(path: str) -> Plan:
+    """The checked plan at `path`; its errors end the command, as it cannot run without it."""
+    from ..api import check_plan
+    from ..diagnostics import render
+
+    checked = check_plan(path)
+    if checked.plan is None:
+        for diagnostic in checked.errors:
+            click.echo(render(diagnostic, checked.sources), err=True)
+        stop(f"{path} does not check; see `goalline check {path}`")
+    return checked.plan
+
+
+def zone_of(timezone: str | None, plan: str | None) -> str:
+    """The time zone a command works in: --timezone, else the plan's, else UTC."""
+    from ..checks.calendar import valid_timezone
+
+    if timezone:
+        if not valid_timezone(timezone):
+            stop(f"unknown time zone '{timezone}'; use an IANA name such as Asia/Shanghai")
+        return timezone
+    if plan:
+        return load_plan(plan).info.timezone or "UTC"
+    return "UTC"

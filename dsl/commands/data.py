@@ -1,0 +1,224 @@
+"""`goalline import`, `record` and `done`: the commands that fill the store.
+
+Each write is one transaction. A store that did not exist is created, and removed again if
+the first write into it fails, so a failed command leaves everything as it was.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from .common import STDIN, load_plan, stop, zone_of
+
+if TYPE_CHECKING:
+    from ..store import Store
+
+IDENTIFIER_HELP = "letters, digits and _, not starting with a digit"
+
+
+@click.command("import")
+@click.argument("file")
+@click.option("--db", required=True, help="The store (created if missing).")
+@click.option("--table", required=True, help="The table to load into.")
+@click.option("--time", "time_columns", multiple=True, help="A column to read as a time.")
+@click.option("--pk", help="A key column: re-importing a row updates it instead of adding it.")
+@click.option("--format", "fmt", help="csv, tsv, json or ndjson (default: from the name).")
+@click.option("--timezone", help="The zone of times without an offset (default: plan's or UTC).")
+@click.option("--plan", help="A plan whose time zone applies to times without an offset.")
+def import_(
+    file: str,
+    db: str,
+    table: str,
+    time_columns: tuple[str, ...],
+    pk: str | None,
+    fmt: str | None,
+    timezone: str | None,
+    plan: str | None,
+) -> None:
+    """Load FILE (CSV, TSV, JSON or NDJSON; - for standard input) into a table of the store."""
+    from ..importing import ImportProblem, format_of, prepare
+    from ..store import ImportPlan, StoreError
+
+    if not table.isidentifier():
+        stop(f"table '{table}' must be an identifier ({IDENTIFIER_HELP}), as plans name it")
+    zone = zone_of(timezone, plan)
+    name = "<stdin>" if file == STDIN else file
+    try:
+        stream = sys.stdin.buffer if file == STDIN else Path(file).open("rb")  # noqa: SIM115
+    except OSError as exc:
+        stop(f"cannot read {file}: {exc.strerror or exc}")
+    try:
+        with stream, _writing(db) as store:
+            prepared = prepare(stream, name, format_of(name, fmt), time_columns, zone)
+            if pk and pk not in prepared.columns:
+                raise ImportProblem(f"{name}: there is no column '{pk}' to use as the key")
+            job = ImportPlan(
+                table=table,
+                columns=prepared.columns,
+                types=prepared.types,
+                time_columns=frozenset(c for c in prepared.columns if c in set(time_columns)),
+                pk=pk,
+                source=name,
+                timezone=zone,
+                now=_now(),
+                progress=_progress(),
+            )
+            count = store.import_rows(job, prepared.rows)
+    except (ImportProblem, StoreError) as problem:
+        stop(f"{problem}; nothing was imported")
+    if sys.stderr.isatty():
+        click.echo("", err=True)
+    click.echo(f"imported {count:,} rows into {table} ({db})", err=True)
+
+
+@click.command()
+@click.argument("indicator")
+@click.argument("value")
+@click.option("--db", required=True, help="The store (created if missing).")
+@click.option("--at", help="When the value was measured: a date or a time (default: now).")
+@click.option("--note", help="A note kept with the value.")
+@click.option("--plan", help="Refuse indicators this plan does not record by hand.")
+@click.option("--timezone", help="The zone of --at without an offset (default: plan's or UTC).")
+def record(
+    indicator: str,
+    value: str,
+    db: str,
+    at: str | None,
+    note: str | None,
+    plan: str | None,
+    timezone: str | None,
+) -> None:
+    """Record VALUE for a recorded INDICATOR (one without a measure)."""
+    from .. import model as m
+    from ..diagnostics import suggestion
+    from ..store import StoreError
+
+    number = _number(value)
+    zone = zone_of(timezone, plan)
+    if plan:
+        checked = load_plan(plan)
+        found = checked.get(indicator)
+        if not isinstance(found, m.Indicator):
+            hint = suggestion(indicator, [i.id for i in checked.indicators])
+            stop(f"plan {plan} has no indicator '{indicator}'{hint}")
+        if not found.recorded:
+            stop(f"indicator '{indicator}' is computed by its measure; it takes no values")
+    moment = _moment(at, zone)
+    try:
+        with _writing(db) as store:
+            store.record(indicator, moment.timestamp(), number, note, _now())
+    except StoreError as problem:
+        stop(str(problem))
+    click.echo(f"recorded {indicator} = {value} at {moment.isoformat()}", err=True)
+
+
+@click.command()
+@click.argument("milestone")
+@click.option("--db", required=True, help="The store (created if missing).")
+@click.option("--on", "on", help="The day it was completed (default: today).")
+@click.option("--note", help="A note kept with the completion.")
+@click.option("--plan", help="Refuse milestones this plan does not declare.")
+@click.option("--timezone", help="The zone that decides what today is (default: plan's or UTC).")
+def done(
+    milestone: str,
+    db: str,
+    on: str | None,
+    note: str | None,
+    plan: str | None,
+    timezone: str | None,
+) -> None:
+    """Record MILESTONE as completed."""
+    from datetime import date
+    from zoneinfo import ZoneInfo
+
+    from .. import model as m
+    from ..cycles import local_date
+    from ..diagnostics import suggestion
+    from ..store import StoreError
+
+    zone = zone_of(timezone, plan)
+    if plan:
+        checked = load_plan(plan)
+        if not isinstance(checked.get(milestone), m.Milestone):
+            hint = suggestion(milestone, [ms.id for ms in checked.milestones])
+            stop(f"plan {plan} has no milestone '{milestone}'{hint}")
+    try:
+        day = date.fromisoformat(on) if on else local_date(datetime.now(UTC), ZoneInfo(zone))
+    except ValueError:
+        stop(f"'{on}' is not a date; write it as 2026-05-31")
+    try:
+        with _writing(db) as store:
+            store.done(milestone, day, note, _now())
+    except StoreError as problem:
+        stop(str(problem))
+    click.echo(f"recorded {milestone} as done on {day}", err=True)
+
+
+# ---------------------------------------------------------------- helpers
+
+
+@contextmanager
+def _writing(path: str) -> Iterator[Store]:
+    """Open (or create) the store; if this command created it and then fails, remove it."""
+    from ..store import Store
+
+    existed = Path(path).exists()
+    store = Store.open(path, create=True)
+    try:
+        yield store
+    except BaseException:
+        store.close()
+        if not existed:
+            for suffix in ("", "-wal", "-shm"):
+                Path(path + suffix).unlink(missing_ok=True)
+        raise
+    store.close()
+
+
+def _number(text: str) -> float:
+    try:
+        number = float(text)
+    except ValueError:
+        stop(f"'{text}' is not a number")
+    if not math.isfinite(number):
+        stop(f"'{text}' is not a finite number")
+    return number
+
+
+def _moment(text: str | None, zone: str) -> datetime:
+    from zoneinfo import ZoneInfo
+
+    from ..cycles import parse_as_of
+
+    if text is None:
+        return datetime.now(UTC)
+    try:
+        return parse_as_of(text, ZoneInfo(zone))
+    except ValueError as exc:
+        stop(str(exc))
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _progress() -> Callable[[int], None] | None:
+    """A running count on standard error, only when a person is watching it."""
+    if not sys.stderr.isatty():
+        return None
+    done = 0
+
+    def tick(rows: int) -> None:
+        nonlocal done
+        done += rows
+        click.echo(f"\rimported {done:,} rows", err=True, nl=False)
+
+    return tick

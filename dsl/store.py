@@ -1,0 +1,320 @@
+"""The store: one SQLite file holding imported service data and what people record.
+
+This is the only module that imports sqlite-utils. A store is recognised by its SQLite
+`application_id`; any other file is refused before anything is written to it. Every write is
+one transaction: a failure leaves the store as it was. WAL mode and a busy timeout let a
+review session read while a headless import writes.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database, Migrations
+
+APPLICATION_ID = 0x676F616C  # "goal": marks a SQLite file as a goalline store
+BUSY_TIMEOUT_SECONDS = 30
+SQLITE_HEADER = b"SQLite format 3\x00"
+MEASUREMENTS = "measurements"
+MILESTONE_EVENTS = "milestone_events"
+TIME_COLUMNS = "time_columns"
+IMPORTS = "imports"
+RESERVED = frozenset((MEASUREMENTS, MILESTONE_EVENTS, TIME_COLUMNS, IMPORTS))
+BATCH = 10_000
+
+migrations = Migrations("goalline")
+MIGRATION_NAMES: list[str] = []  # in order; their count is the schema version
+
+
+def migration(step: Callable[[Database], None]) -> Callable[[Database], None]:
+    MIGRATION_NAMES.append(step.__name__)
+    return migrations()(step)
+
+
+@migration
+def m001_initial(db: Database) -> None:
+    db.table(MEASUREMENTS).create(
+        {"id": int, "indicator": str, "at": float, "value": float, "note": str, "recorded_at": str},
+        pk="id",
+        not_null={"indicator", "at", "value", "recorded_at"},
+    )
+    db.table(MEASUREMENTS).create_index(["indicator", "at"])
+    db.table(MILESTONE_EVENTS).create(
+        {"id": int, "milestone": str, "on_date": str, "note": str, "recorded_at": str},
+        pk="id",
+        not_null={"milestone", "on_date", "recorded_at"},
+    )
+    db.table(TIME_COLUMNS).create(
+        {"table_name": str, "column_name": str, "timezone": str}, pk=("table_name", "column_name")
+    )
+    db.table(IMPORTS).create(
+        {"id": int, "table_name": str, "source": str, "rows": int, "imported_at": str}, pk="id"
+    )
+
+
+SCHEMA_VERSION = len(MIGRATION_NAMES)
+
+
+class StoreError(Exception):
+    """A store that cannot be used as asked; the message is for people."""
+
+
+@dataclass(frozen=True, slots=True)
+class Completion:
+    milestone: str
+    on: date
+    note: str | None
+
+
+class Store:
+    """An open goalline store. Use `Store.open`; close it, or use it as a context manager."""
+
+    def __init__(self, db: Database, path: str) -> None:
+        self.db = db
+        self.path = path
+
+    @classmethod
+    def open(cls, path: str, *, create: bool = False) -> Store:
+        """Open the store at `path`; with `create`, make a new one if there is no file."""
+        file = Path(path)
+        fresh = not file.exists() or (file.is_file() and file.stat().st_size == 0)
+        if fresh and not create:
+            raise StoreError(f"there is no store at {path}: import data or record a value first")
+        if not fresh:
+            _check_header(file, path)
+        try:
+            connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open {path}: {exc}") from None
+        try:
+            store = cls(Database(connection), path)
+            store._prepare(fresh)
+        except sqlite3.DatabaseError as exc:
+            connection.close()
+            raise StoreError(f"cannot use {path}: {exc}") from None
+        except StoreError:
+            connection.close()
+            raise
+        return store
+
+    def _prepare(self, fresh: bool) -> None:
+        application_id = self._pragma("application_id")
+        if application_id != APPLICATION_ID:
+            blank = application_id == 0 and not self.db.table_names()
+            if not (fresh or blank):
+                raise StoreError(f"{self.path} is not a goalline store; it was left untouched")
+            if not fresh:
+                raise StoreError(f"{self.path} is an empty SQLite file, not a goalline store")
+            self.db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            self.db.enable_wal()
+        self.db.execute("PRAGMA synchronous = NORMAL")
+        applied = {m.name for m in migrations.applied(self.db)}
+        if applied - set(MIGRATION_NAMES):
+            raise StoreError(f"{self.path} was written by a newer goalline; upgrade to use it")
+        migrations.apply(self.db)  # older stores move forward
+
+    def _pragma(self, name: str) -> int:
+        return int(self.db.execute(f"PRAGMA {name}").fetchone()[0])
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------ what is in it
+
+    @property
+    def schema_version(self) -> int:
+        return len(migrations.applied(self.db))
+
+    def table_names(self) -> list[str]:
+        return [t for t in self.db.table_names() if t not in RESERVED and not t.startswith("_")]
+
+    def columns(self, table: str) -> dict[str, str]:
+        """Column name to declared type (upper case) of a table, or {} if there is none."""
+        if not self.db.table(table).exists():
+            return {}
+        return {c.name: c.type.upper() for c in self.db.table(table).columns}
+
+    def time_columns(self, table: str) -> frozenset[str]:
+        rows = self.db.execute(
+            f"SELECT column_name FROM {TIME_COLUMNS} WHERE table_name = ?", [table]
+        ).fetchall()
+        return frozenset(r[0] for r in rows)
+
+    def fetch(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Run one read query (compiled by the engine) and return its rows."""
+        return self.db.execute(sql, list(params)).fetchall()
+
+    def register_function(self, name: str, arity: int, aggregate: type) -> None:
+        """Make a Python aggregate (such as the percentile) available to queries."""
+        self.db.conn.create_aggregate(name, arity, aggregate)
+
+    def completions(self) -> dict[str, Completion]:
+        """The earliest recorded completion of each milestone."""
+        found: dict[str, Completion] = {}
+        rows = self.db.execute(
+            f"SELECT milestone, on_date, note FROM {MILESTONE_EVENTS} ORDER BY on_date, id"
+        ).fetchall()
+        for milestone, on_date, note in rows:
+            found.setdefault(milestone, Completion(milestone, date.fromisoformat(on_date), note))
+        return found
+
+    # ------------------------------------------------------------ writes
+
+    def record(self, indicator: str, at: float, value: float, note: str | None, now: str) -> None:
+        with self.db.atomic():
+            self.db.table(MEASUREMENTS).insert(
+                {"indicator": indicator, "at": at, "value": value, "note": note, "recorded_at": now}
+            )
+
+    def done(self, milestone: str, on: date, note: str | None, now: str) -> None:
+        with self.db.atomic():
+            self.db.table(MILESTONE_EVENTS).insert(
+                {
+                    "milestone": milestone,
+                    "on_date": on.isoformat(),
+                    "note": note,
+                    "recorded_at": now,
+                }
+            )
+
+    def import_rows(self, plan: ImportPlan, rows: Iterable[Sequence[Any]]) -> int:
+        """Write `rows` into `plan.table` in one transaction; returns how many were written.
+
+        The table is created (or given the columns it lacks) with the detected types; a
+        column whose detected number type later meets text is widened to TEXT, so nothing is
+        coerced silently."""
+        if plan.table in RESERVED or plan.table.startswith(("_", "sqlite_")):
+            raise StoreError(f"'{plan.table}' is a name goalline keeps for itself; choose another")
+        with self.db.atomic():
+            self._shape_table(plan)
+            sql = self._insert_sql(plan)
+            counted = _Counter(rows, plan.progress)
+            # sqlite-utils' insert_all builds and commits a statement per small batch; a
+            # million-row import spends most of its time there. One executemany over the
+            # whole stream, inside the one atomic() transaction, is several times faster.
+            self.db.conn.executemany(sql, counted)
+            count = counted.count
+            self._widen_mixed_columns(plan)
+            for column in plan.time_columns:
+                self.db.table(plan.table).create_index([column], if_not_exists=True)
+                self.db.table(TIME_COLUMNS).upsert(
+                    {"table_name": plan.table, "column_name": column, "timezone": plan.timezone},
+                    pk=("table_name", "column_name"),
+                )
+            record = {"table_name": plan.table, "source": plan.source, "rows": count}
+            self.db.table(IMPORTS).insert({**record, "imported_at": plan.now})
+        return count
+
+    def _shape_table(self, plan: ImportPlan) -> None:
+        table = self.db.table(plan.table)
+        types = {c: _PYTHON_TYPES[plan.types.get(c, "text")] for c in plan.columns}
+        if not table.exists():
+            table.create(types, pk=plan.pk)
+            return
+        existing = {c.name.lower() for c in table.columns}
+        for column in plan.columns:
+            if column.lower() not in existing:
+                table.add_column(column, types[column])
+        if plan.pk and table.pks != [plan.pk] and not _has_unique_index(table, plan.pk):
+            table.create_index([plan.pk], unique=True, if_not_exists=True)
+
+    def _insert_sql(self, plan: ImportPlan) -> str:
+        names = ", ".join(_quote(c) for c in plan.columns)
+        marks = ", ".join("?" for _ in plan.columns)
+        sql = f"INSERT INTO {_quote(plan.table)} ({names}) VALUES ({marks})"
+        if plan.pk:
+            updates = ", ".join(
+                f"{_quote(c)} = excluded.{_quote(c)}" for c in plan.columns if c != plan.pk
+            )
+            sql += f" ON CONFLICT ({_quote(plan.pk)}) DO " + (
+                f"UPDATE SET {updates}" if updates else "NOTHING"
+            )
+        return sql
+
+    def _widen_mixed_columns(self, plan: ImportPlan) -> None:
+        """A column detected as a number from the first rows may meet text later on."""
+        table = self.db.table(plan.table)
+        widen = {}
+        for column in table.columns:
+            if column.name in plan.columns and column.type.upper() in ("INTEGER", "REAL"):
+                mixed = self.db.execute(
+                    f"SELECT 1 FROM {_quote(plan.table)} WHERE typeof({_quote(column.name)})"
+                    " = 'text' LIMIT 1"
+                ).fetchone()
+                if mixed and column.name not in plan.time_columns:
+                    widen[column.name] = str
+        if widen:
+            table.transform(types=widen)
+
+
+class _Counter:
+    """Counts rows as SQLite takes them, and tells the progress callback every batch."""
+
+    def __init__(self, rows: Iterable[Sequence[Any]], progress: Callable[[int], None] | None):
+        self.rows = iter(rows)
+        self.progress = progress
+        self.count = 0
+
+    def __iter__(self) -> _Counter:
+        return self
+
+    def __next__(self) -> Sequence[Any]:
+        row = next(self.rows)
+        self.count += 1
+        if self.progress and self.count % BATCH == 0:
+            self.progress(BATCH)
+        return row
+
+
+@dataclass(frozen=True)
+class ImportPlan:
+    """What an import writes: the table, its columns in row order and their detected types."""
+
+    table: str
+    columns: tuple[str, ...]
+    types: dict[str, str]  # column -> "integer" | "float" | "text"
+    time_columns: frozenset[str]
+    pk: str | None
+    source: str
+    timezone: str
+    now: str
+    progress: Callable[[int], None] | None = None
+
+
+_PYTHON_TYPES: dict[str, type] = {"integer": int, "float": float, "text": str}
+
+
+def _quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def quote(identifier: str) -> str:
+    """An identifier quoted for SQL: plans and files name tables and columns, never code."""
+    return _quote(identifier)
+
+
+def _has_unique_index(table: Any, column: str) -> bool:
+    return any(index.unique and index.columns == [column] for index in table.indexes)
+
+
+def _check_header(file: Path, path: str) -> None:
+    try:
+        with file.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if header != SQLITE_HEADER:
+        raise StoreError(
+            f"{path} is not a goalline store (not even a SQLite file); it was left untouched"
+        )
