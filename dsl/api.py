@@ -5,8 +5,11 @@ The CLI, the review session and the tests all come through here; nothing here pr
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
+from importlib.metadata import version
+from typing import TYPE_CHECKING
 
 from .assemble import assemble
 from .checks import run_checks
@@ -17,6 +20,11 @@ from .load import STDIN, load
 from .model import Plan
 from .parse import parse_text
 from .source import Span, position_of
+
+if TYPE_CHECKING:
+    from .fetch import Ran
+    from .report import Report
+    from .store import Store
 
 
 @dataclass(frozen=True)
@@ -112,3 +120,60 @@ def format_plan(text: str, name: str = STDIN) -> Formatted:
         message = "the formatter would change what this plan means; the file is left as it is"
         return Formatted(None, (error("E900", message, Span(name, 0, 0)),), {name: text})
     return Formatted(formatted, (), {name: text})
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A plan, evaluated against a store: the report, or the diagnostics that prevented it."""
+
+    checked: Checked
+    diagnostics: tuple[Diagnostic, ...]
+    report: Report | None = None
+    queries: tuple[Ran, ...] = ()
+
+    @property
+    def errors(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self.diagnostics if d.is_error)
+
+
+def run(
+    path: str,
+    store: Store,
+    as_of: datetime,
+    *,
+    text: str | None = None,
+    goals: Sequence[str] = (),
+) -> Outcome:
+    """Check the plan, check it against the store's schema, and evaluate it at `as_of`."""
+    from .checks import schema
+    from .dialect import SQLite
+    from .evaluate import evaluate
+    from .fetch import fetch_values
+    from .schedule import layout
+
+    checked = check_plan(path, text)
+    if checked.plan is None:
+        return Outcome(checked, checked.diagnostics)
+    plan = checked.plan
+    problems = tuple(schema.check(plan, store.schema()))
+    diagnostics = _sorted([*checked.diagnostics, *problems])
+    if any(d.is_error for d in problems):
+        return Outcome(checked, diagnostics)
+    dialect = SQLite()
+    store.prepare_for(dialect)
+    chosen = [g for g in plan.goals if not goals or g.id in goals]
+    layouts = {g.id: layout(plan, g, as_of) for g in chosen}
+    values, ran = fetch_values(plan, chosen, layouts, store, dialect)
+    completions = {name: c.on for name, c in store.completions().items()}
+    report = evaluate(
+        plan,
+        chosen,
+        plan.milestones,
+        layouts,
+        values,
+        completions,
+        as_of,
+        file=path,
+        version=version("goalline"),
+    )
+    return Outcome(checked, diagnostics, report, tuple(ran))

@@ -17,6 +17,9 @@ from typing import Any
 
 from sqlite_utils import Database, Migrations
 
+from .checks.schema import Schema
+from .dialect import SQLite
+
 APPLICATION_ID = 0x676F616C  # "goal": marks a SQLite file as a goalline store
 BUSY_TIMEOUT_SECONDS = 30
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -151,13 +154,21 @@ class Store:
         ).fetchall()
         return frozenset(r[0] for r in rows)
 
+    def schema(self) -> Schema:
+        """The user's tables, their columns and the columns imported as times."""
+        tables = {t: tuple(self.columns(t)) for t in self.table_names()}
+        tables[MEASUREMENTS] = tuple(self.columns(MEASUREMENTS))
+        times = {t: self.time_columns(t) for t in tables}
+        return Schema(tables, times)
+
+    def prepare_for(self, dialect: SQLite) -> None:
+        """Register the dialect's aggregates (percentiles, first and last) on this connection."""
+        for name, (arity, aggregate) in dialect.functions().items():
+            self.db.conn.create_aggregate(name, arity, aggregate)
+
     def fetch(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """Run one read query (compiled by the engine) and return its rows."""
         return self.db.execute(sql, list(params)).fetchall()
-
-    def register_function(self, name: str, arity: int, aggregate: type) -> None:
-        """Make a Python aggregate (such as the percentile) available to queries."""
-        self.db.conn.create_aggregate(name, arity, aggregate)
 
     def completions(self) -> dict[str, Completion]:
         """The earliest recorded completion of each milestone."""

@@ -1,0 +1,121 @@
+"""Checks against a store's real tables (E401 no such table, E402 no such column, E403 not a
+time column): every name a plan's sources and measures use must exist before any SQL runs.
+Pure: it reads a snapshot of the schema, not the store."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+
+from .. import model as m
+from ..diagnostics import Diagnostic, error, suggestion
+from ..expressions import aggregate_calls, source_of, walk
+from ..source import Span
+
+
+@dataclass(frozen=True)
+class Schema:
+    """Tables (name -> column names) and the columns imported as times, all as stored."""
+
+    tables: Mapping[str, tuple[str, ...]]
+    time_columns: Mapping[str, frozenset[str]] = field(default_factory=dict)
+
+    def table(self, name: str) -> tuple[str, ...] | None:
+        for table, columns in self.tables.items():
+            if table.lower() == name.lower():
+                return columns
+        return None
+
+
+def check(plan: m.Plan, schema: Schema) -> Iterator[Diagnostic]:
+    usable: set[str] = set()
+    for source in plan.sources:
+        problems = list(_source(source, schema))
+        yield from problems
+        if not problems:
+            usable.add(source.id)
+    for indicator in plan.indicators:
+        if indicator.measure is not None:
+            yield from _measure(plan, indicator, schema, usable)
+
+
+def _source(source: m.Source, schema: Schema) -> Iterator[Diagnostic]:
+    name = source.table_name
+    columns = schema.table(name)
+    where = source.table.span if source.table else source.span
+    if columns is None:
+        hint = suggestion(name, list(schema.tables))
+        yield error(
+            "E401",
+            f"the store has no table '{name}'{hint}; import one with"
+            f" goalline import FILE --table {name}",
+            where,
+        )
+        return
+    if source.time is not None:
+        yield from _column(name, source.time.id, columns, source.time.span)
+        yield from _time(name, source.time.id, columns, schema, source.time.span)
+
+
+def _measure(
+    plan: m.Plan, indicator: m.Indicator, schema: Schema, usable: set[str]
+) -> Iterator[Diagnostic]:
+    assert indicator.measure is not None
+    for call in aggregate_calls(indicator.measure):
+        source = source_of(call)
+        found = plan.get(source)
+        if source not in usable or not isinstance(found, m.Source):
+            continue
+        table = found.table_name
+        columns = schema.table(table) or ()
+        for node, span in _columns(call):
+            yield from _column(table, node, columns, span)
+        for arg in _time_args(call):
+            yield from _time(table, arg.column, columns, schema, arg.span)
+        if indicator.breakdown is not None:
+            yield from _column(table, indicator.breakdown.id, columns, indicator.breakdown.span)
+
+
+def _column(table: str, column: str, columns: tuple[str, ...], span: Span) -> Iterator[Diagnostic]:
+    if column.lower() not in {c.lower() for c in columns}:
+        hint = suggestion(column, columns)
+        yield error("E402", f"table '{table}' has no column '{column}'{hint}", span)
+
+
+def _time(
+    table: str, column: str, columns: tuple[str, ...], schema: Schema, span: Span
+) -> Iterator[Diagnostic]:
+    times = {c.lower() for c in schema.time_columns.get(table, frozenset())}
+    if column.lower() in {c.lower() for c in columns} and column.lower() not in times:
+        yield error(
+            "E403",
+            f"column '{column}' of table '{table}' was not imported as a time;"
+            f" import the table again with --time {column}",
+            span,
+        )
+
+
+def _columns(call: m.Call) -> Iterator[tuple[str, Span]]:
+    """Every column an aggregate names: in its argument and in its condition."""
+    for node in walk(call.args[0]):
+        if isinstance(node, m.Column):
+            yield node.column, node.span
+    if call.where is not None:
+        yield from _condition_columns(call.where)
+
+
+def _condition_columns(cond: m.Condition) -> Iterator[tuple[str, Span]]:
+    match cond:
+        case m.Compare() | m.MemberOf() | m.NullTest():
+            yield cond.column, cond.span
+        case m.Not():
+            yield from _condition_columns(cond.condition)
+        case m.AllOf() | m.AnyOf():
+            for inner in cond.conditions:
+                yield from _condition_columns(inner)
+
+
+def _time_args(call: m.Call) -> Iterator[m.Column]:
+    for node in walk(call.args[0]):
+        if isinstance(node, m.Call) and node.function.endswith("_between"):
+            yield from (a for a in node.args if isinstance(a, m.Column))

@@ -1,0 +1,119 @@
+"""The SQL that differs between databases, in one small place.
+
+The measure compiler writes standard SQL (CTEs, `FILTER`, `count(DISTINCT ...)`) and asks the
+dialect for the rest: how cycles are listed, how instants subtract, percentiles, first and last
+values. Instants are stored as seconds since 1970 UTC. A PostgreSQL dialect would implement
+the same methods with `percentile_cont` and `array_agg`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+
+def quote(identifier: str) -> str:
+    """A quoted identifier: plans and files name tables and columns, never code."""
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+class Dialect(Protocol):
+    @property
+    def name(self) -> str: ...
+
+    def cycles(self, count: int) -> str: ...
+    def join_cycles(self, table: str) -> str: ...
+    def seconds_between(self, start: str, end: str) -> str: ...
+    def percentile(self, value: str, percent: float) -> str: ...
+    def first(self, value: str, time: str) -> str: ...
+    def last(self, value: str, time: str) -> str: ...
+
+
+@dataclass(frozen=True)
+class SQLite:
+    """SQLite 3.30 or newer, with goalline's aggregates registered (`functions`)."""
+
+    name: str = "sqlite"
+
+    def cycles(self, count: int) -> str:
+        rows = ", ".join("(?, ?, ?)" for _ in range(count))
+        return f"cycles(idx, lo, hi) AS (VALUES {rows})"
+
+    def join_cycles(self, table: str) -> str:
+        # CROSS JOIN keeps the few cycles as the outer loop, so each cycle is one range
+        # scan of the time index; SQLite might otherwise scan the table once per cycle.
+        return f"cycles AS c CROSS JOIN {table} AS t"
+
+    def seconds_between(self, start: str, end: str) -> str:
+        return f"({end} - {start})"
+
+    def percentile(self, value: str, percent: float) -> str:
+        return f"goalline_percentile({value}, {float(percent)!r})"
+
+    def first(self, value: str, time: str) -> str:
+        return f"goalline_first({value}, {time})"
+
+    def last(self, value: str, time: str) -> str:
+        return f"goalline_last({value}, {time})"
+
+    @staticmethod
+    def functions() -> dict[str, tuple[int, type]]:
+        """Aggregates to register on every connection: name -> (arity, class)."""
+        return {
+            "goalline_percentile": (2, Percentile),
+            "goalline_first": (2, First),
+            "goalline_last": (2, Last),
+        }
+
+
+class Percentile:
+    """Linear interpolation between closest ranks (numpy's default, Excel's PERCENTILE.INC).
+
+    SQLite feeds one group (one cycle) at a time and finalizes it before the next, so only
+    that cycle's values are held."""
+
+    def __init__(self) -> None:
+        self.values: list[float] = []
+        self.percent = 50.0
+
+    def step(self, value: Any, percent: float) -> None:
+        if value is not None:
+            self.values.append(float(value))
+            self.percent = percent
+
+    def finalize(self) -> float | None:
+        return percentile(self.values, self.percent)
+
+
+def percentile(values: list[float], percent: float) -> float | None:
+    if not values:
+        return None
+    values.sort()
+    rank = (len(values) - 1) * percent / 100.0
+    low = math.floor(rank)
+    high = min(low + 1, len(values) - 1)
+    return values[low] + (rank - low) * (values[high] - values[low])
+
+
+class First:
+    """The value of the earliest row (the first one given when times tie)."""
+
+    def __init__(self) -> None:
+        self.value: Any = None
+        self.time: float | None = None
+
+    def step(self, value: Any, time: float | None) -> None:
+        if time is not None and value is not None and (self.time is None or time < self.time):
+            self.value, self.time = value, time
+
+    def finalize(self) -> Any:
+        return self.value
+
+
+class Last(First):
+    """The value of the latest row (the last one given when times tie)."""
+
+    def step(self, value: Any, time: float | None) -> None:
+        if time is not None and value is not None and (self.time is None or time >= self.time):
+            self.value, self.time = value, time
