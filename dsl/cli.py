@@ -14,6 +14,7 @@ import click
 from .commands.common import Exit, fail
 from .commands.data import done, import_, record
 from .commands.language import check, fmt
+from .commands.report import evaluate, explain
 
 __all__ = ["Exit", "cli", "main"]
 
@@ -24,7 +25,7 @@ def cli() -> None:
     """goalline: set service goals, track them cycle by cycle, and learn from each round."""
 
 
-for command in (check, fmt, import_, record, done):
+for command in (check, fmt, import_, record, done, evaluate, explain):
     cli.add_command(command)
 
 

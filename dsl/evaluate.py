@@ -167,7 +167,10 @@ def judge(
     if value is None:
         return "no_data", "there is no value for this cycle"
     if goal.critical and _threshold_holds(goal.critical, value, pace):
-        return "critical", f"the critical threshold {goal.critical.text} holds"
+        return (
+            "critical",
+            f"{_compared(goal.critical, value, pace)} meets critical {goal.critical.text}",
+        )
     if target is not None and not _target_holds(target, value, expected, better):
         if target.is_progress:
             return (
@@ -176,8 +179,14 @@ def judge(
             )
         return "breached", f"the value {_n(value)} misses the target {target.text}"
     if goal.warn and _threshold_holds(goal.warn, value, pace):
-        return "warning", f"the warning threshold {goal.warn.text} holds"
-    return "met", "the target holds and no threshold does"
+        return "warning", f"{_compared(goal.warn, value, pace)} meets warn {goal.warn.text}"
+    if target is None:
+        return "met", "there is no target, and no threshold holds"
+    return "met", f"the value {_n(value)} reaches the target {target_text(target)}"
+
+
+def _compared(threshold: m.Threshold, value: float, pace: float | None) -> str:
+    return f"the pace {_n(pace)}" if threshold.pace else f"the value {_n(value)}"
 
 
 def _threshold_holds(threshold: m.Threshold, value: float, pace: float | None) -> bool:

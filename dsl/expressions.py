@@ -35,3 +35,53 @@ def source_of(call: m.Call) -> str:
         if isinstance(node, m.Column):
             return node.source
     return ""
+
+
+def text(expr: m.Expr) -> str:
+    """A measure expression written back as in the language: `count(tickets where a = 1)`."""
+    match expr:
+        case m.Value():
+            return _literal(expr)
+        case m.Column():
+            return f"{expr.source}.{expr.column}"
+        case m.Name():
+            return expr.id
+        case m.Arith():
+            parts = [text(expr.operands[0])]
+            for op, operand in zip(expr.operators, expr.operands[1:], strict=True):
+                inner = text(operand)
+                parts.append(f"{op} ({inner})" if isinstance(operand, m.Arith) else f"{op} {inner}")
+            return " ".join(parts)
+        case m.Call():
+            args = ", ".join(text(a) for a in expr.args)
+            where = f" where {condition_text(expr.where)}" if expr.where is not None else ""
+            return f"{expr.function}({args}{where})"
+    return "?"
+
+
+def condition_text(cond: m.Condition) -> str:
+    match cond:
+        case m.Compare():
+            return f"{cond.column} {cond.op} {_literal(cond.value)}"
+        case m.MemberOf():
+            return f"{cond.column} in ({', '.join(_literal(v) for v in cond.values)})"
+        case m.NullTest():
+            return f"{cond.column} is {'not ' if cond.negated else ''}null"
+        case m.Not():
+            return f"not ({condition_text(cond.condition)})"
+        case m.AllOf():
+            return " and ".join(_grouped(c) for c in cond.conditions)
+        case m.AnyOf():
+            return " or ".join(_grouped(c) for c in cond.conditions)
+
+
+def _grouped(cond: m.Condition) -> str:
+    inner = condition_text(cond)
+    return f"({inner})" if isinstance(cond, m.AllOf | m.AnyOf) else inner
+
+
+def _literal(value: m.Value) -> str:
+    if isinstance(value.value, m.Number):
+        return value.value.text
+    escaped = value.value.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'

@@ -1,0 +1,182 @@
+"""`goalline evaluate` and `goalline explain`: where every goal stands, and why."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+import click
+
+from .common import Exit, load_plan, stop
+
+if TYPE_CHECKING:
+    from ..api import Outcome
+    from ..model import Plan
+    from ..store import Store
+
+FAIL_ON = ("warning", "breached", "critical", "never")
+
+
+@click.command()
+@click.argument("plan")
+@click.option("--db", required=True, help="The store to evaluate against.")
+@click.option("--as-of", help="Evaluate as at this date or time (default: now).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("table", "json", "toml", "csv")),
+    help="Output format (default: table on a terminal, json otherwise).",
+)
+@click.option("--goal", "goals", multiple=True, help="Only this goal (repeatable).")
+@click.option(
+    "--fail-on",
+    type=click.Choice(FAIL_ON),
+    default="never",
+    show_default=True,
+    help="Exit 1 if a goal's latest complete cycle is this bad or worse.",
+)
+def evaluate(
+    plan: str, db: str, as_of: str | None, fmt: str | None, goals: tuple[str, ...], fail_on: str
+) -> None:
+    """Evaluate PLAN against the store: a value, a status and a target per goal per cycle."""
+    from .. import render
+    from ..report import SEVERITY
+
+    outcome = _outcome(plan, db, as_of, goals)
+    report = outcome.report
+    assert report is not None
+    chosen = fmt or ("table" if sys.stdout.isatty() else "json")
+    if chosen == "table":
+        click.echo(render.to_table(report, _style()), nl=False)
+    else:
+        writers = {"json": render.to_json, "toml": render.to_toml, "csv": render.to_csv}
+        click.echo(writers[chosen](report), nl=False)
+    if fail_on != "never":
+        worst = [g for g in report.goals if SEVERITY.get(g.status, -1) >= SEVERITY[fail_on]]
+        if worst:
+            sys.exit(Exit.FOUND)
+
+
+@click.command()
+@click.argument("plan")
+@click.argument("goal")
+@click.option("--db", required=True, help="The store to evaluate against.")
+@click.option(
+    "--cycle", "cycle_day", help="The cycle containing this date (default: the last complete one)."
+)
+@click.option("--as-of", help="Evaluate as at this date or time (default: now).")
+def explain(plan: str, goal: str, db: str, cycle_day: str | None, as_of: str | None) -> None:
+    """Explain one GOAL of PLAN for one cycle: rows, SQL, value, target, and the status."""
+    from datetime import date
+
+    from .. import model as m
+    from ..dialect import quote
+    from ..explain import explain as explain_text
+
+    outcome = _outcome(plan, db, as_of, (goal,))
+    report = outcome.report
+    checked = outcome.checked.plan
+    assert report is not None and checked is not None
+    (result,) = report.goals
+    chosen = [c for c in result.cycles if c.complete]
+    if cycle_day:
+        try:
+            day = date.fromisoformat(cycle_day)
+        except ValueError:
+            stop(f"'{cycle_day}' is not a date; write it as 2026-06-15")
+        chosen = [c for c in result.cycles if c.start <= day <= c.end]
+        if not chosen:
+            stop(f"no cycle of goal '{goal}' contains {day} by the evaluation time")
+    elif not chosen:
+        chosen = list(result.cycles[-1:])
+        if not chosen:
+            stop(f"no cycle of goal '{goal}' has started by the evaluation time")
+    cycle = chosen[-1]
+    declared = checked.get(goal)
+    assert isinstance(declared, m.Goal)
+    ran = next((r for r in outcome.queries if r.indicator == result.indicator), None)
+    counts: dict[str, int] = {}
+    if ran is not None:
+        bounds = next((r for r in ran.ranges if r.index == cycle.index), None)
+        if bounds is not None:
+            for table, time, extra, params in _tables(checked, result.indicator):
+                sql = (
+                    f"SELECT count(*) FROM {quote(table)} AS t WHERE t.{quote(time)} >= ?"
+                    f" AND t.{quote(time)} < ?{extra}"
+                )
+                counts[table] = _store(db).fetch(sql, (bounds.lo, bounds.hi, *params))[0][0]
+    click.echo(explain_text(checked, declared, result, cycle, ran, counts), nl=False)
+
+
+def _tables(plan: Plan, indicator_id: str) -> list[tuple[str, str, str, tuple[str, ...]]]:
+    """(table, time column, extra condition, its parameters) for each table a measure reads."""
+    from .. import model as m
+    from ..expressions import aggregate_calls, source_of
+    from ..measure_sql import RECORDED_TABLE, RECORDED_TIME
+
+    indicator = plan.get(indicator_id)
+    assert isinstance(indicator, m.Indicator)
+    if indicator.measure is None:
+        return [(RECORDED_TABLE, RECORDED_TIME, " AND t.indicator = ?", (indicator.id,))]
+    found: dict[str, tuple[str, str, str, tuple[str, ...]]] = {}
+    for call in aggregate_calls(indicator.measure):
+        source = plan.get(source_of(call))
+        if isinstance(source, m.Source) and source.time is not None:
+            found.setdefault(source.table_name, (source.table_name, source.time.id, "", ()))
+    return list(found.values())
+
+
+def _outcome(plan: str, db: str, as_of: str | None, goals: tuple[str, ...]) -> Outcome:
+    from ..api import run
+    from ..diagnostics import render, suggestion
+
+    checked = load_plan(plan)
+    for goal in goals:
+        if not any(g.id == goal for g in checked.goals):
+            hint = suggestion(goal, [g.id for g in checked.goals])
+            stop(f"plan {plan} has no goal '{goal}'{hint}")
+    moment = _as_of(as_of, checked.info.timezone or "UTC")
+    outcome = run(plan, _store(db), moment, goals=goals)
+    if outcome.report is None:
+        for diagnostic in outcome.errors:
+            click.echo(render(diagnostic, outcome.checked.sources), err=True)
+        stop(f"{plan} does not fit the store {db}; see the errors above")
+    return outcome
+
+
+_stores: dict[str, Store] = {}
+
+
+def _store(path: str) -> Store:
+    """The store, opened once per command and only if it exists: reading never creates."""
+    from ..store import Store, StoreError
+
+    if path not in _stores:
+        try:
+            _stores[path] = Store.open(path)
+        except StoreError as problem:
+            stop(str(problem))
+    return _stores[path]
+
+
+def _as_of(text: str | None, timezone: str) -> datetime:
+    from zoneinfo import ZoneInfo
+
+    from ..cycles import parse_as_of
+
+    if text is None:
+        return datetime.now(UTC)
+    try:
+        return parse_as_of(text, ZoneInfo(timezone))
+    except ValueError as exc:
+        stop(str(exc))
+
+
+def _style() -> Callable[[str, str], str] | None:
+    """Colour status words on a terminal, never when NO_COLOR is set."""
+    if not sys.stdout.isatty() or "NO_COLOR" in os.environ:
+        return None
+    return lambda text, colour: click.style(text, fg=colour) if colour else text
