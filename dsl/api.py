@@ -122,6 +122,26 @@ def format_plan(text: str, name: str = STDIN) -> Formatted:
     return Formatted(formatted, (), {name: text})
 
 
+def check_against(path: str, store: Store, now: datetime, text: str | None = None) -> Checked:
+    """`check --db`: the plan's checks, then its names against the store's tables, then the
+    achievability of its targets against the history in the store (W404)."""
+    from .checks import achievable, schema
+    from .dialect import SQLite
+    from .history import history
+
+    checked = check_plan(path, text)
+    if checked.plan is None:
+        return checked
+    problems = list(schema.check(checked.plan, store.schema()))
+    if not any(d.is_error for d in problems):
+        dialect = SQLite()
+        store.prepare_for(dialect)
+        problems += achievable.check(checked.plan, history(checked.plan, store, dialect, now))
+    diagnostics = _sorted([*checked.diagnostics, *problems])
+    plan = None if any(d.is_error for d in diagnostics) else checked.plan
+    return Checked(plan, diagnostics, checked.sources)
+
+
 @dataclass(frozen=True)
 class Outcome:
     """A plan, evaluated against a store: the report, or the diagnostics that prevented it."""

@@ -23,12 +23,6 @@ from .report import (
 )
 from .schedule import Layout, zone
 
-_HOLDS = {
-    ">=": lambda a, b: a >= b,
-    ">": lambda a, b: a > b,
-    "<=": lambda a, b: a <= b,
-    "<": lambda a, b: a < b,
-}
 _DAY = timedelta(days=1)
 
 
@@ -191,7 +185,7 @@ def _compared(threshold: m.Threshold, value: float, pace: float | None) -> str:
 
 def _threshold_holds(threshold: m.Threshold, value: float, pace: float | None) -> bool:
     compared = pace if threshold.pace else value
-    return compared is not None and bool(_HOLDS[threshold.cmp](compared, threshold.value))
+    return compared is not None and m.holds(threshold.cmp, compared, threshold.value)
 
 
 def _target_holds(target: m.Target, value: float, expected: float | None, better: str) -> bool:
@@ -199,11 +193,7 @@ def _target_holds(target: m.Target, value: float, expected: float | None, better
         if expected is None:
             return True
         return value >= expected if better == "higher" else value <= expected
-    if target.cmp is None:
-        assert target.low is not None and target.high is not None
-        return target.low <= value <= target.high
-    assert target.value is not None
-    return bool(_HOLDS[target.cmp](value, target.value))
+    return target.reached_by(value)
 
 
 def _attainment(goal: m.Goal, complete: Sequence[CycleResult], better: str) -> float | None:

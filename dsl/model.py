@@ -221,6 +221,14 @@ class Target:
     def is_progress(self) -> bool:
         return self.by is not None
 
+    def reached_by(self, value: float) -> bool:
+        """Whether a value reaches this target as a level (its comparison, or its range)."""
+        if self.cmp is None:
+            assert self.low is not None and self.high is not None
+            return self.low <= value <= self.high
+        assert self.value is not None
+        return holds(self.cmp, value, self.value)
+
     @property
     def text(self) -> str:
         """The target as written in the plan, without its date: `>= 90`, `between 70 and 85`."""
@@ -229,6 +237,20 @@ class Target:
             return f"between {self.low.text} and {self.high.text}"
         assert self.value is not None
         return f"{self.cmp} {self.value.text}"
+
+
+def holds(cmp: str, left: float, right: float) -> bool:
+    """`left CMP right` for the comparisons of targets and thresholds."""
+    match cmp:
+        case ">=":
+            return left >= right
+        case ">":
+            return left > right
+        case "<=":
+            return left <= right
+        case "<":
+            return left < right
+    raise ValueError(f"not a comparison: {cmp}")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -4,6 +4,7 @@ from the period start. Pure: the evaluation time is given, never read."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -35,16 +36,22 @@ def layout(plan: m.Plan, goal: m.Goal, as_of: datetime) -> Layout:
         for s in cycle_spans(goal.cycle, info.period_start, info.period_end, tz)
         if s.starts_at <= as_of
     )
-    period_start = local_midnight(info.period_start, tz).timestamp()
+    return Layout(spans, ranges(goal, spans, local_midnight(info.period_start, tz), as_of))
+
+
+def ranges(
+    goal: m.Goal, spans: Sequence[CycleSpan], period_start: datetime, as_of: datetime
+) -> tuple[Range, ...]:
+    """The instants each cycle's value is computed over, up to `as_of` at the latest."""
     now = as_of.timestamp()
-    ranges = []
+    found = []
     for span in spans:
         hi = min(span.ends_at.timestamp(), now)
         if goal.is_progress:
-            lo = period_start
+            lo = period_start.timestamp()
         elif goal.window is not None:
             lo = hi - goal.window.timedelta.total_seconds()
         else:
             lo = span.starts_at.timestamp()
-        ranges.append(Range(span.index, lo, hi))
-    return Layout(spans, tuple(ranges))
+        found.append(Range(span.index, lo, hi))
+    return tuple(found)

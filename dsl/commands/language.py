@@ -7,11 +7,16 @@ import os
 import sys
 import tempfile
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from .common import STDIN, Exit, fail
+if TYPE_CHECKING:
+    from ..store import Store
+
+from .common import STDIN, Exit, fail, stop
 
 UNREADABLE = "E100"  # the diagnostic code of a plan file that cannot be read or decoded
 
@@ -20,15 +25,21 @@ UNREADABLE = "E100"  # the diagnostic code of a plan file that cannot be read or
 @click.argument("plans", nargs=-1, required=True)
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.option("--summary", is_flag=True, help="Also print an overview of each plan that checks.")
-def check(plans: tuple[str, ...], strict: bool, summary: bool) -> None:
+@click.option("--db", help="Also check names and targets against this store's data.")
+def check(plans: tuple[str, ...], strict: bool, summary: bool, db: str | None) -> None:
     """Parse and check PLANS; print every error and warning with its place."""
-    from ..api import check_plan
+    from ..api import check_against, check_plan
     from ..diagnostics import render
     from ..summary import overview
 
+    store = _open_store(db) if db else None
     worst = Exit.OK
     for name in plans:
-        checked = check_plan(*_plan_source(name))
+        path, text = _plan_source(name)
+        if store is None:
+            checked = check_plan(path, text)
+        else:
+            checked = check_against(path, store, _now(), text)
         unreadable = [d for d in checked.errors if d.code == UNREADABLE]
         for diagnostic in unreadable:
             where = f"{diagnostic.span}: " if diagnostic.span.line else ""
@@ -45,6 +56,19 @@ def check(plans: tuple[str, ...], strict: bool, summary: bool) -> None:
         if summary and checked.plan is not None:
             click.echo(overview(checked.plan), nl=False)
     sys.exit(worst)
+
+
+def _open_store(path: str) -> Store:
+    from ..store import Store, StoreError
+
+    try:
+        return Store.open(path)
+    except StoreError as problem:
+        stop(str(problem))
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
 
 
 def _verdict(name: str, errors: Sequence[object], warnings: Sequence[object], strict: bool) -> str:
