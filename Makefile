@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/goalline check --summary sample-plans/customer-support.goal
+	$(BIN)/goalline demo
 
 test: $(STAMP) lint
 	$(BIN)/pytest

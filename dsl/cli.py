@@ -13,6 +13,7 @@ import click
 
 from .commands.common import Exit, fail
 from .commands.data import done, import_, record
+from .commands.demo import demo
 from .commands.language import check, fmt
 from .commands.report import evaluate, explain
 
@@ -25,7 +26,7 @@ def cli() -> None:
     """goalline: set service goals, track them cycle by cycle, and learn from each round."""
 
 
-for command in (check, fmt, import_, record, done, evaluate, explain):
+for command in (check, fmt, import_, record, done, evaluate, explain, demo):
     cli.add_command(command)
 
 

@@ -94,7 +94,7 @@ def to_table(report: Report, style: Callable[[str, str], str] | None = None) -> 
     if report.goals:
         rows: list[tuple[str, ...]] = [("STATUS", "GOAL", "LATEST", "TARGET", "ATTAINED", "OWNER")]
         rows += [_goal_row(g) for g in sorted(report.goals, key=_attention)]
-        lines += _columns(rows, paint, (9, 18, 11, 16, 8, 8))
+        lines += _columns(rows, paint, (8, 16, 14, 14, 8, 10))
     if report.milestones:
         lines += ["", "MILESTONES"]
         rows = [("STATUS", "MILESTONE", "DUE", "BUFFER", "DONE", "OWNER")]
@@ -124,10 +124,15 @@ def _attention(goal: GoalResult) -> tuple[int, str]:
 def _goal_row(goal: GoalResult) -> tuple[str, ...]:
     latest = goal.latest_complete
     unit = f" {goal.unit}" if goal.unit and goal.unit != "%" else (goal.unit or "")
-    value = "-" if latest is None or latest.value is None else f"{latest.value:.4g}{unit}"
-    target = latest.target if latest and latest.target else "-"
+    value = "-" if latest is None or latest.value is None else _number(latest.value) + unit
+    # A progress target's date is in the plan; the table has room for the line to reach.
+    target = latest.target.split(" by ")[0] if latest and latest.target else "-"
     attained = "-" if goal.attainment is None else f"{goal.attainment:.0%}"
     return (goal.status, goal.id, value, target, attained, goal.owner)
+
+
+def _number(value: float) -> str:
+    return f"{value:,.0f}" if abs(value) >= 10_000 else f"{value:.4g}"
 
 
 def _columns(

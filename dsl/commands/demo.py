@@ -1,0 +1,102 @@
+"""`goalline demo`: the customer-support sample plan and a generated year of its data, in a
+folder of their own, ready to evaluate (and, once the review session exists, to review)."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from .common import stop
+
+if TYPE_CHECKING:
+    from ..store import Store
+
+PLAN_NAME = "customer-support.goal"
+STORE_NAME = "support.db"
+# The end of the sample year: every cycle is complete, every status shows.
+AS_OF = "2027-01-01"
+# What the team completed, and when: one milestone on time, one late, one still open.
+COMPLETIONS = (("knowledge_base", "2026-03-27", "Published with 240 articles"),
+               ("chatbot", "2026-06-19", "Live on the web site and the app"))  # fmt: skip
+
+
+@click.command()
+@click.option("--dir", "folder", help="Write here (default: a new temporary folder).")
+@click.option("--no-ui", is_flag=True, help="Only write the files and print their paths.")
+def demo(folder: str | None, no_ui: bool) -> None:
+    """Write the sample plan and a generated year of data, then show where its goals stand."""
+    from .. import render
+    from ..api import run
+    from ..cycles import parse_as_of
+    from ..schedule import zone
+
+    target = Path(folder) if folder else Path(tempfile.mkdtemp(prefix="goalline-demo-"))
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        stop(f"cannot write to {target}: {exc.strerror or exc}")
+    plan_path, store_path = target / PLAN_NAME, target / STORE_NAME
+    if store_path.exists():
+        stop(f"{store_path} exists already; choose an empty folder with --dir")
+    write_demo(plan_path, store_path)
+    click.echo(f"plan:  {plan_path}")
+    click.echo(f"store: {store_path}")
+    if no_ui:
+        click.echo(f"try:   goalline evaluate {plan_path} --db {store_path} --as-of {AS_OF}")
+        return
+    from ..store import Store
+
+    with Store.open(str(store_path)) as store:
+        from .common import load_plan
+
+        as_of = parse_as_of(AS_OF, zone(load_plan(str(plan_path))))
+        outcome = run(str(plan_path), store, as_of)
+    assert outcome.report is not None
+    click.echo("")
+    click.echo(render.to_table(outcome.report), nl=False)
+
+
+def write_demo(plan_path: Path, store_path: Path) -> None:
+    """The sample plan, and a store holding its generated tickets, surveys, recorded NPS
+    values and milestone completions."""
+    from ..samples import sample_plan
+    from ..store import Store
+
+    plan_path.write_text(sample_plan(), encoding="utf-8")
+    with Store.open(str(store_path), create=True) as store:
+        _fill(store, plan_path.parent)
+
+
+def _fill(store: Store, folder: Path) -> None:
+    from datetime import UTC, date, datetime
+
+    from .. import sample_data
+    from ..importing import prepare
+    from ..store import ImportPlan
+
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    tickets, surveys = sample_data.write_csv(folder)
+    for path, table, times in (
+        (tickets, "tickets", ("created_at", "resolved_at")),
+        (surveys, "surveys", ("answered_at",)),
+    ):
+        with path.open("rb") as stream:
+            rows = prepare(stream, path.name, "csv", times, "Asia/Shanghai")
+            job = ImportPlan(
+                table=table,
+                columns=rows.columns,
+                types=rows.types,
+                time_columns=frozenset(times),
+                pk="id",
+                source=path.name,
+                timezone="Asia/Shanghai",
+                now=now,
+            )
+            store.import_rows(job, rows.rows)
+    for at, value in sample_data.nps_values():
+        store.record("nps", datetime.fromisoformat(at).timestamp(), value, None, now)
+    for milestone, day, note in COMPLETIONS:
+        store.done(milestone, date.fromisoformat(day), note, now)
