@@ -109,7 +109,7 @@ def _cycle(
     target = target_in_force(goal, span.start)
     expected = pace = None
     if target is not None and target.is_progress:
-        expected = _expected(plan, goal, target, span, as_of)
+        expected = _expected(plan, goal, target, span)
         pace = value / expected * 100 if value is not None and expected else None
     status, reason = judge(goal, target, value, expected, pace, better)
     return CycleResult(
@@ -136,14 +136,12 @@ def target_text(target: m.Target) -> str:
     return f"{target.text} by {target.by}" if target.by else target.text
 
 
-def _expected(
-    plan: m.Plan, goal: m.Goal, target: m.Target, span: CycleSpan, as_of: datetime
-) -> float:
-    """The straight line from the baseline at the period start to the target at its date."""
+def _expected(plan: m.Plan, goal: m.Goal, target: m.Target, span: CycleSpan) -> float:
+    """The straight line from the baseline at the period start to the target at its date,
+    at the end of the cycle (for the current cycle too, as the design says)."""
     start = plan.info.period_start
     assert start and target.by and target.value is not None
-    last_day = span.end + _DAY if span.ends_at <= as_of else local_date(as_of, zone(plan))
-    elapsed = (last_day - start).days
+    elapsed = (span.end + _DAY - start).days
     total = (target.by + _DAY - start).days
     baseline = float(goal.baseline) if goal.baseline is not None else 0.0
     return baseline + (float(target.value) - baseline) * elapsed / total

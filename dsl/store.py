@@ -9,7 +9,8 @@ review session read while a headless import writes.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -22,7 +23,6 @@ from .dialect import SQLite
 
 APPLICATION_ID = 0x676F616C  # "goal": marks a SQLite file as a goalline store
 BUSY_TIMEOUT_SECONDS = 30
-SQLITE_HEADER = b"SQLite format 3\x00"
 MEASUREMENTS = "measurements"
 MILESTONE_EVENTS = "milestone_events"
 TIME_COLUMNS = "time_columns"
@@ -88,8 +88,9 @@ class Store:
         fresh = not file.exists() or (file.is_file() and file.stat().st_size == 0)
         if fresh and not create:
             raise StoreError(f"there is no store at {path}: import data or record a value first")
-        if not fresh:
-            _check_header(file, path)
+        # The file is only ever read through SQLite: opening and closing it ourselves would
+        # drop the POSIX locks of every other connection this process has on it, and another
+        # process could then checkpoint and remove the WAL under a reader.
         try:
             connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS)
         except sqlite3.Error as exc:
@@ -99,6 +100,10 @@ class Store:
             store._prepare(fresh)
         except sqlite3.DatabaseError as exc:
             connection.close()
+            if "not a database" in str(exc):
+                raise StoreError(
+                    f"{path} is not a goalline store (not a SQLite file); it was left untouched"
+                ) from None
             raise StoreError(f"cannot use {path}: {exc}") from None
         except StoreError:
             connection.close()
@@ -182,14 +187,44 @@ class Store:
 
     # ------------------------------------------------------------ writes
 
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """One write transaction that takes the write lock at once (BEGIN IMMEDIATE).
+
+        A deferred transaction that reads first cannot wait for the lock later: if another
+        process wrote in between, SQLite refuses at once with "database is locked" instead
+        of waiting out the busy timeout."""
+        try:
+            self.db.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise self._busy(exc) from None
+        try:
+            with self.db.atomic():  # a savepoint inside the immediate transaction
+                yield
+            self.db.conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self.db.conn.rollback()
+            raise self._busy(exc) from None
+        except BaseException:
+            self.db.conn.rollback()
+            raise
+
+    def _busy(self, exc: sqlite3.Error) -> StoreError:
+        if "locked" in str(exc) or "busy" in str(exc):
+            return StoreError(
+                f"{self.path} stayed locked by another writer for {BUSY_TIMEOUT_SECONDS} s;"
+                " nothing was written, try again"
+            )
+        return StoreError(f"cannot write to {self.path}: {exc}; nothing was written")
+
     def record(self, indicator: str, at: float, value: float, note: str | None, now: str) -> None:
-        with self.db.atomic():
+        with self._writing():
             self.db.table(MEASUREMENTS).insert(
                 {"indicator": indicator, "at": at, "value": value, "note": note, "recorded_at": now}
             )
 
     def done(self, milestone: str, on: date, note: str | None, now: str) -> None:
-        with self.db.atomic():
+        with self._writing():
             self.db.table(MILESTONE_EVENTS).insert(
                 {
                     "milestone": milestone,
@@ -207,7 +242,7 @@ class Store:
         coerced silently."""
         if plan.table in RESERVED or plan.table.startswith(("_", "sqlite_")):
             raise StoreError(f"'{plan.table}' is a name goalline keeps for itself; choose another")
-        with self.db.atomic():
+        with self._writing():
             self._shape_table(plan)
             sql = self._insert_sql(plan)
             counted = _Counter(rows, plan.progress)
@@ -317,15 +352,3 @@ def quote(identifier: str) -> str:
 
 def _has_unique_index(table: Any, column: str) -> bool:
     return any(index.unique and index.columns == [column] for index in table.indexes)
-
-
-def _check_header(file: Path, path: str) -> None:
-    try:
-        with file.open("rb") as handle:
-            header = handle.read(len(SQLITE_HEADER))
-    except OSError as exc:
-        raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from None
-    if header != SQLITE_HEADER:
-        raise StoreError(
-            f"{path} is not a goalline store (not even a SQLite file); it was left untouched"
-        )

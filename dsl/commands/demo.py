@@ -18,9 +18,6 @@ PLAN_NAME = "customer-support.goal"
 STORE_NAME = "support.db"
 # The end of the sample year: every cycle is complete, every status shows.
 AS_OF = "2027-01-01"
-# What the team completed, and when: one milestone on time, one late, one still open.
-COMPLETIONS = (("knowledge_base", "2026-03-27", "Published with 240 articles"),
-               ("chatbot", "2026-06-19", "Live on the web site and the app"))  # fmt: skip
 
 
 @click.command()
@@ -71,7 +68,7 @@ def write_demo(plan_path: Path, store_path: Path) -> None:
 
 
 def _fill(store: Store, folder: Path) -> None:
-    from datetime import UTC, date, datetime
+    from datetime import UTC, datetime
 
     from .. import sample_data
     from ..importing import prepare
@@ -98,5 +95,5 @@ def _fill(store: Store, folder: Path) -> None:
             store.import_rows(job, rows.rows)
     for at, value in sample_data.nps_values():
         store.record("nps", datetime.fromisoformat(at).timestamp(), value, None, now)
-    for milestone, day, note in COMPLETIONS:
-        store.done(milestone, date.fromisoformat(day), note, now)
+    for milestone, day in sample_data.milestone_completions():
+        store.done(milestone, day, None, now)

@@ -1,0 +1,160 @@
+"""`goalline check --db`: names against the store's real tables (E401-E403), targets against
+history (W404). The messages are the ones docs/language.md shows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from dsl.api import check_against
+from dsl.cli import Exit, cli
+from dsl.store import Store
+
+DOCS = Path(__file__).parent.parent.parent / "docs" / "language.md"
+PLAN = """\
+plan "Help desk 2026" {
+  period  2026-01-01 .. 2026-12-31
+}
+
+person ann "Ann Lee"
+objective calm "Calm customers"
+
+source tickets "Tickets" { time created_at }
+
+indicator wait "Wait time" {
+  kind     process
+  unit     "min"
+  better   lower
+  measure  mean(tickets.wait_min)
+}
+
+goal short "Short waits" {
+  indicator  wait
+  target     <= 5
+  cycle      monthly
+  owner      ann
+  serves     calm
+}
+"""
+ROWS = "".join(
+    f"{m},2026-{m:02d}-10T10:00:00Z,{3 + m / 10},2026-{m:02d}-11T10:00:00Z\n" for m in range(1, 7)
+)
+JULY = datetime(2026, 7, 1, tzinfo=UTC)
+
+
+@pytest.fixture
+def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "t.csv").write_text("id,created_at,wait_min,closed_at\n" + ROWS)
+    result = CliRunner().invoke(
+        cli, ["import", "t.csv", "--db", "s.db", "--table", "tickets", "--time", "created_at"]
+    )
+    assert result.exit_code == 0, result.stderr
+    yield tmp_path / "s.db"
+
+
+def headlines(plan: str, store: Path) -> list[str]:
+    with Store.open(str(store)) as opened:
+        checked = check_against("plan.goal", opened, JULY, plan)
+    return [d.headline() for d in checked.diagnostics]
+
+
+def documented(line: str) -> bool:
+    return line in DOCS.read_text(encoding="utf-8").splitlines()
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            ("{ time created_at }", "{ table tikets  time created_at }"),
+            "plan.goal:8:34: error: the store has no table 'tikets' (did you mean 'tickets'?);"
+            " import one with goalline import FILE --table tikets [E401]",
+        ),
+        (
+            ("tickets.wait_min", "tickets.wait_mins"),
+            "plan.goal:14:17: error: table 'tickets' has no column 'wait_mins' (did you mean"
+            " 'wait_min'?) [E402]",
+        ),
+        (
+            (
+                "mean(tickets.wait_min)",
+                "mean(minutes_between(tickets.created_at, tickets.closed_at))",
+            ),
+            "plan.goal:14:53: error: column 'closed_at' of table 'tickets' was not imported as a"
+            " time; import the table again with --time closed_at [E403]",
+        ),
+    ],
+    ids=["E401", "E402", "E403"],
+)
+def test_names_the_store_does_not_have(store: Path, change: tuple[str, str], expected: str) -> None:
+    assert headlines(PLAN.replace(*change), store) == [expected]
+    assert documented(expected.replace("plan.goal", "plan.goal", 1))
+
+
+def test_the_time_column_is_checked(store: Path) -> None:
+    plan = PLAN.replace("{ time created_at }", "{ time created }")
+    assert headlines(plan, store) == [
+        "plan.goal:8:33: error: table 'tickets' has no column 'created' (did you mean"
+        " 'created_at'?) [E402]"
+    ]
+
+
+def test_the_columns_of_a_condition_are_checked(store: Path) -> None:
+    plan = PLAN.replace("mean(tickets.wait_min)", "mean(tickets.wait_min where chanel = 1)")
+    assert headlines(plan, store) == [
+        "plan.goal:14:40: error: table 'tickets' has no column 'chanel' [E402]"
+    ]
+
+
+def test_history_that_never_reached_the_target(store: Path) -> None:
+    expected = (
+        "plan.goal:19:3: warning: goal 'short': history never reached the target <= 2 in 6"
+        " cycles (best 3.1); is it realistic? [W404]"
+    )
+    assert headlines(PLAN.replace("<= 5", "<= 2"), store) == [expected]
+
+
+def test_history_that_always_reached_the_target(store: Path) -> None:
+    assert headlines(PLAN, store) == [
+        "plan.goal:19:3: warning: goal 'short': history reached the target <= 5 in every one"
+        " of 6 cycles (worst 3.6); is it challenging enough? [W404]"
+    ]
+
+
+def test_history_that_sometimes_reached_the_target_says_nothing(store: Path) -> None:
+    assert headlines(PLAN.replace("<= 5", "<= 3.3"), store) == []
+
+
+def test_too_little_history_says_nothing(store: Path) -> None:
+    with Store.open(str(store)) as opened:
+        checked = check_against("plan.goal", opened, datetime(2026, 3, 1, tzinfo=UTC), PLAN)
+    assert checked.diagnostics == ()
+
+
+def test_the_command_exits_1_on_schema_errors_and_2_without_a_store(store: Path) -> None:
+    (store.parent / "plan.goal").write_text(PLAN.replace("wait_min", "wait"), encoding="utf-8")
+    runner = CliRunner()
+    found = runner.invoke(cli, ["check", "plan.goal", "--db", "s.db"])
+    assert found.exit_code == Exit.FOUND
+    assert "[E402]" in found.stdout
+    missing = runner.invoke(cli, ["check", "plan.goal", "--db", "nowhere.db"])
+    assert missing.exit_code == Exit.CANNOT_RUN
+    assert missing.stderr == (
+        "goalline: error: there is no store at nowhere.db: import data or record a value first\n"
+    )
+    assert not (store.parent / "nowhere.db").exists()
+
+
+def test_documented_examples_use_the_real_wording() -> None:
+    for line in (
+        "plan.goal:19:3: warning: goal 'short': history never reached the target <= 2 in 6"
+        " cycles (best 3); is it realistic? [W404]",
+        "plan.goal:19:3: warning: goal 'short': history reached the target <= 5 in every one"
+        " of 6 cycles (worst 3); is it challenging enough? [W404]",
+    ):
+        assert documented(line)
