@@ -1,17 +1,19 @@
 """Read CSV, TSV, JSON and NDJSON as rows for the store, streaming (JSON arrays excepted).
 
-Column types are detected from the first rows with sqlite-utils' type tracker; time columns
-are parsed into instants (ISO 8601 with `Z`, an offset, or naive in the given time zone).
-A row that cannot be read stops the import with `FILE:ROW: column 'x': ...`.
+Column types are detected from the first rows (with sqlite-utils' type tracker for text
+files, from the values themselves for JSON) and every value is converted here, so nothing is
+coerced silently: a later value that does not fit its column's type raises `Widen`, and the
+import starts again with that column widened (a number column to REAL, anything to TEXT).
+Time columns are parsed into instants (ISO 8601 with `Z`, an offset, or naive in the given
+time zone). A row that cannot be read stops the import with `FILE:ROW: column 'x': ...`.
 """
 
 from __future__ import annotations
 
 import csv
-import io
 import itertools
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import IO, Any
@@ -31,12 +33,23 @@ class ImportProblem(Exception):
     """Why an import stopped; the message names the file, the row and the column."""
 
 
+class Widen(Exception):
+    """A value that does not fit its column's detected type: import again with `to`."""
+
+    def __init__(self, column: str, to: str) -> None:
+        super().__init__(f"column '{column}' needs {to}")
+        self.column = column
+        self.to = to
+
+
 @dataclass(frozen=True)
 class Prepared:
-    """The columns of the input, their detected types, and the rows as tuples in that order."""
+    """The columns of the input, their types, the time columns as named in the input, and
+    the rows as lists in column order."""
 
     columns: tuple[str, ...]
     types: dict[str, str]
+    time_columns: frozenset[str]
     rows: Iterator[list[Any]]
 
 
@@ -57,33 +70,51 @@ def format_of(name: str, given: str | None) -> str:
 
 
 def prepare(
-    stream: IO[bytes], name: str, fmt: str, time_columns: Iterable[str], timezone: str
+    stream: IO[bytes],
+    name: str,
+    fmt: str,
+    time_columns: Iterable[str],
+    timezone: str,
+    forced: Mapping[str, str] | None = None,
 ) -> Prepared:
-    """Read the header (or the first records), detect types, and stream converted rows."""
-    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
-    records = _csv(text, name, fmt) if fmt in ("csv", "tsv") else _json(text, name, fmt)
+    """Read the header (or the first records), detect types, and stream converted rows.
+    `forced` gives types found too narrow by an earlier attempt (`Widen`)."""
+    lines = _lines(stream, name)
+    records = _csv(lines, name, fmt) if fmt in ("csv", "tsv") else _json(lines, name, fmt)
     header = next(records)
     assert isinstance(header, tuple)
     sample = list(itertools.islice(records, SAMPLE_ROWS))
-    columns = header if header else _keys(sample)
+    columns = header if header else _keys(sample, name)
     times = _time_indexes(columns, tuple(time_columns), name)
-    types = _detect(columns, sample, times)
+    types = _detect(columns, sample, times, bool(header)) | dict(forced or {})
     zone = ZoneInfo(timezone)
     every = itertools.chain(sample, records)
+    found = frozenset(times.values())
     if header:
-        return Prepared(columns, types, _text_rows(every, times, zone, name))
-    return Prepared(columns, types, _record_rows(every, columns, times, zone, name))
+        return Prepared(columns, types, found, _text_rows(every, columns, types, times, zone, name))
+    rows = _record_rows(every, columns, types, times, zone, name)
+    return Prepared(columns, types, found, rows)
 
 
 # ---------------------------------------------------------------- readers
 
 
-def _csv(text: IO[str], name: str, fmt: str) -> Iterator[Any]:
-    reader = csv.reader(text, delimiter="\t" if fmt == "tsv" else ",")
+def _lines(stream: IO[bytes], name: str) -> Iterator[str]:
+    """Decoded lines, so that a byte that is not UTF-8 is reported on its own line."""
+    for number, raw in enumerate(stream, start=1):
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ImportProblem(f"{name}:{number}: this is not UTF-8 text") from None
+        yield line.removeprefix("\ufeff") if number == 1 else line
+
+
+def _csv(lines: Iterator[str], name: str, fmt: str) -> Iterator[Any]:
+    reader = csv.reader(lines, delimiter="\t" if fmt == "tsv" else ",")
     try:
         header = next(reader, None)
-    except (csv.Error, UnicodeDecodeError) as exc:
-        raise ImportProblem(f"{name}:1: {_reason(exc)}") from None
+    except csv.Error as exc:
+        raise ImportProblem(f"{name}:1: cannot be read ({exc})") from None
     if not header or not any(h.strip() for h in header):
         raise ImportProblem(f"{name}: the file is empty; a first line must name the columns")
     columns = tuple(h.strip() for h in header)
@@ -95,8 +126,8 @@ def _csv(text: IO[str], name: str, fmt: str) -> Iterator[Any]:
             row = next(reader)
         except StopIteration:
             return
-        except (csv.Error, UnicodeDecodeError) as exc:
-            raise ImportProblem(f"{name}:{reader.line_num}: {_reason(exc)}") from None
+        except csv.Error as exc:
+            raise ImportProblem(f"{name}:{reader.line_num}: cannot be read ({exc})") from None
         if not row:
             continue  # a blank line
         if len(row) != width:
@@ -107,19 +138,19 @@ def _csv(text: IO[str], name: str, fmt: str) -> Iterator[Any]:
         yield reader.line_num, row
 
 
-def _json(text: IO[str], name: str, fmt: str) -> Iterator[Any]:
+def _json(lines: Iterator[str], name: str, fmt: str) -> Iterator[Any]:
     yield ()  # JSON has no header: columns come from the keys of the first records
     if fmt == "json":
         try:
-            document = json.load(text)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            document = json.loads("".join(lines))
+        except json.JSONDecodeError as exc:
             raise ImportProblem(f"{name}: {_reason(exc)}") from None
         if not isinstance(document, list):
             raise ImportProblem(f"{name}: expected a JSON array of objects, as [{{...}}, {{...}}]")
         for index, record in enumerate(document, start=1):
             yield index, _object(record, name, index)
         return
-    for number, line in enumerate(_lines(text, name), start=1):
+    for number, line in enumerate(lines, start=1):
         if line.strip():
             try:
                 record = json.loads(line)
@@ -128,27 +159,18 @@ def _json(text: IO[str], name: str, fmt: str) -> Iterator[Any]:
             yield number, _object(record, name, number)
 
 
-def _lines(text: IO[str], name: str) -> Iterator[str]:
-    number = 0
-    try:
-        for number, line in enumerate(text, start=1):  # noqa: B007 - used in the error
-            yield line
-    except UnicodeDecodeError:
-        raise ImportProblem(f"{name}:{number + 1}: this is not UTF-8 text") from None
-
-
 def _object(record: object, name: str, number: int) -> dict[str, Any]:
     if not isinstance(record, dict):
         raise ImportProblem(f'{name}:{number}: expected an object such as {{"id": 1}}')
     return record
 
 
-def _keys(sample: list[tuple[int, dict[str, Any]]]) -> tuple[str, ...]:
+def _keys(sample: list[tuple[int, dict[str, Any]]], name: str) -> tuple[str, ...]:
     keys: dict[str, None] = {}
     for _, record in sample:
         keys.update(dict.fromkeys(record))
     if not keys:
-        raise ImportProblem("there are no records to import")
+        raise ImportProblem(f"{name}: there are no records to import")
     return tuple(keys)
 
 
@@ -162,55 +184,96 @@ def _check_columns(columns: tuple[str, ...], name: str) -> None:
         seen.add(column.lower())
 
 
-def _reason(exc: Exception) -> str:
-    if isinstance(exc, UnicodeDecodeError):
-        return "this is not UTF-8 text"
-    if isinstance(exc, json.JSONDecodeError):
-        return f"not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"
-    return f"cannot be read ({exc})"
+def _reason(exc: json.JSONDecodeError) -> str:
+    return f"not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"
 
 
-# ---------------------------------------------------------------- types and values
+# ---------------------------------------------------------------- types
 
 
 def _time_indexes(columns: tuple[str, ...], wanted: tuple[str, ...], name: str) -> dict[int, str]:
+    """Index -> the column's name as the input writes it (`--time` may differ in case)."""
     lowered = {c.lower(): i for i, c in enumerate(columns)}
     found = {}
     for column in wanted:
         if column.lower() not in lowered:
             hint = suggestion(column, columns)
             raise ImportProblem(f"{name}: there is no column '{column}' to read as a time{hint}")
-        found[lowered[column.lower()]] = column
+        index = lowered[column.lower()]
+        found[index] = columns[index]
     return found
 
 
 def _detect(
-    columns: tuple[str, ...], sample: list[tuple[int, Any]], times: dict[int, str]
+    columns: tuple[str, ...], sample: list[tuple[int, Any]], times: dict[int, str], text: bool
 ) -> dict[str, str]:
-    tracker = TypeTracker()
-    records = (
-        dict(zip(columns, values, strict=True)) if isinstance(values, list) else values
-        for _, values in sample
-    )
-    for _ in tracker.wrap(records):
-        pass
-    detected = tracker.types
-    types = {c: detected.get(c, "text") for c in columns}
+    """'integer', 'float' or 'text' for each column; times are 'float' (seconds since 1970)."""
+    if text:
+        tracker = TypeTracker()
+        for _ in tracker.wrap(dict(zip(columns, values, strict=True)) for _, values in sample):
+            pass
+        detected = tracker.types
+        filled = {c for _, values in sample for c, v in zip(columns, values, strict=True) if v}
+        types = {c: detected.get(c, "text") if c in filled else "text" for c in columns}
+        for column, kind in types.items():
+            if kind == "integer" and any(
+                _padded(values, columns.index(column)) for _, values in sample
+            ):
+                types[column] = "text"  # codes such as 00042 keep their zeros
+    else:
+        types = {c: _json_type([record.get(c) for _, record in sample]) for c in columns}
     for index in times:
-        types[columns[index]] = "float"  # instants are stored as seconds since 1970 UTC
+        types[columns[index]] = "float"
     return types
 
 
-def _text_rows(
-    records: Iterator[tuple[int, list[str]]], times: dict[int, str], zone: ZoneInfo, name: str
-) -> Iterator[list[Any]]:
-    """CSV and TSV rows: empty fields become NULL, time columns become instants.
+def _padded(values: list[str], index: int) -> bool:
+    value = values[index].lstrip("-")
+    return len(value) > 1 and value.startswith("0") and value.isdigit()
 
-    This loop runs once per row of a million-row file, so it is kept flat: the numbers in
-    text are left for SQLite's column affinity to convert, in C."""
+
+def _json_type(values: list[Any]) -> str:
+    present = [v for v in values if v is not None and v != ""]
+    if present and all(isinstance(v, int) for v in present):  # bool is an int: stored 0/1
+        return "integer"
+    if present and all(isinstance(v, int | float) for v in present):
+        return "float"
+    return "text"
+
+
+# ---------------------------------------------------------------- rows
+
+
+def _text_rows(
+    records: Iterator[tuple[int, list[str]]],
+    columns: tuple[str, ...],
+    types: Mapping[str, str],
+    times: dict[int, str],
+    zone: ZoneInfo,
+    name: str,
+) -> Iterator[list[Any]]:
+    """CSV and TSV rows: empty fields become NULL, numbers numbers, times instants.
+
+    This loop runs once per row of a million-row file, so it is kept flat."""
     parse = datetime.fromisoformat
+    integers = [i for i, c in enumerate(columns) if types[c] == "integer" and i not in times]
+    floats = [i for i, c in enumerate(columns) if types[c] == "float" and i not in times]
     for number, values in records:
         row: list[Any] = [value or None for value in values]
+        for index in integers:
+            value = row[index]
+            if value is not None:
+                converted = _integer(value)
+                if converted is None:
+                    raise Widen(columns[index], "float" if _float(value) is not None else "text")
+                row[index] = converted
+        for index in floats:
+            value = row[index]
+            if value is not None:
+                converted_float = _float(value)
+                if converted_float is None:
+                    raise Widen(columns[index], "text")
+                row[index] = converted_float
         for index in times:
             value = row[index]
             if value is not None:
@@ -222,9 +285,27 @@ def _text_rows(
         yield row
 
 
+def _integer(value: str) -> int | None:
+    """The integer a text writes, if it writes one exactly (no zeros to lose, no fraction)."""
+    try:
+        number = int(value)
+    except ValueError:
+        return None
+    return number if str(number) == value else None
+
+
+def _float(value: str) -> float | None:
+    try:
+        number = float(value)
+    except ValueError:
+        return None
+    return number if number == number and abs(number) != float("inf") else None
+
+
 def _record_rows(
     records: Iterator[tuple[int, dict[str, Any]]],
     columns: tuple[str, ...],
+    types: Mapping[str, str],
     times: dict[int, str],
     zone: ZoneInfo,
     name: str,
@@ -239,10 +320,19 @@ def _record_rows(
                 f" {SAMPLE_ROWS:,} records; give every record the same keys"
             )
         row = [_json_value(record.get(c)) for c in columns]
-        for index, column in times.items():
+        for index, column in enumerate(columns):
             value = row[index]
-            if value is not None:
-                row[index] = _instant(value, zone, name, number, column)
+            if index in times:
+                if value is not None:
+                    row[index] = _instant(value, zone, name, number, column)
+            elif value is not None:
+                kind = types[column]
+                if kind == "integer" and not isinstance(value, int):
+                    raise Widen(column, "float" if isinstance(value, float) else "text")
+                if kind == "float" and not isinstance(value, int | float):
+                    raise Widen(column, "text")
+                if kind == "text" and not isinstance(value, str):
+                    row[index] = json.dumps(value)  # a number in a text column stays as written
         yield row
 
 

@@ -213,9 +213,9 @@ class Store:
         if "locked" in str(exc) or "busy" in str(exc):
             return StoreError(
                 f"{self.path} stayed locked by another writer for {BUSY_TIMEOUT_SECONDS} s;"
-                " nothing was written, try again"
+                " try again"
             )
-        return StoreError(f"cannot write to {self.path}: {exc}; nothing was written")
+        return StoreError(f"cannot write to {self.path}: {exc}")
 
     def record(self, indicator: str, at: float, value: float, note: str | None, now: str) -> None:
         with self._writing():
@@ -236,11 +236,8 @@ class Store:
 
     def import_rows(self, plan: ImportPlan, rows: Iterable[Sequence[Any]]) -> int:
         """Write `rows` into `plan.table` in one transaction; returns how many were written.
-
-        The table is created (or given the columns it lacks) with the detected types; a
-        column whose detected number type later meets text is widened to TEXT, so nothing is
-        coerced silently."""
-        if plan.table in RESERVED or plan.table.startswith(("_", "sqlite_")):
+        The table is created, or given the columns it lacks, with the detected types."""
+        if plan.table.lower() in RESERVED or plan.table.lower().startswith(("_", "sqlite_")):
             raise StoreError(f"'{plan.table}' is a name goalline keeps for itself; choose another")
         with self._writing():
             self._shape_table(plan)
@@ -251,7 +248,6 @@ class Store:
             # whole stream, inside the one atomic() transaction, is several times faster.
             self.db.conn.executemany(sql, counted)
             count = counted.count
-            self._widen_mixed_columns(plan)
             for column in plan.time_columns:
                 self.db.table(plan.table).create_index([column], if_not_exists=True)
                 self.db.table(TIME_COLUMNS).upsert(
@@ -268,10 +264,15 @@ class Store:
         if not table.exists():
             table.create(types, pk=plan.pk)
             return
-        existing = {c.name.lower() for c in table.columns}
+        existing = {c.name.lower(): c.type.upper() for c in table.columns}
         for column in plan.columns:
             if column.lower() not in existing:
                 table.add_column(column, types[column])
+            elif column in plan.time_columns and existing[column.lower()] not in ("REAL", "FLOAT"):
+                raise StoreError(
+                    f"column '{column}' of table '{plan.table}' holds {existing[column.lower()]}"
+                    " values, not times; import into a new table to read it as a time"
+                )
         if plan.pk and table.pks != [plan.pk] and not _has_unique_index(table, plan.pk):
             table.create_index([plan.pk], unique=True, if_not_exists=True)
 
@@ -287,21 +288,6 @@ class Store:
                 f"UPDATE SET {updates}" if updates else "NOTHING"
             )
         return sql
-
-    def _widen_mixed_columns(self, plan: ImportPlan) -> None:
-        """A column detected as a number from the first rows may meet text later on."""
-        table = self.db.table(plan.table)
-        widen = {}
-        for column in table.columns:
-            if column.name in plan.columns and column.type.upper() in ("INTEGER", "REAL"):
-                mixed = self.db.execute(
-                    f"SELECT 1 FROM {_quote(plan.table)} WHERE typeof({_quote(column.name)})"
-                    " = 'text' LIMIT 1"
-                ).fetchone()
-                if mixed and column.name not in plan.time_columns:
-                    widen[column.name] = str
-        if widen:
-            table.transform(types=widen)
 
 
 class _Counter:

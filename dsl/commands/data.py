@@ -7,12 +7,14 @@ the first write into it fails, so a failed command leaves everything as it was.
 from __future__ import annotations
 
 import math
+import shutil
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 import click
 
@@ -44,42 +46,83 @@ def import_(
     plan: str | None,
 ) -> None:
     """Load FILE (CSV, TSV, JSON or NDJSON; - for standard input) into a table of the store."""
-    from ..importing import ImportProblem, format_of, prepare
-    from ..store import ImportPlan, StoreError
+    from ..importing import ImportProblem, format_of
+    from ..store import StoreError
 
     if not table.isidentifier():
         stop(f"table '{table}' must be an identifier ({IDENTIFIER_HELP}), as plans name it")
     zone = zone_of(timezone, plan)
     name = "<stdin>" if file == STDIN else file
     try:
-        stream = sys.stdin.buffer if file == STDIN else Path(file).open("rb")  # noqa: SIM115
-    except OSError as exc:
-        stop(f"cannot read {file}: {exc.strerror or exc}")
-    try:
-        with stream, _writing(db) as store:
-            prepared = prepare(stream, name, format_of(name, fmt), time_columns, zone)
-            if pk and pk not in prepared.columns:
-                raise ImportProblem(f"{name}: there is no column '{pk}' to use as the key")
-            job = ImportPlan(
-                table=table,
-                columns=prepared.columns,
-                types=prepared.types,
-                time_columns=frozenset(c for c in prepared.columns if c in set(time_columns)),
-                pk=pk,
-                source=name,
-                timezone=zone,
-                now=_now(),
-                progress=_progress(),
-            )
-            count = store.import_rows(job, prepared.rows)
+        kind = format_of(name, fmt)
+        with _source(file) as stream, _writing(db) as store:
+            # Columns imported as times before are read as times again.
+            times = (*time_columns, *store.time_columns(table))
+            count = _load(store, stream, name, kind, table, times, pk, zone)
     except (ImportProblem, StoreError) as problem:
         stop(f"{problem}; nothing was imported")
     if sys.stderr.isatty():
         click.echo("", err=True)
-    click.echo(f"imported {count:,} rows into {table} ({db})", err=True)
+    click.echo(
+        f"imported {count:,} {'row' if count == 1 else 'rows'} into {table} ({db})", err=True
+    )
 
 
-@click.command()
+def _load(
+    store: Store,
+    stream: IO[bytes],
+    name: str,
+    kind: str,
+    table: str,
+    times: tuple[str, ...],
+    pk: str | None,
+    zone: str,
+) -> int:
+    """Import, starting again with a column widened whenever a value does not fit the type
+    detected from the first rows (rare: each restart re-reads the input from the start)."""
+    from ..importing import ImportProblem, Widen, prepare
+    from ..store import ImportPlan
+
+    forced: dict[str, str] = {}
+    while True:
+        stream.seek(0)
+        prepared = prepare(stream, name, kind, times, zone, forced)
+        if pk and pk not in prepared.columns:
+            raise ImportProblem(f"{name}: there is no column '{pk}' to use as the key")
+        job = ImportPlan(
+            table=table,
+            columns=prepared.columns,
+            types=prepared.types,
+            time_columns=prepared.time_columns,
+            pk=pk,
+            source=name,
+            timezone=zone,
+            now=_now(),
+            progress=_progress(),
+        )
+        try:
+            return store.import_rows(job, prepared.rows)
+        except Widen as widen:
+            forced[widen.column] = widen.to
+
+
+@contextmanager
+def _source(file: str) -> Iterator[IO[bytes]]:
+    """The input, rewindable: standard input is kept in a temporary file as it is read."""
+    if file != STDIN:
+        try:
+            stream = Path(file).open("rb")  # noqa: SIM115 - closed below
+        except OSError as exc:
+            stop(f"cannot read {file}: {exc.strerror or exc}")
+        with stream:
+            yield stream
+        return
+    with tempfile.TemporaryFile() as spool:
+        shutil.copyfileobj(sys.stdin.buffer, spool)
+        yield spool
+
+
+@click.command(context_settings={"ignore_unknown_options": True})  # VALUE may be -12
 @click.argument("indicator")
 @click.argument("value")
 @click.option("--db", required=True, help="The store (created if missing).")
@@ -117,7 +160,10 @@ def record(
             store.record(indicator, moment.timestamp(), number, note, _now())
     except StoreError as problem:
         stop(str(problem))
-    click.echo(f"recorded {indicator} = {value} at {moment.isoformat()}", err=True)
+    from zoneinfo import ZoneInfo
+
+    shown = moment.astimezone(ZoneInfo(zone)).isoformat(timespec="seconds")
+    click.echo(f"recorded {indicator} = {value} at {shown}", err=True)
 
 
 @click.command()
@@ -167,18 +213,24 @@ def done(
 
 @contextmanager
 def _writing(path: str) -> Iterator[Store]:
-    """Open (or create) the store; if this command created it and then fails, remove it."""
+    """Open (or create) the store; if this command created it (from nothing, or from an
+    empty file) and then fails, leave things as they were."""
     from ..store import Store
 
-    existed = Path(path).exists()
+    file = Path(path)
+    was = None if not file.exists() else file.stat().st_size
     store = Store.open(path, create=True)
     try:
         yield store
     except BaseException:
         store.close()
-        if not existed:
-            for suffix in ("", "-wal", "-shm"):
+        if was in (None, 0):
+            for suffix in ("-wal", "-shm"):
                 Path(path + suffix).unlink(missing_ok=True)
+            if was is None:
+                file.unlink(missing_ok=True)
+            else:
+                file.write_bytes(b"")
         raise
     store.close()
 

@@ -1,0 +1,775 @@
+"""How fast goalline fills a store and evaluates a plan against it.
+
+Run from the repository root: `.venv/bin/python bench/engine_bench.py`. It prints figures
+beside their targets; it is not a test, and a missed target does not change its exit code
+(a disagreement between goalline's values and the bare SQL's does: the figures would be
+meaningless).
+
+1. Data: a deterministic (seeded) tickets CSV of 1,000,000 rows over 2026, times with a
+   +08:00 offset, and one of 100,000 rows for the growth check. Both are cached in
+   /tmp/goalline-engine-bench between runs (the run says when it reuses them).
+2. Import: `goalline import` of the 1M-row CSV as a process (wall time, peak RSS of that
+   process from `os.wait4`), against a bare import in the same run: plain sqlite3 in WAL
+   mode, `csv.reader` streamed straight into one `executemany` in one transaction, with no
+   conversion. A bare `executemany` of rows parsed beforehand is shown as a stricter figure.
+3. Evaluate: a plan of 100 goals over 10 indicators (counts with conditions, ratios, means,
+   p90s, an `hours_between`), half monthly, half weekly, in Asia/Shanghai. `goalline
+   evaluate --format json` in-process through `dsl.api.run` (best of 3) and as a process,
+   against one bare GROUP BY query per indicator and cycle kind (best of 3), whose values
+   must equal goalline's.
+4. Growth: the same evaluation against the 100,000-row store.
+"""
+
+from __future__ import annotations
+
+import csv
+import gc
+import json
+import math
+import random
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from dsl.api import check_plan, run  # noqa: E402
+from dsl.cycles import parse_as_of  # noqa: E402
+from dsl.dialect import Percentile, SQLite  # noqa: E402
+from dsl.render import to_json  # noqa: E402
+from dsl.store import Store  # noqa: E402
+
+ROWS = 1_000_000
+SMALL_ROWS = 100_000
+SEED = 2026
+GENERATOR = 1  # bump when the generator changes, so that cached files are not reused
+CACHE = Path(tempfile.gettempdir()) / "goalline-engine-bench"
+TIMEZONE = "Asia/Shanghai"
+OFFSET = 8 * 3600  # Asia/Shanghai has no daylight-saving time
+AS_OF = "2027-01-01"
+REPEATS = 3  # best of N for in-process evaluations and the bare queries
+IMPORT_REPEATS = 2  # best of N for the goalline and the bare import, interleaved
+
+# Targets
+MAX_EVALUATE = 5.0  # seconds, 1M rows, 100 goals
+MAX_EVALUATE_RATIO = 3.0  # evaluate / bare aggregate queries
+MAX_IMPORT = 15.0  # seconds, 1M rows
+MAX_IMPORT_RATIO = 2.0  # goalline import / bare csv.reader + executemany
+MAX_IMPORT_MB = 300.0  # peak RSS of the import process
+MAX_GROWTH = 11.0  # evaluate(1M rows) / evaluate(100k rows)
+
+TOLERANCE = 1e-6
+
+# ---------------------------------------------------------------- the generated tickets
+
+COLUMNS = (
+    "id",
+    "created_at",
+    "channel",
+    "priority",
+    "first_response_min",
+    "status",
+    "resolved_at",
+    "reopened",
+)
+TIME_COLUMNS = ("created_at", "resolved_at")
+# The types goalline's import detects; the bare import keeps the times as the text it read.
+BARE_TYPES = ("TEXT", "TEXT", "TEXT", "TEXT", "FLOAT", "TEXT", "TEXT", "INTEGER")
+CHANNELS = (("phone", 0.30), ("email", 0.60), ("chat", 0.85), ("wechat", 1.0))
+PRIORITIES = (("urgent", 0.05), ("high", 0.20), ("normal", 0.80), ("low", 1.0))
+MEDIAN_RESPONSE = {"urgent": 5.0, "high": 10.0, "normal": 20.0, "low": 40.0}  # minutes
+BAD_MONTH, RECOVERING_MONTH = 8, 9  # August is bad, September recovers
+
+
+def _pick(table: tuple[tuple[str, float], ...], draw: float) -> str:
+    for name, upto in table:
+        if draw < upto:
+            return name
+    return table[-1][0]
+
+
+def write_tickets(path: Path, rows: int, seed: int) -> None:
+    """`rows` tickets created in 2026 (local time, +08:00), in order of creation: fewer at
+    weekends, a gentle seasonal wave, a bad August and a recovering September."""
+    rng = random.Random(seed)
+    first = date(2026, 1, 1)
+    days = [first + timedelta(days=d) for d in range(400)]  # resolutions run into 2027
+    day_text = [d.isoformat() for d in days]
+    clock = [f"T{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}+08:00" for s in range(86400)]
+    weights = [
+        (0.6 if days[d].weekday() >= 5 else 1.0) * (1.0 + 0.15 * math.sin(2 * math.pi * d / 365))
+        for d in range(365)
+    ]
+    picked = rng.choices(range(365), weights=weights, k=rows)
+    stamps = sorted(d * 86400 + rng.randrange(86400) for d in picked)
+    del picked
+    partial = path.with_suffix(".part")
+    with partial.open("w", encoding="utf-8", newline="") as out:
+        out.write(",".join(COLUMNS) + "\n")
+        lines: list[str] = []
+        for number, stamp in enumerate(stamps, start=1):
+            day, second = divmod(stamp, 86400)
+            month = days[day].month
+            slow = 1.6 if month == BAD_MONTH else 1.2 if month == RECOVERING_MONTH else 1.0
+            channel = _pick(CHANNELS, rng.random())
+            priority = _pick(PRIORITIES, rng.random())
+            response = rng.lognormvariate(math.log(MEDIAN_RESPONSE[priority] * slow), 0.8)
+            draw = rng.random()
+            unresolved = 0.08 * slow
+            if draw < unresolved:
+                status = "open" if draw < unresolved / 2 else "pending"
+                resolved = reopened = ""
+            else:
+                status = "resolved" if draw < 0.55 else "closed"
+                done = stamp + int(rng.expovariate(1.0 / (6 * 3600 * slow))) + 60
+                resolved = day_text[done // 86400] + clock[done % 86400]
+                reopened = "1" if rng.random() < 0.04 * slow else "0"
+            lines.append(
+                f"T{number:07d},{day_text[day]}{clock[second]},{channel},{priority},"
+                f"{response:.1f},{status},{resolved},{reopened}\n"
+            )
+            if len(lines) == 10_000:
+                out.writelines(lines)
+                lines.clear()
+        out.writelines(lines)
+    partial.replace(path)
+
+
+def tickets_file(rows: int, seed: int) -> tuple[Path, str]:
+    """The cached CSV of `rows` tickets, written first if it is not there yet."""
+    CACHE.mkdir(exist_ok=True)
+    path = CACHE / f"tickets-{rows}-seed{seed}-v{GENERATOR}.csv"
+    if path.exists():
+        return path, f"reused the cached {path}"
+    started = time.perf_counter()
+    write_tickets(path, rows, seed)
+    took = time.perf_counter() - started
+    return path, f"wrote {path} in {took:.1f} s (cached for later runs)"
+
+
+# ---------------------------------------------------------------- the generated plan
+
+HEADER = """\
+# Generated by bench/engine_bench.py: 100 goals over 10 indicators of one tickets table.
+plan "Engine benchmark" {
+  period    2026-01-01 .. 2026-12-31
+  timezone  "Asia/Shanghai"
+  owner     wang_fang
+  review    monthly
+}
+
+person wang_fang "Wang Fang"        { email "wang.fang@example.com" }
+person zhao_lei  "Zhao Lei"         { email "zhao.lei@example.com" }
+person li_na     "Li Na"            { email "li.na@example.com" }
+person chen_jie  "Chen Jie"         { email "chen.jie@example.com" }
+person director  "Service Director" { email "director@example.com" }
+
+team support "Customer Support" {
+  lead     wang_fang
+  members  chen_jie
+}
+
+team tech "Technical Services" {
+  lead     zhao_lei
+  members  li_na
+}
+
+objective solved "Every problem is solved, quickly and for good" { owner director }
+
+source tickets "Helpdesk tickets" {
+  table  tickets
+  time   created_at
+}
+
+runbook response_plan "Response-time emergency" {
+  step "Open the overflow queue"    by support  within 30m
+  step "Page the on-call engineer"  by tech     within 1h
+}
+
+escalation standard "Standard escalation" {
+  when breached 2 times in a row  notify owner, lead
+  when critical                   notify director, run response_plan
+}
+"""
+
+# id -> (title, unit, better, measure, the bare SQL aggregate computing the same value,
+#        the monthly target around which the goals' targets are spread)
+INDICATORS: dict[str, tuple[str, str, str, str, str, float]] = {
+    "resolved": (
+        "Problems resolved",
+        "tickets",
+        "higher",
+        'count(tickets where status in ("resolved", "closed"))',
+        "count(*) FILTER (WHERE status IN ('resolved', 'closed'))",
+        76_000,
+    ),
+    "urgent_backlog": (
+        "Urgent tickets still open",
+        "tickets",
+        "lower",
+        'count(tickets where priority = "urgent" and status in ("open", "pending"))',
+        "count(*) FILTER (WHERE priority = 'urgent' AND status IN ('open', 'pending'))",
+        330,
+    ),
+    "voice": (
+        "Tickets by phone or WeChat",
+        "tickets",
+        "lower",
+        'count(tickets where channel = "phone" or channel = "wechat")',
+        "count(*) FILTER (WHERE channel = 'phone' OR channel = 'wechat')",
+        37_000,
+    ),
+    "resolution_rate": (
+        "Problem resolution rate",
+        "%",
+        "higher",
+        '100 * count(tickets where status in ("resolved", "closed")) / count(tickets)',
+        "100.0 * count(*) FILTER (WHERE status IN ('resolved', 'closed')) / count(*)",
+        92,
+    ),
+    "reopen_rate": (
+        "Share of resolved tickets reopened",
+        "%",
+        "lower",
+        "100 * count(tickets where reopened = 1) / count(tickets where resolved_at is not null)",
+        "100.0 * count(*) FILTER (WHERE reopened = 1)"
+        " / count(*) FILTER (WHERE resolved_at IS NOT NULL)",
+        4,
+    ),
+    "chat_share": (
+        "Share of tickets by chat",
+        "%",
+        "higher",
+        '100 * count(tickets where channel = "chat") / count(tickets)',
+        "100.0 * count(*) FILTER (WHERE channel = 'chat') / count(*)",
+        25,
+    ),
+    "mean_response": (
+        "Mean first response time",
+        "min",
+        "lower",
+        "mean(tickets.first_response_min)",
+        "avg(first_response_min)",
+        28,
+    ),
+    "p90_response": (
+        "First response time, 90th percentile",
+        "min",
+        "lower",
+        "p90(tickets.first_response_min)",
+        "goalline_percentile(first_response_min, 90.0)",
+        60,
+    ),
+    "p90_urgent": (
+        "First response to urgent and high-priority tickets, 90th percentile",
+        "min",
+        "lower",
+        'p90(tickets.first_response_min where priority in ("urgent", "high"))',
+        "goalline_percentile(first_response_min, 90.0)"
+        " FILTER (WHERE priority IN ('urgent', 'high'))",
+        22,
+    ),
+    "resolution_hours": (
+        "Mean time to resolve",
+        "h",
+        "lower",
+        "mean(hours_between(tickets.created_at, tickets.resolved_at)"
+        " where resolved_at is not null)",
+        "avg((resolved_at - created_at) / 3600.0) FILTER (WHERE resolved_at IS NOT NULL)",
+        6.2,
+    ),
+}
+KINDS = ("monthly", "weekly")
+GOALS_PER_KIND = 5  # per indicator: 10 indicators x 2 kinds x 5 = 100 goals
+COUNTS = ("resolved", "urgent_backlog", "voice")  # their targets scale with the cycle
+OWNERS = ("wang_fang", "zhao_lei", "li_na", "chen_jie")
+LEADS = ("support", "tech")
+
+
+def _number(value: float) -> str:
+    return f"{value:.0f}" if value >= 100 else f"{value:.1f}"
+
+
+def make_plan() -> str:
+    parts = [HEADER]
+    for ident, (title, unit, better, measure, _, _) in INDICATORS.items():
+        parts.append(
+            f'indicator {ident} "{title}" {{\n  kind     process\n  unit     "{unit}"\n'
+            f"  better   {better}\n  measure  {measure}\n}}\n"
+        )
+    number = 0
+    for ident, (title, _, better, _, _, base) in INDICATORS.items():
+        for kind in KINDS:
+            scale = 7 / 30.4 if kind == "weekly" and ident in COUNTS else 1.0
+            for j in range(GOALS_PER_KIND):
+                number += 1
+                # Goals on one indicator and cycle differ in their targets, as teams' do.
+                strict = 0.94 + 0.03 * j
+                target = base * scale * (strict if better == "higher" else 2 - strict)
+                lines = [f"indicator   {ident}"]
+                if better == "higher":
+                    lines.append(f"target      >= {_number(target)}")
+                    warn, critical = f"< {_number(target * 1.03)}", f"< {_number(target * 0.8)}"
+                else:
+                    lines.append(f"target      <= {_number(target)}")
+                    warn, critical = f"> {_number(target * 0.97)}", f"> {_number(target * 1.3)}"
+                if j == GOALS_PER_KIND - 1:  # the strictest goal tightens in July
+                    tighter = target * (1.02 if better == "higher" else 0.98)
+                    op = ">=" if better == "higher" else "<="
+                    lines.append(f"target      {op} {_number(tighter)} from 2026-07-01")
+                lines += [
+                    f"cycle       {kind}",
+                    f"owner       {OWNERS[number % len(OWNERS)]}",
+                    f"lead        {LEADS[number % len(LEADS)]}",
+                    "serves      solved",
+                    f"weight      {1 + j % 3}",
+                    f"warn        {warn}",
+                    f"critical    {critical}",
+                ]
+                if j % 2 == 0:
+                    lines.append("escalation  standard")
+                body = "".join(f"  {line}\n" for line in lines)
+                parts.append(
+                    f'goal g{number:03d}_{ident}_{kind} "{title}, goal {number}" {{\n{body}}}\n'
+                )
+    return "\n".join(parts)
+
+
+# ---------------------------------------------------------------- measuring
+
+# Runs a command and writes its wall time, peak RSS and exit code to a file. Asking the
+# kernel about a child forked from this process would count this process's own memory:
+# Linux carries the peak RSS of a process over `exec`, and this one holds a million parsed
+# rows for a while. A small launcher of its own (about 10 MB) keeps the figure honest.
+LAUNCHER = """\
+import os, sys, time
+started = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    try:
+        os.execv(sys.argv[2], sys.argv[2:])
+    finally:
+        os._exit(127)
+_, status, usage = os.wait4(pid, 0)
+took = time.perf_counter() - started
+with open(sys.argv[1], "w") as out:
+    out.write(f"{took!r} {usage.ru_maxrss} {os.waitstatus_to_exitcode(status)}")
+"""
+
+
+def goalline_command() -> str:
+    beside = Path(sys.executable).parent / "goalline"
+    return str(beside) if beside.exists() else (shutil.which("goalline") or "goalline")
+
+
+def run_process(argv: list[str], stdout: Path) -> tuple[float, float, int, str]:
+    """Run a command: its wall time, its own peak RSS in MB, its exit code and its stderr."""
+    figures = stdout.with_suffix(".figures")
+    with stdout.open("wb") as out, tempfile.TemporaryFile() as err:
+        done = subprocess.run(
+            [sys.executable, "-S", "-c", LAUNCHER, str(figures), *argv],
+            cwd=ROOT,
+            stdout=out,
+            stderr=err,
+            check=False,
+        )
+        err.seek(0)
+        message = err.read().decode(errors="replace").strip()
+    if done.returncode != 0 or not figures.exists():
+        return 0.0, 0.0, done.returncode or 1, message
+    took, max_rss_kb, code = figures.read_text().split()
+    return float(took), int(max_rss_kb) / 1024, int(code), message
+
+
+def best_of(runs: int, work: Callable[[], object]) -> tuple[float, Any]:
+    """The fastest of `runs` runs, and the result of the last one."""
+    best, result = float("inf"), None
+    for _ in range(runs):
+        gc.collect()
+        started = time.perf_counter()
+        result = work()
+        best = min(best, time.perf_counter() - started)
+    return best, result
+
+
+def verdict(ok: bool) -> str:
+    return "ok" if ok else "MISSED"
+
+
+def fresh(path: Path) -> Path:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    return path
+
+
+def bare_connection(path: Path) -> sqlite3.Connection:
+    connection = sqlite3.connect(fresh(path), isolation_level=None)
+    connection.execute("PRAGMA journal_mode = WAL")
+    connection.execute("PRAGMA synchronous = NORMAL")  # as goalline's store sets it
+    columns = ", ".join(f"{c} {t}" for c, t in zip(COLUMNS, BARE_TYPES, strict=True))
+    connection.execute(f"CREATE TABLE tickets ({columns})")
+    return connection
+
+
+BARE_INSERT = f"INSERT INTO tickets VALUES ({', '.join('?' for _ in COLUMNS)})"
+
+
+def bare_import(csv_path: Path, db: Path) -> float:
+    """csv.reader streamed into one executemany in one transaction: no conversion at all."""
+    started = time.perf_counter()
+    connection = bare_connection(db)
+    with csv_path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle)
+        next(reader)
+        connection.execute("BEGIN")
+        connection.executemany(BARE_INSERT, reader)
+        connection.execute("COMMIT")
+    connection.close()  # goalline's figure includes its close (the last WAL checkpoint) too
+    return time.perf_counter() - started
+
+
+def bare_insert_parsed(csv_path: Path, db: Path) -> float:
+    """The stricter figure: the same rows, read beforehand, so only SQLite's insert is timed."""
+    gc.disable()  # a million small lists would make the collector walk them repeatedly
+    try:
+        with csv_path.open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.reader(handle))[1:]
+        started = time.perf_counter()
+        connection = bare_connection(db)
+        connection.execute("BEGIN")
+        connection.executemany(BARE_INSERT, rows)
+        connection.execute("COMMIT")
+        connection.close()
+        took = time.perf_counter() - started
+        del rows
+    finally:
+        gc.enable()
+    return took
+
+
+# ---------------------------------------------------------------- evaluating
+
+# The cycle a row falls in, from its local time: the plan's months are the calendar months,
+# and its weeks run from Monday; 2026 starts on a Thursday, so the clipped first week
+# (1-4 January) is week 00 of %W, as it is cycle 0 of goalline's.
+BUCKETS = {
+    "monthly": f"CAST(strftime('%m', created_at + {OFFSET}, 'unixepoch') AS INTEGER) - 1",
+    "weekly": f"CAST(strftime('%W', created_at + {OFFSET}, 'unixepoch') AS INTEGER)",
+}
+
+
+def bare_queries() -> dict[tuple[str, str], str]:
+    """One plain query per indicator and cycle kind: its value for every cycle, grouped by
+    the cycle of each row's local time."""
+    return {
+        (ident, kind): (
+            f"SELECT {bucket} AS idx, {spec[4]} AS value FROM tickets"
+            " WHERE created_at >= ? AND created_at < ? GROUP BY idx ORDER BY idx"
+        )
+        for ident, spec in INDICATORS.items()
+        for kind, bucket in BUCKETS.items()
+    }
+
+
+def single_passes() -> dict[tuple[str, str], str]:
+    """The same aggregates over the whole period, without cycles: what one pass over the rows
+    through the time index costs, the floor for any one-query-per-indicator design. Their
+    values are not the goals' values; they are only timed."""
+    return {
+        (ident, kind): f"SELECT {spec[4]} FROM tickets WHERE created_at >= ? AND created_at < ?"
+        for ident, spec in INDICATORS.items()
+        for kind in BUCKETS
+    }
+
+
+def period_bounds() -> tuple[float, float]:
+    zone = timezone(timedelta(seconds=OFFSET))
+    start = datetime(2026, 1, 1, tzinfo=zone).timestamp()
+    return start, datetime(2027, 1, 1, tzinfo=zone).timestamp()
+
+
+def run_bare(
+    db: Path, queries: dict[tuple[str, str], str], runs: int
+) -> tuple[dict[tuple[str, str], float], dict[tuple[str, str], dict[int, Any]]]:
+    """Each query `runs` times on a plain connection: its best time and {cycle: value}."""
+    connection = sqlite3.connect(db)
+    connection.create_aggregate("goalline_percentile", 2, Percentile)
+    bounds = period_bounds()
+    took: dict[tuple[str, str], float] = dict.fromkeys(queries, float("inf"))
+    values: dict[tuple[str, str], dict[int, Any]] = {}
+    for _ in range(runs):
+        for key, sql in queries.items():
+            started = time.perf_counter()
+            rows = connection.execute(sql, bounds).fetchall()
+            took[key] = min(took[key], time.perf_counter() - started)
+            values[key] = {row[0]: row[-1] for row in rows}
+    connection.close()
+    return took, values
+
+
+def evaluate_in_process(plan: Path, db: Path) -> Any:
+    """What `goalline evaluate PLAN --db DB --as-of 2027-01-01 --format json` does."""
+    as_of = parse_as_of(AS_OF, ZoneInfo(TIMEZONE))
+    store = Store.open(str(db))
+    try:
+        outcome = run(str(plan), store, as_of)
+        assert outcome.report is not None, [d.headline() for d in outcome.errors[:3]]
+        to_json(outcome.report)
+    finally:
+        store.close()
+    return outcome
+
+
+def kind_of(goal_id: str) -> tuple[str, str]:
+    """(indicator, cycle kind) of a generated goal, from its id (g001_resolved_monthly)."""
+    _, rest = goal_id.split("_", 1)
+    ident, kind = rest.rsplit("_", 1)
+    return ident, kind
+
+
+def compare(outcome: Any, bare: dict[tuple[str, str], dict[int, Any]]) -> int:
+    """Every goal cycle's value against the bare query's; stops the benchmark on a difference."""
+    compared = 0
+    for goal in outcome.report.goals:
+        values = bare[kind_of(goal.id)]
+        for cycle in goal.cycles:
+            expected = values.get(cycle.index)
+            ok = (
+                cycle.value is None
+                if expected is None
+                else cycle.value is not None
+                and math.isclose(cycle.value, expected, rel_tol=0, abs_tol=TOLERANCE)
+            )
+            if not ok:
+                sys.exit(
+                    f"goalline and the bare SQL disagree: goal {goal.id}, cycle {cycle.index}"
+                    f" ({cycle.start}): goalline {cycle.value!r}, bare SQL {expected!r}"
+                )
+            compared += 1
+    return compared
+
+
+def compare_json(text: str, outcome: Any) -> None:
+    """The process's JSON report holds the in-process values (rounded to 6 decimals)."""
+    report = json.loads(text)
+    goals = {g.id: g for g in outcome.report.goals}
+    if len(report["goals"]) != len(goals):
+        sys.exit(f"the JSON report has {len(report['goals'])} goals, not {len(goals)}")
+    for goal in report["goals"]:
+        for cycle, mine in zip(goal["cycles"], goals[goal["id"]].cycles, strict=True):
+            value, expected = cycle["value"], mine.value
+            if (value is None) != (expected is None) or (
+                value is not None and abs(value - expected) > TOLERANCE
+            ):
+                sys.exit(f"the JSON report differs in goal {goal['id']}: {value} / {expected}")
+
+
+def time_goalline_queries(db: Path, outcome: Any) -> dict[tuple[str, str], float]:
+    """The SQL goalline ran, run again on its own: its share of the evaluation."""
+    store = Store.open(str(db))
+    store.prepare_for(SQLite())
+    took: dict[tuple[str, str], float] = {}
+    for ran in outcome.queries:
+        kind = "monthly" if len(ran.ranges) <= 12 else "weekly"
+        started = time.perf_counter()
+        store.fetch(ran.query.sql, ran.query.params)
+        took[(ran.indicator, kind)] = time.perf_counter() - started
+    store.close()
+    return took
+
+
+def goalline_import(csv_path: Path, db: Path, work: Path) -> tuple[float, float, int, str]:
+    argv = [goalline_command(), "import", str(csv_path), "--db", str(fresh(db))]
+    argv += ["--table", "tickets", *(arg for column in TIME_COLUMNS for arg in ("--time", column))]
+    return run_process(argv, work / "import.out")
+
+
+def count_rows(db: Path) -> int:
+    connection = sqlite3.connect(db)
+    try:
+        return int(connection.execute("SELECT count(*) FROM tickets").fetchone()[0])
+    finally:
+        connection.close()
+
+
+def target(label: str, figure: str, goal: str, ok: bool) -> None:
+    print(f"  {label:<36} {figure:>9}   {goal:<9} {verdict(ok)}")
+
+
+# ---------------------------------------------------------------- the benchmark
+
+
+def main() -> None:
+    began = time.perf_counter()
+    plan_text = make_plan()
+    checked = check_plan("engine-bench.goal", plan_text)
+    if checked.diagnostics:  # the generator must produce a plan that checks cleanly
+        for diagnostic in checked.diagnostics[:5]:
+            print(diagnostic.headline())
+        sys.exit("the generated plan does not check cleanly; fix make_plan()")
+    assert checked.plan is not None
+
+    print(
+        f"goalline engine benchmark (Python {sys.version.split()[0]},"
+        f" SQLite {sqlite3.sqlite_version})"
+    )
+    print()
+    big, note_big = tickets_file(ROWS, SEED)
+    small, note_small = tickets_file(SMALL_ROWS, SEED + 1)
+    print(f"data: {note_big}")
+    print(f"      {note_small}")
+
+    with tempfile.TemporaryDirectory(prefix="goalline-bench-") as folder:
+        work = Path(folder)
+        plan = work / "engine-bench.goal"
+        plan.write_text(plan_text, encoding="utf-8")
+        store, small_store = work / "store.db", work / "small.db"
+
+        # ------------------------------------------------------------ import
+        # Interleaved, best of IMPORT_REPEATS each, so that a busy moment of the machine
+        # does not land on one side only.
+        import_s = bare_s = float("inf")
+        import_mb = 0.0
+        for _ in range(IMPORT_REPEATS):
+            took, peak, code, message = goalline_import(big, store, work)
+            if code != 0:
+                sys.exit(f"goalline import failed (exit {code}): {message}")
+            import_s, import_mb = min(import_s, took), max(import_mb, peak)
+            bare_s = min(bare_s, bare_import(big, work / "bare.db"))
+        if count_rows(store) != ROWS or count_rows(work / "bare.db") != ROWS:
+            sys.exit("an import did not write every row")
+        parsed_s = bare_insert_parsed(big, work / "parsed.db")
+        if goalline_import(small, small_store, work)[2] != 0:
+            sys.exit(f"goalline import of the {SMALL_ROWS:,}-row file failed")
+        for leftover in ("bare.db", "parsed.db"):
+            fresh(work / leftover)
+        import_ratio = import_s / bare_s
+
+        print()
+        print(
+            f"import: {ROWS:,} rows, {len(COLUMNS)} columns (2 of them times),"
+            f" {big.stat().st_size / 2**20:.0f} MB of CSV; best of {IMPORT_REPEATS}"
+        )
+        print(
+            f"  goalline import (a process)               {import_s:6.2f} s"
+            f"   peak {import_mb:.0f} MB"
+        )
+        print(f"  bare: csv.reader -> one executemany       {bare_s:6.2f} s   (in this process)")
+        print(f"  ratio goalline / bare                     {import_ratio:6.2f}x")
+        print(
+            f"  stricter: executemany of parsed rows      {parsed_s:6.2f} s"
+            f"   (CSV read beforehand; goalline / this {import_s / parsed_s:.2f}x)"
+        )
+
+        # ------------------------------------------------------------ evaluate
+        eval_s, outcome = best_of(REPEATS, lambda: evaluate_in_process(plan, store))
+        argv = [goalline_command(), "evaluate", str(plan), "--db", str(store)]
+        process_s, process_mb, code, message = run_process(
+            [*argv, "--as-of", AS_OF, "--format", "json"], work / "report.json"
+        )
+        if code != 0:
+            sys.exit(f"goalline evaluate failed (exit {code}): {message}")
+        compare_json((work / "report.json").read_text(encoding="utf-8"), outcome)
+        sql_took = time_goalline_queries(store, outcome)
+        bare_took, bare_values = run_bare(store, bare_queries(), REPEATS)
+        compared = compare(outcome, bare_values)
+        pass_took, _ = run_bare(store, single_passes(), 1)
+        bare_eval_s = sum(bare_took.values())
+        sql_s = sum(sql_took.values())
+        eval_ratio = eval_s / bare_eval_s
+
+        print()
+        print(
+            f"evaluate: {len(outcome.report.goals)} goals, {len(INDICATORS)} indicators,"
+            f" {len(outcome.queries)} queries (one per indicator and cycle layout), {ROWS:,} rows"
+        )
+        header = (
+            f"{'indicator':<17} {'cycle':<8} {'goalline SQL s':>14} {'bare SQL s':>10}"
+            f" {'ratio':>6} {'one pass s':>10}"
+        )
+        print("  " + header)
+        print("  " + "-" * len(header))
+        for key in bare_took:
+            mine, theirs = sql_took[key], bare_took[key]
+            print(
+                f"  {key[0]:<17} {key[1]:<8} {mine:>14.3f} {theirs:>10.3f}"
+                f" {mine / theirs:>6.2f} {pass_took[key]:>10.3f}"
+            )
+        print("  " + "-" * len(header))
+        print(
+            f"  {'all':<26} {sql_s:>14.3f} {bare_eval_s:>10.3f} {sql_s / bare_eval_s:>6.2f}"
+            f" {sum(pass_took.values()):>10.3f}"
+        )
+        print(
+            f"  (goalline SQL: its queries run again alone; bare: GROUP BY the local month or"
+            f"\n  week, best of {REPEATS}; one pass: the same aggregates over the whole year,"
+            " no cycles)"
+        )
+        print(
+            f"  values agree: all {compared:,} goal cycles equal the bare queries' values"
+            f" to {TOLERANCE:g}"
+        )
+        print(f"  goalline evaluate, in-process (best of {REPEATS}) {eval_s:6.2f} s")
+        print(
+            f"  goalline evaluate, a process (once)       {process_s:6.2f} s"
+            f"   peak {process_mb:.0f} MB"
+        )
+        print(f"  bare aggregate queries                    {bare_eval_s:6.2f} s")
+        print(f"  ratio goalline / bare                     {eval_ratio:6.2f}x")
+
+        # ------------------------------------------------------------ growth
+        small_s, _ = best_of(REPEATS, lambda: evaluate_in_process(plan, small_store))
+        growth = eval_s / small_s
+        print()
+        print(f"growth: evaluate in-process, best of {REPEATS}")
+        print(f"  {SMALL_ROWS:>9,} rows  {small_s:6.2f} s")
+        print(f"  {ROWS:>9,} rows  {eval_s:6.2f} s   ({growth:.2f}x the time for 10x the rows)")
+
+    print()
+    print("targets")
+    target(
+        "evaluate, 1M rows, 100 goals",
+        f"{eval_s:.2f} s",
+        f"< {MAX_EVALUATE:g} s",
+        eval_s < MAX_EVALUATE,
+    )
+    target(
+        "evaluate / bare queries",
+        f"{eval_ratio:.2f}x",
+        f"<= {MAX_EVALUATE_RATIO:g}x",
+        eval_ratio <= MAX_EVALUATE_RATIO,
+    )
+    target("import, 1M rows", f"{import_s:.2f} s", f"< {MAX_IMPORT:g} s", import_s < MAX_IMPORT)
+    target(
+        "import / bare executemany",
+        f"{import_ratio:.2f}x",
+        f"<= {MAX_IMPORT_RATIO:g}x",
+        import_ratio <= MAX_IMPORT_RATIO,
+    )
+    target(
+        "import peak memory",
+        f"{import_mb:.0f} MB",
+        f"< {MAX_IMPORT_MB:g} MB",
+        import_mb < MAX_IMPORT_MB,
+    )
+    target(
+        "evaluate growth, 100k -> 1M rows",
+        f"{growth:.2f}x",
+        f"<= {MAX_GROWTH:g}x",
+        growth <= MAX_GROWTH,
+    )
+    print(f"\n(whole benchmark {time.perf_counter() - began:.0f} s)")
+
+
+if __name__ == "__main__":
+    main()
