@@ -168,7 +168,7 @@ def run(
     from .checks import schema
     from .dialect import SQLite
     from .evaluate import evaluate
-    from .fetch import fetch_values
+    from .fetch import fetch_breakdowns, fetch_values
     from .schedule import layout
 
     checked = check_plan(path, text)
@@ -184,6 +184,7 @@ def run(
     chosen = [g for g in plan.goals if not goals or g.id in goals]
     layouts = {g.id: layout(plan, g, as_of) for g in chosen}
     values, ran = fetch_values(plan, chosen, layouts, store, dialect)
+    breakdowns = fetch_breakdowns(plan, chosen, layouts, store, dialect)
     completions = {name: c.on for name, c in store.completions().items()}
     report = evaluate(
         plan,
@@ -195,5 +196,6 @@ def run(
         as_of,
         file=path,
         version=version("goalline"),
+        breakdowns=breakdowns,
     )
     return Outcome(checked, diagnostics, report, tuple(ran))

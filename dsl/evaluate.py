@@ -6,6 +6,7 @@ recorded completions and the evaluation time: no I/O, no clock.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from . import model as m
@@ -37,12 +38,15 @@ def evaluate(
     *,
     file: str,
     version: str,
+    breakdowns: Mapping[str, Mapping[int, Mapping[str, float | None]]] | None = None,
 ) -> Report:
     """Judge the chosen goals and milestones of `plan` at `as_of` (aware)."""
     tz = zone(plan)
     today = local_date(as_of, tz)
+    split = breakdowns or {}
     goals = tuple(
-        _goal(plan, goal, layouts[goal.id], values.get(goal.id, {}), as_of) for goal in chosen_goals
+        _goal(plan, goal, layouts[goal.id], values.get(goal.id, {}), as_of, split.get(goal.id))
+        for goal in chosen_goals
     )
     milestones = tuple(_milestone(ms, completions, today) for ms in chosen_milestones)
     events = [
@@ -71,13 +75,22 @@ def evaluate(
 
 
 def _goal(
-    plan: m.Plan, goal: m.Goal, layout: Layout, values: Mapping[int, float | None], as_of: datetime
+    plan: m.Plan,
+    goal: m.Goal,
+    layout: Layout,
+    values: Mapping[int, float | None],
+    as_of: datetime,
+    split: Mapping[int, Mapping[str, float | None]] | None,
 ) -> GoalResult:
     indicator = plan.get(goal.indicator)
     assert isinstance(indicator, m.Indicator) and goal.cycle and goal.owner
     better = indicator.better or "higher"
     cycles = tuple(
-        _cycle(plan, goal, span, values.get(span.index), better, as_of) for span in layout.spans
+        replace(
+            _cycle(plan, goal, span, values.get(span.index), better, as_of),
+            breakdown=None if split is None else dict(split.get(span.index, {})),
+        )
+        for span in layout.spans
     )
     complete = [c for c in cycles if c.complete]
     return GoalResult(

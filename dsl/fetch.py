@@ -32,6 +32,37 @@ class Ran:
     rows: tuple[tuple[Any, ...], ...]
 
 
+Breakdown = dict[int, dict[str, float | None]]  # cycle index -> value per breakdown key
+
+
+def fetch_breakdowns(
+    plan: m.Plan,
+    goals: Iterable[m.Goal],
+    layouts: Mapping[str, Layout],
+    store: Rows,
+    dialect: Dialect,
+) -> dict[str, Breakdown]:
+    """For goals whose indicator declares a `breakdown`, the value per cycle and per value of
+    that column (one more query per indicator and layout)."""
+    found: dict[str, Breakdown] = {}
+    done: dict[tuple[str, tuple[Range, ...]], Breakdown] = {}
+    for goal in goals:
+        indicator = plan.get(goal.indicator)
+        ranges = layouts[goal.id].ranges
+        if not isinstance(indicator, m.Indicator) or indicator.breakdown is None or not ranges:
+            continue
+        key = (indicator.id, ranges)
+        if key not in done:
+            query = compile_measure(indicator, plan, ranges, dialect, indicator.breakdown.id)
+            split: Breakdown = {}
+            for row in store.fetch(query.sql, query.params):
+                label = "(none)" if row[1] is None else str(row[1])
+                split.setdefault(row[0], {})[label] = combine(indicator.measure, iter(row[2:]))
+            done[key] = split
+        found[goal.id] = done[key]
+    return found
+
+
 def fetch_values(
     plan: m.Plan,
     goals: Iterable[m.Goal],

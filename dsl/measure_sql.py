@@ -10,7 +10,7 @@ quoted, and every literal is a bound parameter.
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,63 +61,88 @@ class Table:
 
 
 def compile_measure(
-    indicator: m.Indicator, plan: m.Plan, ranges: Sequence[Range], dialect: Dialect
+    indicator: m.Indicator,
+    plan: m.Plan,
+    ranges: Sequence[Range],
+    dialect: Dialect,
+    by: str | None = None,
 ) -> Query:
-    """The query that computes every aggregate of `indicator` for each range."""
-    if indicator.measure is None:
-        aggregate = indicator.aggregate.id if indicator.aggregate else "mean"
-        call = m.Call(function=aggregate, args=(m.Column(source="", column=RECORDED_VALUE),))
-        recorded = Table(RECORDED_TABLE, RECORDED_TIME, "t.indicator = ?", (indicator.id,))
-        groups = {"": (recorded, [call])}
-    else:
-        groups = {}
-        for call in aggregate_calls(indicator.measure):
-            source = source_of(call)
-            found = plan.get(source)
-            assert isinstance(found, m.Source) and found.time is not None  # checked before
-            table = Table(found.table_name, found.time.id)
-            groups.setdefault(source, (table, []))[1].append(call)
-    return _query(groups, ranges, dialect)
-
-
-def _query(
-    groups: Mapping[str, tuple[Table, list[m.Call]]], ranges: Sequence[Range], dialect: Dialect
-) -> Query:
+    """The query that computes every aggregate of `indicator` for each range; with `by`, for
+    each range and each value of that column (the indicator's `breakdown`)."""
+    groups = _groups(indicator, plan)
     params: list[Any] = [value for r in ranges for value in (r.index, r.lo, r.hi)]
-    parts: list[str] = []
+    selects: list[str] = []
     columns: list[str] = []
     ordered: list[m.Call] = []
     for number, (table, calls) in enumerate(groups.values()):
         alias = f"s{number}"
-        selected = []
-        for call in calls:
-            name = f"a{len(ordered)}"
-            expression, call_params = _aggregate(call, table, dialect)
-            selected.append(f"{expression} AS {name}")
-            params.extend(call_params)
+        select, names = _select(table, calls, dialect, params, by)
+        selects.append(f"{alias} AS ({select})")
+        for name, call in zip(names, calls, strict=True):
             zero = call.function in ("count", "distinct")
             columns.append(f"coalesce({alias}.{name}, 0)" if zero else f"{alias}.{name}")
             ordered.append(call)
-        where = f"t.{quote(table.time)} >= c.lo AND t.{quote(table.time)} < c.hi"
-        if table.where:
-            where += f" AND {table.where}"
-            params.extend(table.params)
-        parts.append(
-            f"LEFT JOIN (SELECT c.idx AS idx, {', '.join(selected)}"
-            f" FROM {dialect.join_cycles(quote(table.name))}"
-            f" WHERE {where} GROUP BY c.idx) AS {alias} ON {alias}.idx = c.idx"
-        )
+    aliases = [f"s{n}" for n in range(len(groups))]
+    if by is None:
+        rows, key = "cycles AS c", ""
+        joins = [f"LEFT JOIN {a} ON {a}.idx = c.idx" for a in aliases]
+    else:
+        keys = " UNION ".join(f"SELECT idx, key FROM {a}" for a in aliases)
+        rows, key = f"({keys}) AS c", ", c.key"
+        joins = [f"LEFT JOIN {a} ON {a}.idx = c.idx AND {a}.key IS c.key" for a in aliases]
     # One clause a line: SQLite does not mind, and `explain` shows it to people.
     sql = "\n".join(
         [
-            f"WITH {dialect.cycles(len(ranges))}",
-            f"SELECT c.idx, {', '.join(columns)}",
-            "FROM cycles AS c",
-            *parts,
-            "ORDER BY c.idx",
+            f"WITH {dialect.cycles(len(ranges))},",
+            ",\n".join(selects),
+            f"SELECT c.idx{key}, {', '.join(columns)}",
+            f"FROM {rows}",
+            *joins,
+            f"ORDER BY c.idx{key}",
         ]
     )
     return Query(sql, tuple(params), tuple(ordered))
+
+
+def _groups(indicator: m.Indicator, plan: m.Plan) -> dict[str, tuple[Table, list[m.Call]]]:
+    """The aggregates of a measure by the source they read (a recorded indicator reads the
+    values recorded for it)."""
+    if indicator.measure is None:
+        aggregate = indicator.aggregate.id if indicator.aggregate else "mean"
+        call = m.Call(function=aggregate, args=(m.Column(source="", column=RECORDED_VALUE),))
+        recorded = Table(RECORDED_TABLE, RECORDED_TIME, "t.indicator = ?", (indicator.id,))
+        return {"": (recorded, [call])}
+    groups: dict[str, tuple[Table, list[m.Call]]] = {}
+    for call in aggregate_calls(indicator.measure):
+        source = source_of(call)
+        found = plan.get(source)
+        assert isinstance(found, m.Source) and found.time is not None  # checked before
+        groups.setdefault(source, (Table(found.table_name, found.time.id), []))[1].append(call)
+    return groups
+
+
+def _select(
+    table: Table, calls: list[m.Call], dialect: Dialect, params: list[Any], by: str | None
+) -> tuple[str, list[str]]:
+    """One source's aggregates per cycle (and per value of `by`), through its time index."""
+    selected, names = [], []
+    for number, call in enumerate(calls):
+        expression, call_params = _aggregate(call, table, dialect)
+        names.append(f"a{number}")
+        selected.append(f"{expression} AS a{number}")
+        params.extend(call_params)
+    time = f"t.{quote(table.time)}"
+    where = f"{time} >= c.lo AND {time} < c.hi"
+    if table.where:
+        where += f" AND {table.where}"
+        params.extend(table.params)
+    key = f", t.{quote(by)} AS key" if by else ""
+    group = ", key" if by else ""
+    return (
+        f"SELECT c.idx AS idx{key}, {', '.join(selected)}"
+        f" FROM {dialect.join_cycles(quote(table.name))} WHERE {where} GROUP BY c.idx{group}",
+        names,
+    )
 
 
 def _aggregate(call: m.Call, table: Table, dialect: Dialect) -> tuple[str, list[Any]]:

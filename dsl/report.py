@@ -6,6 +6,7 @@ table renderings (`render.py`) and the review screen all start from this model.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -26,6 +27,7 @@ class CycleResult:
     pace: float | None
     status: str
     reason: str  # why the status is what it is, in one sentence
+    breakdown: Mapping[str, float | None] | None = None  # value per breakdown key
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,20 +151,24 @@ def _goal(goal: GoalResult) -> dict[str, Any]:
         "cycle": goal.cycle,
         "status": goal.status,
         "attainment": _round(goal.attainment),
-        "cycles": [
-            {
-                "start": str(c.start),
-                "end": str(c.end),
-                "complete": c.complete,
-                "value": _round(c.value),
-                "target": c.target,
-                "expected": _round(c.expected),
-                "pace": _round(c.pace),
-                "status": c.status,
-            }
-            for c in goal.cycles
-        ],
+        "cycles": [_cycle(c) for c in goal.cycles],
     }
+
+
+def _cycle(cycle: CycleResult) -> dict[str, Any]:
+    found: dict[str, Any] = {
+        "start": str(cycle.start),
+        "end": str(cycle.end),
+        "complete": cycle.complete,
+        "value": _round(cycle.value),
+        "target": cycle.target,
+        "expected": _round(cycle.expected),
+        "pace": _round(cycle.pace),
+        "status": cycle.status,
+    }
+    if cycle.breakdown is not None:  # only for indicators that declare a breakdown
+        found["breakdown"] = {key: _round(v) for key, v in cycle.breakdown.items()}
+    return found
 
 
 def _milestone(ms: MilestoneResult) -> dict[str, Any]:

@@ -1116,3 +1116,30 @@ goal some "Some tickets" { serves keep indicator opened target >= 1 cycle monthl
         )
     ]
     assert (earlier["status"], earlier["attainment"]) == ("met", 0.2)
+
+
+def test_breakdown_reports_the_value_per_value_of_the_column(env: Env) -> None:
+    rows = [
+        {"created_at": "2026-01-05T00:00:00Z", "channel": "phone", "score": 5},
+        {"created_at": "2026-01-06T00:00:00Z", "channel": "phone", "score": 2},
+        {"created_at": "2026-01-07T00:00:00Z", "channel": "email", "score": 4},
+        {"created_at": "2026-01-08T00:00:00Z", "channel": "", "score": 1},
+        {"created_at": "2026-02-03T00:00:00Z", "channel": "email", "score": 3},
+    ]
+    env.table("tickets", "created_at", rows)
+    body = TICKETS + (
+        'indicator happy "Happy" { kind kpi unit "%" better higher breakdown channel\n'
+        "  measure 100 * count(tickets where score >= 4) / count(tickets) }\n"
+        'goal g "G" { serves keep indicator happy target >= 50 cycle monthly owner ana }\n'
+        'goal plain "P" { serves keep indicator i target >= 0 cycle monthly owner ana }\n'
+        'indicator i "I" { kind kpi unit "n" better higher measure count(tickets) }\n'
+    )
+    report = env.evaluate(plan_text(body), "2026-03-01")
+    cycles = goal(report, "g")["cycles"]
+    # January: 2 of 4 happy overall; phone 1 of 2, email 1 of 1, no channel 0 of 1.
+    assert [(c["value"], c["breakdown"]) for c in cycles] == [
+        (50, {"(none)": 0, "email": 100, "phone": 50}),
+        (0, {"email": 0}),
+        (None, {}),
+    ]
+    assert "breakdown" not in goal(report, "plain")["cycles"][0]
