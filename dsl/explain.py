@@ -33,7 +33,9 @@ def explain(
     ]
     span = _range(ran, cycle.index)
     if span is not None:
-        counted = ", ".join(f"{n:,} rows of {table}" for table, n in row_counts.items())
+        counted = ", ".join(
+            f"{n:,} {'row' if n == 1 else 'rows'} of {table}" for table, n in row_counts.items()
+        )
         lines.append(
             f"Its value comes from the rows whose time falls from {_local(span[0], tz)}"
             f" to {_local(span[1], tz)} ({tz}): {counted or 'none'}."
@@ -90,8 +92,12 @@ def _target_sentence(goal: m.Goal, cycle: CycleResult, result: GoalResult) -> st
     thresholds = [
         f"{name} {t.text}" for name, t in (("warn", goal.warn), ("critical", goal.critical)) if t
     ]
-    said = " and ".join(thresholds) if thresholds else "none"
-    return f"{target}; the thresholds are {said}."
+    said = (
+        f"the thresholds are {' and '.join(thresholds)}"
+        if thresholds
+        else "there are no thresholds"
+    )
+    return f"{target}; {said}."
 
 
 def _unit(indicator: m.Indicator) -> str:

@@ -86,9 +86,9 @@ def to_table(report: Report, style: Callable[[str, str], str] | None = None) -> 
     score = f"score {report.score:.0%}" if report.score is not None else "no score yet"
     as_of = report.as_of.strftime("%Y-%m-%d %H:%M")
     lines = [
-        f"{report.title or report.file}",
-        f"as of {as_of} {report.timezone}, period {report.period_start} .. {report.period_end},"
-        f" {score}",
+        _cut(report.title or report.file, 80),
+        _cut(f"as of {as_of} ({report.timezone})", 80),
+        f"period {report.period_start} .. {report.period_end}, {score}",
         "",
     ]
     if report.goals:
@@ -151,8 +151,13 @@ def _columns(
 
 
 def _cut(text: str, limit: int) -> str:
-    return text if width(text) <= limit else text[: limit - 1] + "…"
+    """`text` in at most `limit` terminal columns (wide characters take two), marked … if cut."""
+    if width(text) <= limit:
+        return text
+    while width(text) > limit - 1:
+        text = text[:-1]
+    return text + "…"
 
 
 def _fit(line: str, limit: int = 80) -> str:
-    return line if width(line) <= limit else line[: limit - 1] + "…"
+    return _cut(line, limit)

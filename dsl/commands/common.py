@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from enum import IntEnum
-from functools import cache
 from typing import TYPE_CHECKING, NoReturn
 
 import click
@@ -38,7 +37,6 @@ def stop(message: str) -> NoReturn:
     sys.exit(Exit.CANNOT_RUN)
 
 
-@cache
 def load_plan(path: str) -> Plan:
     """The checked plan at `path`; its errors end the command, as it cannot run without it."""
     from ..api import check_plan
@@ -52,7 +50,7 @@ def load_plan(path: str) -> Plan:
     return checked.plan
 
 
-def zone_of(timezone: str | None, plan: str | None) -> str:
+def zone_of(timezone: str | None, plan: Plan | None) -> str:
     """The time zone a command works in: --timezone, else the plan's, else UTC."""
     from ..checks.calendar import valid_timezone
 
@@ -61,5 +59,5 @@ def zone_of(timezone: str | None, plan: str | None) -> str:
             stop(f"unknown time zone '{timezone}'; use an IANA name such as Asia/Shanghai")
         return timezone
     if plan:
-        return load_plan(plan).info.timezone or "UTC"
+        return plan.info.timezone or "UTC"
     return "UTC"

@@ -51,7 +51,7 @@ def import_(
 
     if not table.isidentifier():
         stop(f"table '{table}' must be an identifier ({IDENTIFIER_HELP}), as plans name it")
-    zone = zone_of(timezone, plan)
+    zone = zone_of(timezone, load_plan(plan) if plan else None)
     name = "<stdin>" if file == STDIN else file
     try:
         kind = format_of(name, fmt)
@@ -145,9 +145,9 @@ def record(
     from ..store import StoreError
 
     number = _number(value)
-    zone = zone_of(timezone, plan)
-    if plan:
-        checked = load_plan(plan)
+    checked = load_plan(plan) if plan else None
+    zone = zone_of(timezone, checked)
+    if checked:
         found = checked.get(indicator)
         if not isinstance(found, m.Indicator):
             hint = suggestion(indicator, [i.id for i in checked.indicators])
@@ -190,12 +190,11 @@ def done(
     from ..diagnostics import suggestion
     from ..store import StoreError
 
-    zone = zone_of(timezone, plan)
-    if plan:
-        checked = load_plan(plan)
-        if not isinstance(checked.get(milestone), m.Milestone):
-            hint = suggestion(milestone, [ms.id for ms in checked.milestones])
-            stop(f"plan {plan} has no milestone '{milestone}'{hint}")
+    checked = load_plan(plan) if plan else None
+    zone = zone_of(timezone, checked)
+    if checked and not isinstance(checked.get(milestone), m.Milestone):
+        hint = suggestion(milestone, [ms.id for ms in checked.milestones])
+        stop(f"plan {plan} has no milestone '{milestone}'{hint}")
     try:
         day = date.fromisoformat(on) if on else local_date(datetime.now(UTC), ZoneInfo(zone))
     except ValueError:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .common import stop
+from .common import load_plan, stop
 
 if TYPE_CHECKING:
     from ..store import Store
@@ -36,8 +36,9 @@ def demo(folder: str | None, no_ui: bool) -> None:
     except OSError as exc:
         stop(f"cannot write to {target}: {exc.strerror or exc}")
     plan_path, store_path = target / PLAN_NAME, target / STORE_NAME
-    if store_path.exists():
-        stop(f"{store_path} exists already; choose an empty folder with --dir")
+    for path in (plan_path, store_path):
+        if path.exists():
+            stop(f"{path} exists already; choose another folder with --dir")
     write_demo(plan_path, store_path)
     click.echo(f"plan:  {plan_path}")
     click.echo(f"store: {store_path}")
@@ -47,8 +48,6 @@ def demo(folder: str | None, no_ui: bool) -> None:
     from ..store import Store
 
     with Store.open(str(store_path)) as store:
-        from .common import load_plan
-
         as_of = parse_as_of(AS_OF, zone(load_plan(str(plan_path))))
         outcome = run(str(plan_path), store, as_of)
     assert outcome.report is not None
@@ -63,8 +62,8 @@ def write_demo(plan_path: Path, store_path: Path) -> None:
     from ..store import Store
 
     plan_path.write_text(sample_plan(), encoding="utf-8")
-    with Store.open(str(store_path), create=True) as store:
-        _fill(store, plan_path.parent)
+    with Store.open(str(store_path), create=True) as store, tempfile.TemporaryDirectory() as data:
+        _fill(store, Path(data))  # the CSV files are only the way in: they do not stay
 
 
 def _fill(store: Store, folder: Path) -> None:

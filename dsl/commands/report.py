@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -45,7 +46,8 @@ def evaluate(
     from .. import render
     from ..report import SEVERITY
 
-    outcome = _outcome(plan, db, as_of, goals)
+    with _reading(db) as store:
+        outcome = _outcome(plan, store, db, as_of, goals)
     report = outcome.report
     assert report is not None
     chosen = fmt or ("table" if sys.stdout.isatty() else "json")
@@ -70,13 +72,19 @@ def evaluate(
 @click.option("--as-of", help="Evaluate as at this date or time (default: now).")
 def explain(plan: str, goal: str, db: str, cycle_day: str | None, as_of: str | None) -> None:
     """Explain one GOAL of PLAN for one cycle: rows, SQL, value, target, and the status."""
+    with _reading(db) as store:
+        outcome = _outcome(plan, store, db, as_of, (goal,))
+        text = _explanation(outcome, store, goal, cycle_day)
+    click.echo(text, nl=False)
+
+
+def _explanation(outcome: Outcome, store: Store, goal: str, cycle_day: str | None) -> str:
     from datetime import date
 
     from .. import model as m
     from ..dialect import quote
     from ..explain import explain as explain_text
 
-    outcome = _outcome(plan, db, as_of, (goal,))
     report = outcome.report
     checked = outcome.checked.plan
     assert report is not None and checked is not None
@@ -88,8 +96,10 @@ def explain(plan: str, goal: str, db: str, cycle_day: str | None, as_of: str | N
         except ValueError:
             stop(f"'{cycle_day}' is not a date; write it as 2026-06-15")
         chosen = [c for c in result.cycles if c.start <= day <= c.end]
+        if not chosen and not report.period_start <= day <= report.period_end:
+            stop(f"{day} is outside the plan period {report.period_start} .. {report.period_end}")
         if not chosen:
-            stop(f"no cycle of goal '{goal}' contains {day} by the evaluation time")
+            stop(f"the cycle of goal '{goal}' with {day} has not started by the evaluation time")
     elif not chosen:
         chosen = list(result.cycles[-1:])
         if not chosen:
@@ -107,8 +117,8 @@ def explain(plan: str, goal: str, db: str, cycle_day: str | None, as_of: str | N
                     f"SELECT count(*) FROM {quote(table)} AS t WHERE t.{quote(time)} >= ?"
                     f" AND t.{quote(time)} < ?{extra}"
                 )
-                counts[table] = _store(db).fetch(sql, (bounds.lo, bounds.hi, *params))[0][0]
-    click.echo(explain_text(checked, declared, result, cycle, ran, counts), nl=False)
+                counts[table] = store.fetch(sql, (bounds.lo, bounds.hi, *params))[0][0]
+    return explain_text(checked, declared, result, cycle, ran, counts)
 
 
 def _tables(plan: Plan, indicator_id: str) -> list[tuple[str, str, str, tuple[str, ...]]]:
@@ -129,7 +139,9 @@ def _tables(plan: Plan, indicator_id: str) -> list[tuple[str, str, str, tuple[st
     return list(found.values())
 
 
-def _outcome(plan: str, db: str, as_of: str | None, goals: tuple[str, ...]) -> Outcome:
+def _outcome(
+    plan: str, store: Store, db: str, as_of: str | None, goals: tuple[str, ...]
+) -> Outcome:
     from ..api import run
     from ..diagnostics import render, suggestion
 
@@ -139,7 +151,7 @@ def _outcome(plan: str, db: str, as_of: str | None, goals: tuple[str, ...]) -> O
             hint = suggestion(goal, [g.id for g in checked.goals])
             stop(f"plan {plan} has no goal '{goal}'{hint}")
     moment = _as_of(as_of, checked.info.timezone or "UTC")
-    outcome = run(plan, _store(db), moment, goals=goals)
+    outcome = run(plan, store, moment, goals=goals)
     if outcome.report is None:
         for diagnostic in outcome.errors:
             click.echo(render(diagnostic, outcome.checked.sources), err=True)
@@ -147,19 +159,17 @@ def _outcome(plan: str, db: str, as_of: str | None, goals: tuple[str, ...]) -> O
     return outcome
 
 
-_stores: dict[str, Store] = {}
-
-
-def _store(path: str) -> Store:
-    """The store, opened once per command and only if it exists: reading never creates."""
+@contextmanager
+def _reading(path: str) -> Iterator[Store]:
+    """The store, only if it exists: reading never creates one."""
     from ..store import Store, StoreError
 
-    if path not in _stores:
-        try:
-            _stores[path] = Store.open(path)
-        except StoreError as problem:
-            stop(str(problem))
-    return _stores[path]
+    try:
+        store = Store.open(path)
+    except StoreError as problem:
+        stop(str(problem))
+    with store:
+        yield store
 
 
 def _as_of(text: str | None, timezone: str) -> datetime:
