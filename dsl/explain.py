@@ -46,6 +46,9 @@ def explain(
     if ran is not None:
         lines += ["", "The query that ran (SQLite), once for every cycle of this layout:"]
         lines += ["  " + line for line in ran.query.sql.splitlines()]
+        if ran.query.ranges:
+            loaded = [(r.index, r.lo, r.hi) for r in ran.query.ranges]
+            lines.append(f"after loading the cycles (idx, lo, hi) {loaded!r}")
         lines.append(f"with the parameters {list(ran.query.params)!r}")
     return "\n".join(lines) + "\n"
 

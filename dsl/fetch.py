@@ -6,7 +6,7 @@ once per indicator and layout, never once per cycle, and never for rows.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -19,7 +19,9 @@ from .schedule import Layout
 class Rows(Protocol):
     """What the engine needs of a store: run one read query."""
 
-    def fetch(self, sql: str, params: Any = ()) -> list[tuple[Any, ...]]: ...
+    def fetch(
+        self, sql: str, params: Any = (), ranges: Sequence[Range] = ()
+    ) -> list[tuple[Any, ...]]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +57,7 @@ def fetch_breakdowns(
         if key not in done:
             query = compile_measure(indicator, plan, ranges, dialect, indicator.breakdown.id)
             split: Breakdown = {}
-            for row in store.fetch(query.sql, query.params):
+            for row in store.fetch(query.sql, query.params, query.ranges):
                 label = "(none)" if row[1] is None else str(row[1])
                 split.setdefault(row[0], {})[label] = combine(indicator.measure, iter(row[2:]))
             done[key] = split
@@ -84,7 +86,7 @@ def fetch_values(
         per_cycle: dict[int, float | None] = {}
         if ranges:
             query = compile_measure(indicator, plan, ranges, dialect)
-            rows = store.fetch(query.sql, query.params)
+            rows = store.fetch(query.sql, query.params, query.ranges)
             per_cycle = {row[0]: combine(indicator.measure, iter(row[1:])) for row in rows}
             ran.append(Ran(indicator_id, ranges, query, tuple(rows)))
         for goal_id in goal_ids:

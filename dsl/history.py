@@ -56,7 +56,7 @@ def _values(
     start = local_midnight(spans[0].start, zone(plan))
     query = compile_measure(indicator, plan, ranges(goal, spans, start, now), dialect)
     found = []
-    for row in store.fetch(query.sql, query.params):
+    for row in store.fetch(query.sql, query.params, query.ranges):
         value = combine(indicator.measure, iter(row[1:]))
         if value is not None:
             found.append((value, targets[row[0]]))

@@ -48,6 +48,7 @@ class Query:
     sql: str
     params: tuple[Any, ...]
     aggregates: tuple[m.Call, ...]
+    ranges: tuple[Range, ...] = ()  # to load into the dialect's cycles relation first
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +71,8 @@ def compile_measure(
     """The query that computes every aggregate of `indicator` for each range; with `by`, for
     each range and each value of that column (the indicator's `breakdown`)."""
     groups = _groups(indicator, plan)
-    params: list[Any] = [value for r in ranges for value in (r.index, r.lo, r.hi)]
+    cte = dialect.cycles_cte(len(ranges))
+    params: list[Any] = [value for r in ranges for value in (r.index, r.lo, r.hi)] if cte else []
     selects: list[str] = []
     columns: list[str] = []
     ordered: list[m.Call] = []
@@ -84,7 +86,7 @@ def compile_measure(
             ordered.append(call)
     aliases = [f"s{n}" for n in range(len(groups))]
     if by is None:
-        rows, key = "cycles AS c", ""
+        rows, key = f"{dialect.cycles if cte is None else 'cycles'} AS c", ""
         joins = [f"LEFT JOIN {a} ON {a}.idx = c.idx" for a in aliases]
     else:
         keys = " UNION ".join(f"SELECT idx, key FROM {a}" for a in aliases)
@@ -93,15 +95,14 @@ def compile_measure(
     # One clause a line: SQLite does not mind, and `explain` shows it to people.
     sql = "\n".join(
         [
-            f"WITH {dialect.cycles(len(ranges))},",
-            ",\n".join(selects),
+            "WITH " + ",\n".join([cte, *selects] if cte else selects),
             f"SELECT c.idx{key}, {', '.join(columns)}",
             f"FROM {rows}",
             *joins,
             f"ORDER BY c.idx{key}",
         ]
     )
-    return Query(sql, tuple(params), tuple(ordered))
+    return Query(sql, tuple(params), tuple(ordered), () if cte else tuple(ranges))
 
 
 def _groups(indicator: m.Indicator, plan: m.Plan) -> dict[str, tuple[Table, list[m.Call]]]:

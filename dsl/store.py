@@ -20,6 +20,7 @@ from sqlite_utils import Database, Migrations
 
 from .checks.schema import Schema
 from .dialect import SQLite
+from .measure_sql import Range
 
 APPLICATION_ID = 0x676F616C  # "goal": marks a SQLite file as a goalline store
 BUSY_TIMEOUT_SECONDS = 30
@@ -171,9 +172,31 @@ class Store:
         for name, (arity, aggregate) in dialect.functions().items():
             self.db.conn.create_aggregate(name, arity, aggregate)
 
-    def fetch(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        """Run one read query (compiled by the engine) and return its rows."""
+    def fetch(
+        self, sql: str, params: Sequence[Any] = (), ranges: Sequence[Range] = ()
+    ) -> list[tuple[Any, ...]]:
+        """Run one read query compiled by the engine, after loading its cycle ranges into the
+        connection's temporary cycles table; return its rows."""
+        if ranges:
+            self._load_cycles(ranges)
         return self.db.execute(sql, list(params)).fetchall()
+
+    def _load_cycles(self, ranges: Sequence[Range]) -> None:
+        # A TEMP table lives in this connection's own temporary database: loading it writes
+        # nothing to the store, so reading commands stay readers.
+        conn = self.db.conn
+        ours = not conn.in_transaction
+        conn.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS goalline_cycles"
+            " (idx INTEGER PRIMARY KEY, lo REAL NOT NULL, hi REAL NOT NULL)"
+        )
+        conn.execute("DELETE FROM temp.goalline_cycles")
+        conn.executemany(
+            "INSERT INTO temp.goalline_cycles VALUES (?, ?, ?)",
+            [(r.index, r.lo, r.hi) for r in ranges],
+        )
+        if ours:
+            conn.commit()  # the temp rows need no transaction; an open one would pin a snapshot
 
     def completions(self) -> dict[str, Completion]:
         """The earliest recorded completion of each milestone."""
