@@ -597,7 +597,7 @@ def time_goalline_queries(db: Path, outcome: Any) -> dict[tuple[str, str], float
     for ran in outcome.queries:
         kind = "monthly" if len(ran.ranges) <= 12 else "weekly"
         started = time.perf_counter()
-        store.fetch(ran.query.sql, ran.query.params)
+        store.fetch(ran.query.sql, ran.query.params, ran.query.ranges)
         took[(ran.indicator, kind)] = time.perf_counter() - started
     store.close()
     return took

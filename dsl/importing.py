@@ -10,7 +10,9 @@ time zone). A row that cannot be read stops the import with `FILE:ROW: column 'x
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import io
 import itertools
 import json
 from collections.abc import Iterable, Iterator, Mapping
@@ -76,45 +78,77 @@ def prepare(
     time_columns: Iterable[str],
     timezone: str,
     forced: Mapping[str, str] | None = None,
+    store_converts_times: bool = False,
 ) -> Prepared:
     """Read the header (or the first records), detect types, and stream converted rows.
-    `forced` gives types found too narrow by an earlier attempt (`Widen`)."""
-    lines = _lines(stream, name)
-    records = _csv(lines, name, fmt) if fmt in ("csv", "tsv") else _json(lines, name, fmt)
-    header = next(records)
-    assert isinstance(header, tuple)
-    sample = list(itertools.islice(records, SAMPLE_ROWS))
-    columns = header if header else _keys(sample, name)
-    times = _time_indexes(columns, tuple(time_columns), name)
-    types = _detect(columns, sample, times, bool(header)) | dict(forced or {})
+    `forced` gives types found too narrow by an earlier attempt (`Widen`). When the store
+    can turn ISO 8601 text with an offset into an instant itself, such times are checked
+    here but left as text for it (`Store.converts_times`)."""
     zone = ZoneInfo(timezone)
-    every = itertools.chain(sample, records)
-    found = frozenset(times.values())
-    if header:
-        return Prepared(columns, types, found, _text_rows(every, columns, types, times, zone, name))
-    rows = _record_rows(every, columns, types, times, zone, name)
-    return Prepared(columns, types, found, rows)
+    if fmt in ("csv", "tsv"):
+        text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+        reader = csv.reader(text, delimiter="\t" if fmt == "tsv" else ",")
+        records = _csv(reader, name, stream)
+        columns = next(records)
+        sample = list(itertools.islice(records, SAMPLE_ROWS))
+        times = _time_indexes(columns, tuple(time_columns), name)
+        types = _detect(columns, sample, times, True) | dict(forced or {})
+        rows = _text_rows(
+            text, reader, sample, columns, types, times, zone, name, stream, store_converts_times
+        )
+        return Prepared(columns, types, frozenset(times.values()), rows)
+    json_records = _json(_lines(stream, name), name, fmt)
+    next(json_records)
+    json_sample = list(itertools.islice(json_records, SAMPLE_ROWS))
+    columns = _keys(json_sample, name)
+    times = _time_indexes(columns, tuple(time_columns), name)
+    types = _detect(columns, json_sample, times, False) | dict(forced or {})
+    every = itertools.chain(json_sample, json_records)
+    json_rows = _record_rows(every, columns, types, times, zone, name)
+    return Prepared(columns, types, frozenset(times.values()), json_rows)
 
 
 # ---------------------------------------------------------------- readers
 
 
 def _lines(stream: IO[bytes], name: str) -> Iterator[str]:
-    """Decoded lines, so that a byte that is not UTF-8 is reported on its own line."""
+    """Decoded lines (decoded in C, a block at a time); a byte that is not UTF-8 is then
+    looked for line by line, to report the line it is on."""
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+    try:
+        yield from text
+    except UnicodeDecodeError:
+        raise ImportProblem(f"{name}:{_undecodable_line(stream)}: this is not UTF-8 text") from None
+    finally:
+        _release(text)
+
+
+def _release(text: io.TextIOWrapper) -> None:
+    """Let go of the stream without closing it: the caller owns it, and an import may read
+    it again (when a column must widen)."""
+    with contextlib.suppress(ValueError):  # the caller has closed it already
+        text.detach()
+
+
+def _undecodable_line(stream: IO[bytes]) -> int:
+    stream.seek(0)
     for number, raw in enumerate(stream, start=1):
         try:
-            line = raw.decode("utf-8")
+            raw.decode("utf-8")
         except UnicodeDecodeError:
-            raise ImportProblem(f"{name}:{number}: this is not UTF-8 text") from None
-        yield line.removeprefix("\ufeff") if number == 1 else line
+            return number
+    return 1
 
 
-def _csv(lines: Iterator[str], name: str, fmt: str) -> Iterator[Any]:
-    reader = csv.reader(lines, delimiter="\t" if fmt == "tsv" else ",")
+def _csv(reader: Any, name: str, stream: IO[bytes]) -> Iterator[Any]:
+    """The header, then (line, row) for each row: used for the header and the first rows;
+    `_text_rows` reads the rest straight from the reader."""
     try:
         header = next(reader, None)
     except csv.Error as exc:
         raise ImportProblem(f"{name}:1: cannot be read ({exc})") from None
+    except UnicodeDecodeError:
+        raise ImportProblem(f"{name}:{_undecodable_line(stream)}: this is not UTF-8 text") from None
     if not header or not any(h.strip() for h in header):
         raise ImportProblem(f"{name}: the file is empty; a first line must name the columns")
     columns = tuple(h.strip() for h in header)
@@ -128,14 +162,19 @@ def _csv(lines: Iterator[str], name: str, fmt: str) -> Iterator[Any]:
             return
         except csv.Error as exc:
             raise ImportProblem(f"{name}:{reader.line_num}: cannot be read ({exc})") from None
+        except UnicodeDecodeError:
+            raise ImportProblem(
+                f"{name}:{_undecodable_line(stream)}: this is not UTF-8 text"
+            ) from None
         if not row:
             continue  # a blank line
         if len(row) != width:
-            raise ImportProblem(
-                f"{name}:{reader.line_num}: expected {width} fields, as in the header,"
-                f" found {len(row)}"
-            )
+            raise _width(name, reader.line_num, width, len(row))
         yield reader.line_num, row
+
+
+def _width(name: str, line: int, width: int, found: int) -> ImportProblem:
+    return ImportProblem(f"{name}:{line}: expected {width} fields, as in the header, found {found}")
 
 
 def _json(lines: Iterator[str], name: str, fmt: str) -> Iterator[Any]:
@@ -245,53 +284,90 @@ def _json_type(values: list[Any]) -> str:
 
 
 def _text_rows(
-    records: Iterator[tuple[int, list[str]]],
+    text: io.TextIOWrapper,
+    reader: Any,
+    sample: list[tuple[int, list[str]]],
     columns: tuple[str, ...],
     types: Mapping[str, str],
     times: dict[int, str],
     zone: ZoneInfo,
     name: str,
+    stream: IO[bytes],
+    store_converts_times: bool,
 ) -> Iterator[list[Any]]:
     """CSV and TSV rows: empty fields become NULL, numbers numbers, times instants.
 
-    This loop runs once per row of a million-row file, so it is kept flat."""
-    parse = datetime.fromisoformat
-    integers = [i for i, c in enumerate(columns) if types[c] == "integer" and i not in times]
-    floats = [i for i, c in enumerate(columns) if types[c] == "float" and i not in times]
-    for number, values in records:
-        row: list[Any] = [value or None for value in values]
-        for index in integers:
-            value = row[index]
-            if value is not None:
-                converted = _integer(value)
-                if converted is None:
-                    raise Widen(columns[index], "float" if _float(value) is not None else "text")
-                row[index] = converted
-        for index in floats:
-            value = row[index]
-            if value is not None:
-                converted_float = _float(value)
-                if converted_float is None:
-                    raise Widen(columns[index], "text")
-                row[index] = converted_float
-        for index in times:
-            value = row[index]
-            if value is not None:
-                try:
-                    moment = parse(value)
-                except ValueError:
-                    raise _not_a_time(name, number, times[index], value) from None
-                row[index] = (moment if moment.tzinfo else moment.replace(tzinfo=zone)).timestamp()
-        yield row
-
-
-def _integer(value: str) -> int | None:
-    """The integer a text writes, if it writes one exactly (no zeros to lose, no fraction)."""
+    This loop runs once per row of a million-row file: it reads the rows straight from the
+    CSV reader, and function calls, which cost most here, are written out in it."""
     try:
-        number = int(value)
-    except ValueError:
-        return None
-    return number if str(number) == value else None
+        parse = datetime.fromisoformat
+        integers = [i for i, c in enumerate(columns) if types[c] == "integer" and i not in times]
+        floats = [i for i, c in enumerate(columns) if types[c] == "float" and i not in times]
+        width = len(columns)
+        for values in itertools.chain((values for _, values in sample), reader):
+            if len(values) != width:
+                if not values:
+                    continue  # a blank line
+                raise _width(name, reader.line_num, width, len(values))
+            row: list[Any] = [value or None for value in values]
+            for index in integers:
+                value = row[index]
+                if value is not None:
+                    try:
+                        whole = int(value)
+                    except ValueError:
+                        whole = None
+                    if whole is None or str(whole) != value:  # 00042 and +5 are not rewritten
+                        raise Widen(
+                            columns[index], "float" if _float(value) is not None else "text"
+                        )
+                    row[index] = whole
+            for index in floats:
+                value = row[index]
+                if value is not None:
+                    try:
+                        real = float(value)
+                    except ValueError:
+                        raise Widen(columns[index], "text") from None
+                    if real - real != 0:  # inf or nan: text that only looks like a number
+                        raise Widen(columns[index], "text")
+                    row[index] = real
+            for index in times:
+                value = row[index]
+                if value is not None:
+                    try:
+                        moment = parse(value)
+                    except ValueError:
+                        number = _line_of(sample, values, reader)
+                        raise _not_a_time(name, number, times[index], value) from None
+                    # Converting an instant costs more than reading it; SQLite's unixepoch()
+                    # does it in C for the form it reads the same: whole seconds with an offset
+                    # (2026-03-05T09:14:27+08:00) or Z (2026-03-05T01:14:27Z).
+                    if (
+                        store_converts_times
+                        and moment.tzinfo is not None
+                        and not moment.microsecond
+                        and (
+                            (len(value) == 25 and value[19] in "+-" and value[22] == ":")
+                            or (len(value) == 20 and value[19] == "Z")
+                        )
+                    ):
+                        continue
+                    row[index] = (
+                        moment if moment.tzinfo else moment.replace(tzinfo=zone)
+                    ).timestamp()
+            yield row
+    except csv.Error as exc:
+        raise ImportProblem(f"{name}:{reader.line_num}: cannot be read ({exc})") from None
+    except UnicodeDecodeError:
+        raise ImportProblem(f"{name}:{_undecodable_line(stream)}: this is not UTF-8 text") from None
+    finally:
+        _release(text)
+
+
+def _line_of(sample: list[tuple[int, list[str]]], values: list[str], reader: Any) -> int:
+    """The line a row came from: its recorded line in the first rows, else the reader's."""
+    return next((number for number, row in sample if row is values), reader.line_num)
 
 
 def _float(value: str) -> float | None:

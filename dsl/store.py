@@ -265,12 +265,12 @@ class Store:
         with self._writing():
             self._shape_table(plan)
             sql = self._insert_sql(plan)
-            counted = _Counter(rows, plan.progress)
+            counted = _Counter(rows, plan.progress) if plan.progress else None
             # sqlite-utils' insert_all builds and commits a statement per small batch; a
             # million-row import spends most of its time there. One executemany over the
             # whole stream, inside the one atomic() transaction, is several times faster.
-            self.db.conn.executemany(sql, counted)
-            count = counted.count
+            cursor = self.db.conn.executemany(sql, counted or rows)
+            count = counted.count if counted else max(cursor.rowcount, 0)
             for column in plan.time_columns:
                 self.db.table(plan.table).create_index([column], if_not_exists=True)
                 self.db.table(TIME_COLUMNS).upsert(
@@ -299,9 +299,20 @@ class Store:
         if plan.pk and table.pks != [plan.pk] and not _has_unique_index(table, plan.pk):
             table.create_index([plan.pk], unique=True, if_not_exists=True)
 
+    @property
+    def converts_times(self) -> bool:
+        """Whether this SQLite can turn ISO 8601 text into an instant (unixepoch, 3.38)."""
+        return sqlite3.sqlite_version_info >= (3, 38, 0)
+
     def _insert_sql(self, plan: ImportPlan) -> str:
         names = ", ".join(_quote(c) for c in plan.columns)
-        marks = ", ".join("?" for _ in plan.columns)
+        marks = ", ".join(
+            # A time arrives as seconds, or as ISO 8601 text for SQLite to convert.
+            f"CASE WHEN typeof(?{n}) = 'text' THEN unixepoch(?{n}) ELSE ?{n} END"
+            if c in plan.time_columns and self.converts_times
+            else f"?{n}"
+            for n, c in enumerate(plan.columns, start=1)
+        )
         sql = f"INSERT INTO {_quote(plan.table)} ({names}) VALUES ({marks})"
         if plan.pk:
             updates = ", ".join(

@@ -86,7 +86,7 @@ def _load(
     forced: dict[str, str] = {}
     while True:
         stream.seek(0)
-        prepared = prepare(stream, name, kind, times, zone, forced)
+        prepared = prepare(stream, name, kind, times, zone, forced, store.converts_times)
         if pk and pk not in prepared.columns:
             raise ImportProblem(f"{name}: there is no column '{pk}' to use as the key")
         job = ImportPlan(

@@ -80,7 +80,9 @@ def _fill(store: Store, folder: Path) -> None:
         (surveys, "surveys", ("answered_at",)),
     ):
         with path.open("rb") as stream:
-            rows = prepare(stream, path.name, "csv", times, "Asia/Shanghai")
+            rows = prepare(
+                stream, path.name, "csv", times, "Asia/Shanghai", None, store.converts_times
+            )
             job = ImportPlan(
                 table=table,
                 columns=rows.columns,
