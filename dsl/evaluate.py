@@ -108,6 +108,7 @@ def _goal(
         status=complete[-1].status if complete else "no_data",
         attainment=_attainment(goal, complete, better),
         cycles=cycles,
+        decimals=int(indicator.decimals) if indicator.decimals is not None else None,
     )
 
 
@@ -187,6 +188,9 @@ def judge(
         return "warning", f"{_compared(goal.warn, value, pace)} meets warn {goal.warn.text}"
     if target is None:
         return "met", "there is no target, and no threshold holds"
+    if target.is_progress:
+        ahead = f"the running total {_n(value)} is at or ahead of the expected {_n(expected)}"
+        return "met", ahead
     return "met", f"the value {_n(value)} reaches the target {target_text(target)}"
 
 

@@ -46,6 +46,7 @@ class GoalResult:
     status: str
     attainment: float | None
     cycles: tuple[CycleResult, ...]
+    decimals: int | None = None  # how the indicator asks its values to be shown
 
     @property
     def latest_complete(self) -> CycleResult | None:

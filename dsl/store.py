@@ -172,6 +172,13 @@ class Store:
         for name, (arity, aggregate) in dialect.functions().items():
             self.db.conn.create_aggregate(name, arity, aggregate)
 
+    def time_zone(self, table: str) -> str | None:
+        """The zone naive times of this table were read in when it was imported, if any."""
+        row = self.db.execute(
+            f"SELECT timezone FROM {TIME_COLUMNS} WHERE table_name = ? LIMIT 1", [table]
+        ).fetchone()
+        return str(row[0]) if row else None
+
     def fetch(
         self, sql: str, params: Sequence[Any] = (), ranges: Sequence[Range] = ()
     ) -> list[tuple[Any, ...]]:
@@ -310,7 +317,7 @@ class Store:
             # A time arrives as seconds, or as ISO 8601 text for SQLite to convert.
             f"CASE WHEN typeof(?{n}) = 'text' THEN unixepoch(?{n}) ELSE ?{n} END"
             if c in plan.time_columns and self.converts_times
-            else f"?{n}"
+            else f"NULLIF(?{n}, '')"  # an empty field is no value
             for n, c in enumerate(plan.columns, start=1)
         )
         sql = f"INSERT INTO {_quote(plan.table)} ({names}) VALUES ({marks})"

@@ -43,6 +43,10 @@ def load_plan(path: str) -> Plan:
     from ..diagnostics import render
 
     checked = check_plan(path)
+    unreadable = [d for d in checked.errors if d.code == "E100"]
+    if unreadable:
+        where = f"{unreadable[0].span}: " if unreadable[0].span.line else ""
+        stop(f"{where}{unreadable[0].message}")
     if checked.plan is None:
         for diagnostic in checked.errors:
             click.echo(render(diagnostic, checked.sources), err=True)

@@ -7,6 +7,7 @@ the first write into it fails, so a failed command leaves everything as it was.
 from __future__ import annotations
 
 import math
+import re
 import shutil
 import sys
 import tempfile
@@ -56,8 +57,11 @@ def import_(
     try:
         kind = format_of(name, fmt)
         with _source(file) as stream, _writing(db) as store:
-            # Columns imported as times before are read as times again.
+            # Columns imported as times before are read as times again, and in the same zone
+            # unless one is given.
             times = (*time_columns, *store.time_columns(table))
+            if not (timezone or plan):
+                zone = store.time_zone(table) or zone
             count = _load(store, stream, name, kind, table, times, pk, zone)
     except (ImportProblem, StoreError) as problem:
         stop(f"{problem}; nothing was imported")
@@ -196,7 +200,11 @@ def done(
         hint = suggestion(milestone, [ms.id for ms in checked.milestones])
         stop(f"plan {plan} has no milestone '{milestone}'{hint}")
     try:
-        day = date.fromisoformat(on) if on else local_date(datetime.now(UTC), ZoneInfo(zone))
+        if on and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", on.strip()):
+            raise ValueError(on)
+        day = (
+            date.fromisoformat(on.strip()) if on else local_date(datetime.now(UTC), ZoneInfo(zone))
+        )
     except ValueError:
         stop(f"'{on}' is not a date; write it as 2026-05-31")
     try:

@@ -165,7 +165,8 @@ def _read(path: str) -> str | None:
 
     text, problem = read_text(Path(path), path)
     if problem is not None:
-        fail(problem.headline())
+        where = f"{problem.span}: " if problem.span.line else ""
+        fail(f"{where}{problem.message}")
     return text
 
 
