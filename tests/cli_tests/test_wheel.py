@@ -117,6 +117,26 @@ def test_installed_goalline_checks_a_plan_outside_the_checkout(
     assert "Traceback" not in output
 
 
+def test_installed_goalline_demo_writes_and_evaluates_the_sample(
+    installed: Installed, tmp_path: Path
+) -> None:
+    goalline = str(installed.bin / "goalline")
+    done = _run([goalline, "demo", "--no-ui", "--dir", "demo"], tmp_path, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    plan, store = tmp_path / "demo" / "customer-support.goal", tmp_path / "demo" / "support.db"
+    assert plan.read_text(encoding="utf-8") == (
+        REPO / "sample-plans" / "customer-support.goal"
+    ).read_text(encoding="utf-8")
+    evaluated = _run(
+        [goalline, "evaluate", str(plan), "--db", str(store), "--as-of", "2027-01-01",
+         "--format", "csv"],
+        tmp_path,
+        timeout=120,
+    )  # fmt: skip
+    assert evaluated.returncode == 0, evaluated.stdout + evaluated.stderr
+    assert ",critical\n" in evaluated.stdout and ",met\n" in evaluated.stdout
+
+
 def test_installed_goalline_reads_its_grammar_from_the_package(
     installed: Installed, tmp_path: Path
 ) -> None:
