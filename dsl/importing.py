@@ -351,14 +351,11 @@ def _text_rows(
                     # Converting an instant costs more than reading it; SQLite's unixepoch()
                     # does it in C for the form it reads the same: whole seconds with an offset
                     # (2026-03-05T09:14:27+08:00) or Z (2026-03-05T01:14:27Z).
-                    if (
-                        store_converts_times
-                        and moment.tzinfo is not None
-                        and not moment.microsecond
-                        and (
-                            (len(value) == 25 and value[19] in "+-" and value[22] == ":")
-                            or (len(value) == 20 and value[19] == "Z")
-                        )
+                    # Read by fromisoformat, 25 characters with the sign at 19 can only be
+                    # YYYY-MM-DDTHH:MM:SS+HH:MM, and 20 ending in Z only YYYY-MM-DDTHH:MM:SSZ.
+                    if store_converts_times and (
+                        (len(value) == 25 and value[19] in "+-" and value[22] == ":")
+                        or (len(value) == 20 and value[19] == "Z")
                     ):
                         continue
                     row[index] = (

@@ -26,7 +26,10 @@ UNREADABLE = "E100"  # the diagnostic code of a plan file that cannot be read or
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.option("--summary", is_flag=True, help="Also print an overview of each plan that checks.")
 @click.option("--db", help="Also check names and targets against this store's data.")
-def check(plans: tuple[str, ...], strict: bool, summary: bool, db: str | None) -> None:
+@click.option("--as-of", help="With --db: judge history as at this date or time (default: now).")
+def check(
+    plans: tuple[str, ...], strict: bool, summary: bool, db: str | None, as_of: str | None
+) -> None:
     """Parse and check PLANS; print every error and warning with its place."""
     from ..api import check_against, check_plan
     from ..diagnostics import render
@@ -39,7 +42,7 @@ def check(plans: tuple[str, ...], strict: bool, summary: bool, db: str | None) -
         if store is None:
             checked = check_plan(path, text)
         else:
-            checked = check_against(path, store, _now(), text)
+            checked = check_against(path, store, _moment(as_of), text)
         unreadable = [d for d in checked.errors if d.code == UNREADABLE]
         for diagnostic in unreadable:
             where = f"{diagnostic.span}: " if diagnostic.span.line else ""
@@ -67,8 +70,18 @@ def _open_store(path: str) -> Store:
         stop(str(problem))
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
+def _moment(as_of: str | None) -> datetime:
+    """--as-of, read as UTC (it only says which cycles count as history), or now."""
+    from zoneinfo import ZoneInfo
+
+    from ..cycles import parse_as_of
+
+    if as_of is None:
+        return datetime.now(UTC)
+    try:
+        return parse_as_of(as_of, ZoneInfo("UTC"))
+    except ValueError as exc:
+        stop(str(exc))
 
 
 def _verdict(name: str, errors: Sequence[object], warnings: Sequence[object], strict: bool) -> str:

@@ -158,3 +158,15 @@ def test_documented_examples_use_the_real_wording() -> None:
         " of 6 cycles (worst 3); is it challenging enough? [W404]",
     ):
         assert documented(line)
+
+
+def test_check_judges_history_as_of_the_date_given(store: Path) -> None:
+    (store.parent / "plan.goal").write_text(PLAN, encoding="utf-8")
+    runner = CliRunner()
+    early = runner.invoke(cli, ["check", "plan.goal", "--db", "s.db", "--as-of", "2026-03-01"])
+    assert (early.exit_code, early.stdout) == (0, "plan.goal: ok\n")
+    later = runner.invoke(cli, ["check", "plan.goal", "--db", "s.db", "--as-of", "2026-07-01"])
+    assert later.exit_code == 0
+    assert "history reached the target <= 5 in every one of 6 cycles" in later.stdout
+    wrong = runner.invoke(cli, ["check", "plan.goal", "--db", "s.db", "--as-of", "soon"])
+    assert wrong.exit_code == Exit.CANNOT_RUN
