@@ -317,7 +317,10 @@ class Store:
             # A time arrives as seconds, or as ISO 8601 text for SQLite to convert.
             f"CASE WHEN typeof(?{n}) = 'text' THEN unixepoch(?{n}) ELSE ?{n} END"
             if c in plan.time_columns and self.converts_times
-            else f"NULLIF(?{n}, '')"  # an empty field is no value
+            # An empty text field is no value; numbers and times arrive as None already.
+            else f"NULLIF(?{n}, '')"
+            if plan.types.get(c) == "text"
+            else f"?{n}"
             for n, c in enumerate(plan.columns, start=1)
         )
         sql = f"INSERT INTO {_quote(plan.table)} ({names}) VALUES ({marks})"
