@@ -316,6 +316,8 @@ def _text_rows(
                 value = row[index]
                 if not value:
                     row[index] = None
+                elif value.isascii() and value.isdigit() and (value[0] != "0" or len(value) == 1):
+                    row[index] = int(value)  # the usual case, checked without a round trip
                 else:
                     try:
                         whole = int(value)
