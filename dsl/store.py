@@ -19,7 +19,7 @@ from typing import Any
 from sqlite_utils import Database, Migrations
 
 from .checks.schema import Schema
-from .dialect import SQLite
+from .dialect import SQLite, quote
 from .measure_sql import Range
 
 APPLICATION_ID = 0x676F616C  # "goal": marks a SQLite file as a goalline store
@@ -312,7 +312,7 @@ class Store:
         return sqlite3.sqlite_version_info >= (3, 38, 0)
 
     def _insert_sql(self, plan: ImportPlan) -> str:
-        names = ", ".join(_quote(c) for c in plan.columns)
+        names = ", ".join(quote(c) for c in plan.columns)
         marks = ", ".join(
             # A time arrives as seconds, or as ISO 8601 text for SQLite to convert.
             f"CASE WHEN typeof(?{n}) = 'text' THEN unixepoch(?{n}) ELSE ?{n} END"
@@ -323,12 +323,12 @@ class Store:
             else f"?{n}"
             for n, c in enumerate(plan.columns, start=1)
         )
-        sql = f"INSERT INTO {_quote(plan.table)} ({names}) VALUES ({marks})"
+        sql = f"INSERT INTO {quote(plan.table)} ({names}) VALUES ({marks})"
         if plan.pk:
             updates = ", ".join(
-                f"{_quote(c)} = excluded.{_quote(c)}" for c in plan.columns if c != plan.pk
+                f"{quote(c)} = excluded.{quote(c)}" for c in plan.columns if c != plan.pk
             )
-            sql += f" ON CONFLICT ({_quote(plan.pk)}) DO " + (
+            sql += f" ON CONFLICT ({quote(plan.pk)}) DO " + (
                 f"UPDATE SET {updates}" if updates else "NOTHING"
             )
         return sql
@@ -369,15 +369,6 @@ class ImportPlan:
 
 
 _PYTHON_TYPES: dict[str, type] = {"integer": int, "float": float, "text": str}
-
-
-def _quote(identifier: str) -> str:
-    return '"' + identifier.replace('"', '""') + '"'
-
-
-def quote(identifier: str) -> str:
-    """An identifier quoted for SQL: plans and files name tables and columns, never code."""
-    return _quote(identifier)
 
 
 def _has_unique_index(table: Any, column: str) -> bool:
