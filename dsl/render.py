@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .report import GoalResult, Report
-from .source import pad, width
+from .source import cut, pad, width
 
 FORMATS = ("table", "json", "toml", "csv")
 CSV_COLUMNS = (
@@ -86,8 +86,8 @@ def to_table(report: Report, style: Callable[[str, str], str] | None = None) -> 
     score = f"score {report.score:.0%}" if report.score is not None else "no score yet"
     as_of = report.as_of.strftime("%Y-%m-%d %H:%M")
     lines = [
-        _cut(report.title or report.file, 80),
-        _cut(f"as of {as_of} ({report.timezone})", 80),
+        cut(report.title or report.file, 80),
+        cut(f"as of {as_of} ({report.timezone})", 80),
         f"period {report.period_start} .. {report.period_end}, {score}",
         "",
     ]
@@ -109,7 +109,7 @@ def to_table(report: Report, style: Callable[[str, str], str] | None = None) -> 
             who = ", ".join(p.name for p in event.notify) or "nobody"
             runbooks = "".join(f", run {r.id}" for r in event.runbooks)
             lines.append(
-                _fit(f"{event.fired_on}  {event.subject}: {event.rule} -> {who}{runbooks}")
+                cut(f"{event.fired_on}  {event.subject}: {event.rule} -> {who}{runbooks}", 80)
             )
     return "\n".join(lines) + "\n"
 
@@ -149,21 +149,8 @@ def _columns(
     widths = [min(max(width(r[i]) for r in rows), cap) for i, cap in enumerate(caps)]
     lines = []
     for number, row in enumerate(rows):
-        cells = [pad(_cut(cell, w), w) for cell, w in zip(row, widths, strict=True)]
+        cells = [pad(cut(cell, w), w) for cell, w in zip(row, widths, strict=True)]
         if number:
             cells[0] = paint(cells[0], _COLOURS.get(row[0], ""))
         lines.append("  ".join(cells).rstrip())
     return lines
-
-
-def _cut(text: str, limit: int) -> str:
-    """`text` in at most `limit` terminal columns (wide characters take two), marked … if cut."""
-    if width(text) <= limit:
-        return text
-    while width(text) > limit - 1:
-        text = text[:-1]
-    return text + "…"
-
-
-def _fit(line: str, limit: int = 80) -> str:
-    return _cut(line, limit)

@@ -44,6 +44,15 @@ def pad(text: str, columns: int) -> str:
     return text + " " * (columns - width(text))
 
 
+def cut(text: str, columns: int) -> str:
+    """`text` in at most `columns` terminal columns (wide characters take two), marked … if cut."""
+    if width(text) <= columns:
+        return text
+    while width(text) > columns - 1:
+        text = text[:-1]
+    return text + "…"
+
+
 def line_of(text: str, line: int) -> str:
     """The `line`-th line of `text` (1-based), without its line ending; empty if out of range."""
     if line < 1:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from . import model as m
-from .source import pad, width
+from .source import cut, pad, width
 
 
 def overview(plan: m.Plan) -> str:
@@ -75,17 +75,9 @@ def _table(rows: Sequence[Sequence[str]]) -> list[str]:
         widest = widths.index(max(widths))
         widths[widest] = max(widths[widest] - excess, 8)
     return [
-        "  " + "  ".join(pad(_fit(c, w), w) for c, w in zip(row, widths, strict=True)).rstrip()
+        "  " + "  ".join(pad(cut(c, w), w) for c, w in zip(row, widths, strict=True)).rstrip()
         for row in rows
     ]
-
-
-def _fit(text: str, columns: int) -> str:
-    if width(text) <= columns:
-        return text
-    while width(text) > columns - 1:
-        text = text[:-1]
-    return text + "…"
 
 
 def _count(n: int, noun: str) -> str:

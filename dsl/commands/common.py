@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import UTC, datetime
 from enum import IntEnum
 from typing import TYPE_CHECKING, NoReturn
 
@@ -52,6 +53,20 @@ def load_plan(path: str) -> Plan:
             click.echo(render(diagnostic, checked.sources), err=True)
         stop(f"{path} does not check; see `goalline check {path}`")
     return checked.plan
+
+
+def moment(text: str | None, timezone: str) -> datetime:
+    """An --as-of or --at: a date is local midnight in `timezone`; nothing means now."""
+    from zoneinfo import ZoneInfo
+
+    from ..cycles import parse_as_of
+
+    if text is None:
+        return datetime.now(UTC)
+    try:
+        return parse_as_of(text, ZoneInfo(timezone))
+    except ValueError as exc:
+        stop(str(exc))
 
 
 def zone_of(timezone: str | None, plan: Plan | None) -> str:

@@ -19,7 +19,7 @@ from typing import IO, TYPE_CHECKING
 
 import click
 
-from .common import STDIN, load_plan, stop, zone_of
+from .common import STDIN, load_plan, moment, stop, zone_of
 
 if TYPE_CHECKING:
     from ..store import Store
@@ -158,15 +158,15 @@ def record(
             stop(f"plan {plan} has no indicator '{indicator}'{hint}")
         if not found.recorded:
             stop(f"indicator '{indicator}' is computed by its measure; it takes no values")
-    moment = _moment(at, zone)
+    measured = moment(at, zone)
     try:
         with _writing(db) as store:
-            store.record(indicator, moment.timestamp(), number, note, _now())
+            store.record(indicator, measured.timestamp(), number, note, _now())
     except StoreError as problem:
         stop(str(problem))
     from zoneinfo import ZoneInfo
 
-    shown = moment.astimezone(ZoneInfo(zone)).isoformat(timespec="seconds")
+    shown = measured.astimezone(ZoneInfo(zone)).isoformat(timespec="seconds")
     click.echo(f"recorded {indicator} = {value} at {shown}", err=True)
 
 
@@ -250,19 +250,6 @@ def _number(text: str) -> float:
     if not math.isfinite(number):
         stop(f"'{text}' is not a finite number")
     return number
-
-
-def _moment(text: str | None, zone: str) -> datetime:
-    from zoneinfo import ZoneInfo
-
-    from ..cycles import parse_as_of
-
-    if text is None:
-        return datetime.now(UTC)
-    try:
-        return parse_as_of(text, ZoneInfo(zone))
-    except ValueError as exc:
-        stop(str(exc))
 
 
 def _now() -> str:

@@ -7,7 +7,6 @@ import os
 import sys
 import tempfile
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,7 +15,7 @@ import click
 if TYPE_CHECKING:
     from ..store import Store
 
-from .common import STDIN, Exit, fail, stop
+from .common import STDIN, Exit, fail, moment, stop
 
 UNREADABLE = "E100"  # the diagnostic code of a plan file that cannot be read or decoded
 
@@ -42,7 +41,7 @@ def check(
         if store is None:
             checked = check_plan(path, text)
         else:
-            checked = check_against(path, store, _moment(as_of), text)
+            checked = check_against(path, store, moment(as_of, "UTC"), text)
         unreadable = [d for d in checked.errors if d.code == UNREADABLE]
         for diagnostic in unreadable:
             where = f"{diagnostic.span}: " if diagnostic.span.line else ""
@@ -68,20 +67,6 @@ def _open_store(path: str) -> Store:
         return Store.open(path)
     except StoreError as problem:
         stop(str(problem))
-
-
-def _moment(as_of: str | None) -> datetime:
-    """--as-of, read as UTC (it only says which cycles count as history), or now."""
-    from zoneinfo import ZoneInfo
-
-    from ..cycles import parse_as_of
-
-    if as_of is None:
-        return datetime.now(UTC)
-    try:
-        return parse_as_of(as_of, ZoneInfo("UTC"))
-    except ValueError as exc:
-        stop(str(exc))
 
 
 def _verdict(name: str, errors: Sequence[object], warnings: Sequence[object], strict: bool) -> str:

@@ -6,12 +6,11 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 import click
 
-from .common import Exit, load_plan, stop
+from .common import Exit, load_plan, moment, stop
 
 if TYPE_CHECKING:
     from ..api import Outcome
@@ -150,8 +149,8 @@ def _outcome(
         if not any(g.id == goal for g in checked.goals):
             hint = suggestion(goal, [g.id for g in checked.goals])
             stop(f"plan {plan} has no goal '{goal}'{hint}")
-    moment = _as_of(as_of, checked.info.timezone or "UTC")
-    outcome = run(plan, store, moment, goals=goals)
+    at = moment(as_of, checked.info.timezone or "UTC")
+    outcome = run(plan, store, at, goals=goals)
     if outcome.report is None:
         for diagnostic in outcome.errors:
             click.echo(render(diagnostic, outcome.checked.sources), err=True)
@@ -170,19 +169,6 @@ def _reading(path: str) -> Iterator[Store]:
         stop(str(problem))
     with store:
         yield store
-
-
-def _as_of(text: str | None, timezone: str) -> datetime:
-    from zoneinfo import ZoneInfo
-
-    from ..cycles import parse_as_of
-
-    if text is None:
-        return datetime.now(UTC)
-    try:
-        return parse_as_of(text, ZoneInfo(timezone))
-    except ValueError as exc:
-        stop(str(exc))
 
 
 def _style() -> Callable[[str, str], str] | None:
