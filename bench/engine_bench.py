@@ -9,8 +9,10 @@ meaningless).
    +08:00 offset, and one of 100,000 rows for the growth check. Both are cached in
    /tmp/goalline-engine-bench between runs (the run says when it reuses them; delete the
    folder to write them afresh, about 5 s).
-2. Import: `goalline import` of the 1M-row CSV as a process (wall time, and the peak RSS of
-   that process alone, taken by a small launcher with `os.wait4`), against a bare import:
+2. Import: `goalline import` of the 1M-row CSV as a process (wall time, and the peak RSS
+   taken by a small launcher with `os.wait4`: Linux reports the larger of the import's two
+   processes, the writer and the reader it forks, so the memory target is checked against
+   twice that figure, a bound on the two together), against a bare import:
    plain sqlite3 in WAL mode, `csv.reader` streamed straight into one `executemany` in one
    transaction, no conversion. Interleaved, best of 2. A bare `executemany` of rows parsed
    beforehand is shown as a stricter reference.
@@ -678,7 +680,7 @@ def main() -> None:
         )
         print(
             f"  goalline import (a process)               {import_s:6.2f} s"
-            f"   peak {import_mb:.0f} MB"
+            f"   peak {import_mb:.0f} MB per process (writer, reader)"
         )
         print(f"  bare: csv.reader -> one executemany       {bare_s:6.2f} s   (in this process)")
         print(f"  ratio goalline / bare                     {import_ratio:6.2f}x")
@@ -778,10 +780,10 @@ def main() -> None:
         import_ratio <= MAX_IMPORT_RATIO,
     )
     target(
-        "import peak memory",
-        f"{import_mb:.0f} MB",
+        "import peak memory, both processes",
+        f"<= {2 * import_mb:.0f} MB",
         f"< {MAX_IMPORT_MB:g} MB",
-        import_mb < MAX_IMPORT_MB,
+        2 * import_mb < MAX_IMPORT_MB,
     )
     target(
         "evaluate growth, 100k -> 1M rows",

@@ -15,7 +15,7 @@ import csv
 import io
 import itertools
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import IO, Any
@@ -27,6 +27,8 @@ from .diagnostics import suggestion
 
 FORMATS = ("csv", "tsv", "json", "ndjson")
 SAMPLE_ROWS = 1_000
+MEMO_SIZE = 4_096  # converted values remembered per number column
+_UNSEEN = object()
 # Big enough for any field a person writes, small enough to stop a runaway file early.
 csv.field_size_limit(16 * 1024 * 1024)
 
@@ -86,7 +88,7 @@ def prepare(
     here but left as text for it (`Store.converts_times`)."""
     zone = ZoneInfo(timezone)
     if fmt in ("csv", "tsv"):
-        text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+        text = _Borrowed(stream, encoding="utf-8-sig", newline="")
         reader = csv.reader(text, delimiter="\t" if fmt == "tsv" else ",")
         records = _csv(reader, name, stream)
         columns = next(records)
@@ -114,20 +116,23 @@ def prepare(
 def _lines(stream: IO[bytes], name: str) -> Iterator[str]:
     """Decoded lines (decoded in C, a block at a time); a byte that is not UTF-8 is then
     looked for line by line, to report the line it is on."""
-    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+    text = _Borrowed(stream, encoding="utf-8-sig", newline="")
     try:
         yield from text
     except UnicodeDecodeError:
         raise ImportProblem(f"{name}:{_undecodable_line(stream)}: this is not UTF-8 text") from None
     finally:
-        _release(text)
+        text.close()
 
 
-def _release(text: io.TextIOWrapper) -> None:
-    """Let go of the stream without closing it: the caller owns it, and an import may read
-    it again (when a column must widen)."""
-    with contextlib.suppress(ValueError):  # the caller has closed it already
-        text.detach()
+class _Borrowed(io.TextIOWrapper):
+    """Text read from the caller's byte stream, which closing (or collecting) it leaves
+    open: the caller owns the stream, and an import may read it again when a column must
+    widen, even when the rows were read by another process and never in this one."""
+
+    def close(self) -> None:
+        with contextlib.suppress(ValueError):  # detached already, or the caller closed it
+            self.detach()
 
 
 def _undecodable_line(stream: IO[bytes]) -> int:
@@ -298,11 +303,17 @@ def _text_rows(
     """CSV and TSV rows: empty fields become NULL, numbers numbers, times instants.
 
     This loop runs once per row of a million-row file: it reads the rows straight from the
-    CSV reader, and function calls, which cost most here, are written out in it."""
+    CSV reader, and function calls, which cost most here, are kept out of the usual case."""
     try:
         parse = datetime.fromisoformat
-        integers = [i for i, c in enumerate(columns) if types[c] == "integer" and i not in times]
-        floats = [i for i, c in enumerate(columns) if types[c] == "float" and i not in times]
+        # Service data repeats its numbers (scores, counts, minutes to one decimal): each
+        # number column remembers the values it has converted, so most fields cost one
+        # dictionary look-up instead of a conversion and its checks.
+        numbers: list[tuple[int, dict[str, Any], Callable[[str, str], Any], str]] = [
+            (index, {"": None}, _integer if types[column] == "integer" else _real, column)
+            for index, column in enumerate(columns)
+            if types[column] in ("integer", "float") and index not in times
+        ]
         width = len(columns)
         for values in itertools.chain((values for _, values in sample), reader):
             if len(values) != width:
@@ -312,34 +323,14 @@ def _text_rows(
             # The reader's own list is converted in place; empty text fields become NULL
             # in the INSERT itself (NULLIF), which costs nothing here.
             row: list[Any] = values
-            for index in integers:
+            for index, memo, convert, column in numbers:
                 value = row[index]
-                if not value:
-                    row[index] = None
-                elif value.isascii() and value.isdigit() and (value[0] != "0" or len(value) == 1):
-                    row[index] = int(value)  # the usual case, checked without a round trip
-                else:
-                    try:
-                        whole = int(value)
-                    except ValueError:
-                        whole = None
-                    if whole is None or str(whole) != value:  # 00042 and +5 are not rewritten
-                        raise Widen(
-                            columns[index], "float" if _float(value) is not None else "text"
-                        )
-                    row[index] = whole
-            for index in floats:
-                value = row[index]
-                if not value:
-                    row[index] = None
-                else:
-                    try:
-                        real = float(value)
-                    except ValueError:
-                        raise Widen(columns[index], "text") from None
-                    if real - real != 0:  # inf or nan: text that only looks like a number
-                        raise Widen(columns[index], "text")
-                    row[index] = real
+                number = memo.get(value, _UNSEEN)
+                if number is _UNSEEN:
+                    number = convert(value, column)
+                    if len(memo) < MEMO_SIZE:
+                        memo[value] = number
+                row[index] = number
             for index in times:
                 value = row[index]
                 if not value:
@@ -369,7 +360,26 @@ def _text_rows(
     except UnicodeDecodeError:
         raise ImportProblem(f"{name}:{_undecodable_line(stream)}: this is not UTF-8 text") from None
     finally:
-        _release(text)
+        text.close()
+
+
+def _integer(value: str, column: str) -> int:
+    if value.isascii() and value.isdigit() and (value[0] != "0" or len(value) == 1):
+        return int(value)  # the usual case, checked without a round trip through str()
+    try:
+        whole = int(value)
+    except ValueError:
+        whole = None
+    if whole is None or str(whole) != value:  # 00042 and +5 are not rewritten
+        raise Widen(column, "float" if _float(value) is not None else "text")
+    return whole
+
+
+def _real(value: str, column: str) -> float:
+    real = _float(value)
+    if real is None:  # inf and nan too: text that only looks like a number
+        raise Widen(column, "text")
+    return real
 
 
 def _line_of(sample: list[tuple[int, list[str]]], values: list[str], reader: Any) -> int:

@@ -85,6 +85,7 @@ def _load(
     """Import, starting again with a column widened whenever a value does not fit the type
     detected from the first rows (rare: each restart re-reads the input from the start)."""
     from ..importing import ImportProblem, Widen, prepare
+    from ..read_aside import read_aside
     from ..store import ImportPlan
 
     forced: dict[str, str] = {}
@@ -105,7 +106,8 @@ def _load(
             progress=_progress(),
         )
         try:
-            return store.import_rows(job, prepared.rows)
+            with read_aside(prepared.rows) as rows:
+                return store.import_rows(job, rows)
         except Widen as widen:
             forced[widen.column] = widen.to
 

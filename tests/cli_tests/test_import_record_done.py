@@ -10,6 +10,7 @@ editor counts it (the header of a CSV file is line 1), or the record's number in
 from __future__ import annotations
 
 import csv
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -601,6 +602,23 @@ def test_a_pk_over_duplicate_keys_already_stored_is_refused(workdir: Path) -> No
     assert "internal error" not in result.stderr
     assert "tickets.id" in result.stderr
     assert snapshot(workdir / "store.db") == before
+
+
+def test_a_write_refused_early_in_a_long_file_stops_reading_it(store: Path) -> None:
+    """The file is read by a second process while the store is written: when the store
+    refuses the first row, that reader stops too, and no process is left behind."""
+    connection = sqlite3.connect(store)
+    connection.execute("CREATE UNIQUE INDEX one_ticket ON tickets (id)")  # added by the user
+    connection.close()
+    big_file(store.parent / "big.csv", bad_line=0, rows=50_000)  # ids 1, 2, 3 are stored
+    before = snapshot(store)
+    result = load("big.csv", "tickets", "--time", "created_at")
+    assert result.exit_code == Exit.CANNOT_RUN
+    assert "UNIQUE constraint failed: tickets.id" in result.stderr
+    assert result.stderr.count("nothing was") == 1
+    assert snapshot(store) == before
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
 
 
 def test_a_failed_write_says_nothing_was_imported_once(workdir: Path) -> None:

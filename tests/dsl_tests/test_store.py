@@ -355,15 +355,90 @@ def test_csv_types_are_detected_and_numbers_converted() -> None:
     assert types["none"] == "text"  # a column with no value in the first rows stays text
 
 
-def test_times_become_seconds_since_1970_utc() -> None:
+def stored(
+    folder: Path, data: bytes, times: tuple[str, ...] = (), zone: str = "UTC", fmt: str = "csv"
+) -> list[tuple[Any, ...]]:
+    """Import `data` into a new store the way `goalline import` does; the rows read back."""
+    with Store.open(str(folder / "store.db"), create=True) as store:
+        prepared = prepare(
+            io.BytesIO(data), f"data.{fmt}", fmt, times, zone, None, store.converts_times
+        )
+        columns, types = prepared.columns, prepared.types
+        job = plan("imported", columns=columns, types=types, time_columns=prepared.time_columns)
+        store.import_rows(job, prepared.rows)
+    connection = sqlite3.connect(folder / "store.db")
+    try:
+        return connection.execute("SELECT * FROM imported ORDER BY rowid").fetchall()
+    finally:
+        connection.close()
+
+
+def test_times_become_seconds_since_1970_utc(tmp_path: Path) -> None:
     data = (
-        b'at\n2026-03-05T01:14:27Z\n2026-03-05T09:14:27+08:00\n2026-03-05 09:14\n2026-03-05\n""\n\n'
+        b"at\n2026-03-05T01:14:27Z\n2026-03-05T09:14:27+08:00\n2026-03-05 09:14\n2026-03-05\n"
+        b'2026-03-05T01:14:27.250Z\n2026-03-31T09:14:27+08:00\n""\n\n'
     )
-    _, types, rows = read(data, "csv", ("at",), "Asia/Shanghai")
-    assert types == {"at": "float"}
-    # The same instant three ways; a date alone is local midnight; an empty field is NULL
-    # and a blank line is skipped.
-    assert rows == [[1772673267.0], [1772673267.0], [1772673240.0], [1772640000.0], [None]]
+    rows = stored(tmp_path, data, ("at",), "Asia/Shanghai")
+    # The same instant three ways; a date alone is local midnight; fractions of a second are
+    # kept; an empty field is NULL and a blank line is skipped.
+    assert rows == [
+        (1772673267.0,),
+        (1772673267.0,),
+        (1772673240.0,),
+        (1772640000.0,),
+        (1772673267.25,),
+        (1774919667.0,),
+        (None,),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "line"),
+    [
+        ("2026-02-31T09:14:27+08:00", 3),  # SQLite alone would roll it over into March
+        ("2026-04-31T09:14:27Z", 3),
+        ("2026-02-28T24:00:00+08:00", 3),  # SQLite alone would take hour 24
+        ("0000-01-01T00:00:00+08:00", 3),  # SQLite alone would take year 0
+        ("2026-13-01T00:00:00+08:00", 3),
+        ("2026-03-05T09:14:27+08:00 ", 3),
+        ("later", 1_503),  # after the first 1,000 rows, streamed
+    ],
+)
+def test_a_time_python_would_not_read_stops_the_import_at_its_line(
+    tmp_path: Path, value: str, line: int
+) -> None:
+    good = ["2026-03-05T09:14:27+08:00"] * (line - 2)
+    data = "\n".join(["at", *good, f'"{value}"', *good]).encode()
+    with pytest.raises(ImportProblem) as raised:
+        stored(tmp_path, data, ("at",))
+    assert str(raised.value) == (
+        f"data.csv:{line}: column 'at': '{value}' is not a time; expected ISO 8601,"
+        " such as 2026-03-05T09:14:27+08:00 or 2026-03-05 09:14"
+    )
+    connection = sqlite3.connect(tmp_path / "store.db")
+    try:
+        tables = {name for (name,) in connection.execute("SELECT name FROM sqlite_master")}
+    finally:
+        connection.close()
+    assert "imported" not in tables  # nothing was written
+
+
+def test_numbers_repeated_and_new_are_converted_alike(tmp_path: Path) -> None:
+    """Number columns remember what they converted; the values are the same either way."""
+    lines = ["n,x"] + [f"{i % 7},{i % 5}.5" for i in range(5_000)] + ["", "123456789,0.1"]
+    rows = stored(tmp_path, "\n".join(lines).encode())
+    assert rows[:8] == [
+        (0, 0.5),
+        (1, 1.5),
+        (2, 2.5),
+        (3, 3.5),
+        (4, 4.5),
+        (5, 0.5),
+        (6, 1.5),
+        (0, 2.5),
+    ]
+    assert rows[-1] == (123456789, 0.1)
+    assert len(rows) == 5_001
 
 
 def test_a_naive_time_is_read_in_the_zone_given() -> None:
@@ -410,9 +485,9 @@ def test_a_key_missing_from_the_first_1000_records_stops_the_import() -> None:
             "data.ndjson:2: not valid JSON (Expecting value at line 2, column 1)",
         ),
         (
-            b"at\n2026-01-01\nlater\n",
-            "csv",
-            "data.csv:3: column 'at': 'later' is not a time; expected ISO 8601,"
+            b'[{"at": "2026-01-01"}, {"at": "later"}]',
+            "json",
+            "data.json:2: column 'at': 'later' is not a time; expected ISO 8601,"
             " such as 2026-03-05T09:14:27+08:00 or 2026-03-05 09:14",
         ),
     ],
@@ -421,7 +496,7 @@ def test_what_cannot_be_read_is_named_with_file_and_row(
     data: bytes, fmt: str, message: str
 ) -> None:
     with pytest.raises(ImportProblem) as raised:
-        read(data, fmt, ("at",) if b"at\n" in data else ())
+        read(data, fmt, ("at",) if b'"at"' in data else ())
     assert str(raised.value) == message
 
 
