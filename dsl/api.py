@@ -199,3 +199,47 @@ def run(
         breakdowns=breakdowns,
     )
     return Outcome(checked, diagnostics, report, tuple(ran))
+
+
+def explanation(outcome: Outcome, store: Store, goal: str, cycle_index: int) -> str:
+    """The plain-sentence explanation of one cycle of one goal of an evaluated outcome (as
+    `goalline explain` prints it): it counts the rows of the cycle's range in the store."""
+    from . import model as m
+    from .dialect import quote
+    from .explain import explain as explain_text
+
+    report, plan = outcome.report, outcome.checked.plan
+    assert report is not None and plan is not None
+    result = next(g for g in report.goals if g.id == goal)
+    cycle = next(c for c in result.cycles if c.index == cycle_index)
+    declared = plan.get(goal)
+    assert isinstance(declared, m.Goal)
+    ran = next((r for r in outcome.queries if r.indicator == result.indicator), None)
+    counts: dict[str, int] = {}
+    bounds = next((r for r in ran.ranges if r.index == cycle.index), None) if ran else None
+    if bounds is not None:
+        for table, time, extra, params in _tables_read(plan, result.indicator):
+            sql = (
+                f"SELECT count(*) FROM {quote(table)} AS t WHERE t.{quote(time)} >= ?"
+                f" AND t.{quote(time)} < ?{extra}"
+            )
+            counts[table] = store.fetch(sql, (bounds.lo, bounds.hi, *params))[0][0]
+    return explain_text(plan, declared, result, cycle, ran, counts)
+
+
+def _tables_read(plan: Plan, indicator_id: str) -> list[tuple[str, str, str, tuple[str, ...]]]:
+    """(table, time column, extra condition, its parameters) for each table a measure reads."""
+    from . import model as m
+    from .expressions import aggregate_calls, source_of
+    from .measure_sql import RECORDED_TABLE, RECORDED_TIME
+
+    indicator = plan.get(indicator_id)
+    assert isinstance(indicator, m.Indicator)
+    if indicator.measure is None:
+        return [(RECORDED_TABLE, RECORDED_TIME, " AND t.indicator = ?", (indicator.id,))]
+    found: dict[str, tuple[str, str, str, tuple[str, ...]]] = {}
+    for call in aggregate_calls(indicator.measure):
+        source = plan.get(source_of(call))
+        if isinstance(source, m.Source) and source.time is not None:
+            found.setdefault(source.table_name, (source.table_name, source.time.id, "", ()))
+    return list(found.values())

@@ -16,6 +16,7 @@ from .commands.data import done, import_, record
 from .commands.demo import demo
 from .commands.language import check, fmt
 from .commands.report import evaluate, explain
+from .commands.review import review
 
 __all__ = ["Exit", "cli", "main"]
 
@@ -26,7 +27,7 @@ def cli() -> None:
     """goalline: set service goals, track them cycle by cycle, and learn from each round."""
 
 
-for command in (check, fmt, import_, record, done, evaluate, explain, demo):
+for command in (check, fmt, import_, record, done, evaluate, explain, review, demo):
     cli.add_command(command)
 
 

@@ -123,19 +123,26 @@ def _attention(goal: GoalResult) -> tuple[int, str]:
 
 def _goal_row(goal: GoalResult) -> tuple[str, ...]:
     latest = goal.latest_complete
-    unit = f" {goal.unit}" if goal.unit and goal.unit != "%" else (goal.unit or "")
-    value = (
-        "-"
-        if latest is None or latest.value is None
-        else _number(latest.value, goal.decimals) + unit
-    )
-    # A progress target's date is in the plan; the table has room for the line to reach.
-    target = latest.target.split(" by ")[0] if latest and latest.target else "-"
+    value = value_text(goal, latest.value if latest else None)
+    target = short_target(latest.target if latest else None)
     attained = "-" if goal.attainment is None else f"{goal.attainment:.0%}"
     return (goal.status, goal.id, value, target, attained, goal.owner)
 
 
-def _number(value: float, decimals: int | None = None) -> str:
+def value_text(goal: GoalResult, value: float | None) -> str:
+    """A goal's value as people read it: its indicator's decimals and unit, or "-"."""
+    if value is None:
+        return "-"
+    unit = f" {goal.unit}" if goal.unit and goal.unit != "%" else (goal.unit or "")
+    return number_text(value, goal.decimals) + unit
+
+
+def short_target(target: str | None) -> str:
+    """A target without the date of a progress target (the plan has it), or "-"."""
+    return target.split(" by ")[0] if target else "-"
+
+
+def number_text(value: float, decimals: int | None = None) -> str:
     if decimals is not None:
         return f"{value:,.{decimals}f}"
     return f"{value:,.0f}" if abs(value) >= 10_000 else f"{value:.4g}"

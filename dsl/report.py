@@ -97,6 +97,13 @@ class EscalationEvent:
     notify: tuple[Recipient, ...]
     runbooks: tuple[RunbookCall, ...]
 
+    @property
+    def key(self) -> str:
+        """The event's stable identity, `subject/rule/date` (the triggering cycle's start, or
+        the day a milestone event fired): what an acknowledgement in the store refers to, the
+        same in every evaluation that raises the event again."""
+        return f"{self.subject}/{self.rule}/{(self.cycle_start or self.fired_on).isoformat()}"
+
 
 @dataclass(frozen=True, slots=True)
 class Report:

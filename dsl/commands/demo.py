@@ -1,5 +1,5 @@
 """`goalline demo`: the customer-support sample plan and a generated year of its data, in a
-folder of their own, ready to evaluate (and, once the review session exists, to review)."""
+folder of their own, opened in the review session."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .common import load_plan, stop
+from .common import stop
 
 if TYPE_CHECKING:
     from ..store import Store
@@ -24,12 +24,7 @@ AS_OF = "2027-01-01"
 @click.option("--dir", "folder", help="Write here (default: a new temporary folder).")
 @click.option("--no-ui", is_flag=True, help="Only write the files and print their paths.")
 def demo(folder: str | None, no_ui: bool) -> None:
-    """Write the sample plan and a generated year of data, then show where its goals stand."""
-    from .. import render
-    from ..api import run
-    from ..cycles import parse_as_of
-    from ..schedule import zone
-
+    """Write the sample plan and a generated year of data, then open the review session."""
     target = Path(folder) if folder else Path(tempfile.mkdtemp(prefix="goalline-demo-"))
     try:
         target.mkdir(parents=True, exist_ok=True)
@@ -43,16 +38,12 @@ def demo(folder: str | None, no_ui: bool) -> None:
     click.echo(f"plan:  {plan_path}")
     click.echo(f"store: {store_path}")
     if no_ui:
-        click.echo(f"try:   goalline evaluate {plan_path} --db {store_path} --as-of {AS_OF}")
+        click.echo(f"try:   goalline review {plan_path} --db {store_path} --as-of {AS_OF}")
+        click.echo(f"or:    goalline evaluate {plan_path} --db {store_path} --as-of {AS_OF}")
         return
-    from ..store import Store
+    from .review import open_review
 
-    with Store.open(str(store_path)) as store:
-        as_of = parse_as_of(AS_OF, zone(load_plan(str(plan_path))))
-        outcome = run(str(plan_path), store, as_of)
-    assert outcome.report is not None
-    click.echo("")
-    click.echo(render.to_table(outcome.report), nl=False)
+    open_review(str(plan_path), str(store_path), AS_OF)
 
 
 def write_demo(plan_path: Path, store_path: Path) -> None:

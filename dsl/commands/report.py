@@ -14,7 +14,6 @@ from .common import Exit, load_plan, moment, stop
 
 if TYPE_CHECKING:
     from ..api import Outcome
-    from ..model import Plan
     from ..store import Store
 
 FAIL_ON = ("warning", "breached", "critical", "never")
@@ -80,13 +79,10 @@ def explain(plan: str, goal: str, db: str, cycle_day: str | None, as_of: str | N
 def _explanation(outcome: Outcome, store: Store, goal: str, cycle_day: str | None) -> str:
     from datetime import date
 
-    from .. import model as m
-    from ..dialect import quote
-    from ..explain import explain as explain_text
+    from ..api import explanation
 
     report = outcome.report
-    checked = outcome.checked.plan
-    assert report is not None and checked is not None
+    assert report is not None
     (result,) = report.goals
     chosen = [c for c in result.cycles if c.complete]
     if cycle_day:
@@ -103,39 +99,7 @@ def _explanation(outcome: Outcome, store: Store, goal: str, cycle_day: str | Non
         chosen = list(result.cycles[-1:])
         if not chosen:
             stop(f"no cycle of goal '{goal}' has started by the evaluation time")
-    cycle = chosen[-1]
-    declared = checked.get(goal)
-    assert isinstance(declared, m.Goal)
-    ran = next((r for r in outcome.queries if r.indicator == result.indicator), None)
-    counts: dict[str, int] = {}
-    if ran is not None:
-        bounds = next((r for r in ran.ranges if r.index == cycle.index), None)
-        if bounds is not None:
-            for table, time, extra, params in _tables(checked, result.indicator):
-                sql = (
-                    f"SELECT count(*) FROM {quote(table)} AS t WHERE t.{quote(time)} >= ?"
-                    f" AND t.{quote(time)} < ?{extra}"
-                )
-                counts[table] = store.fetch(sql, (bounds.lo, bounds.hi, *params))[0][0]
-    return explain_text(checked, declared, result, cycle, ran, counts)
-
-
-def _tables(plan: Plan, indicator_id: str) -> list[tuple[str, str, str, tuple[str, ...]]]:
-    """(table, time column, extra condition, its parameters) for each table a measure reads."""
-    from .. import model as m
-    from ..expressions import aggregate_calls, source_of
-    from ..measure_sql import RECORDED_TABLE, RECORDED_TIME
-
-    indicator = plan.get(indicator_id)
-    assert isinstance(indicator, m.Indicator)
-    if indicator.measure is None:
-        return [(RECORDED_TABLE, RECORDED_TIME, " AND t.indicator = ?", (indicator.id,))]
-    found: dict[str, tuple[str, str, str, tuple[str, ...]]] = {}
-    for call in aggregate_calls(indicator.measure):
-        source = plan.get(source_of(call))
-        if isinstance(source, m.Source) and source.time is not None:
-            found.setdefault(source.table_name, (source.table_name, source.time.id, "", ()))
-    return list(found.values())
+    return explanation(outcome, store, goal, chosen[-1].index)
 
 
 def _outcome(

@@ -47,8 +47,10 @@ import sys
 import tomllib
 import unicodedata
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner, Result
@@ -1024,7 +1026,8 @@ def test_demo_writes_the_plan_and_the_store_and_prints_their_paths(demo: Demo) -
     assert demo.result.stdout == (
         f"plan:  {demo.plan}\n"
         f"store: {demo.db}\n"
-        f"try:   goalline evaluate {demo.plan} --db {demo.db} --as-of 2027-01-01\n"
+        f"try:   goalline review {demo.plan} --db {demo.db} --as-of 2027-01-01\n"
+        f"or:    goalline evaluate {demo.plan} --db {demo.db} --as-of 2027-01-01\n"
     )
     sample = REPO / "sample-plans" / "customer-support.goal"
     assert demo.plan.read_text(encoding="utf-8") == sample.read_text(encoding="utf-8")
@@ -1068,28 +1071,32 @@ def test_demo_again_into_the_same_folder_exits_2_and_touches_nothing(demo: Demo)
     assert {p.name: (digest(p), p.stat().st_mtime_ns) for p in demo.folder.iterdir()} == before
 
 
-def test_demo_without_no_ui_prints_the_evaluation_table(demo: Demo, tmp_path: Path) -> None:
+def test_demo_without_no_ui_opens_the_review_session_on_its_files(
+    demo: Demo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui.app import ReviewApp
+
+    opened: list[tuple[str, str, datetime | None]] = []
+
+    def run(app: ReviewApp) -> None:  # the session itself is tested in tests/tui_tests
+        opened.append((app.plan, app.db, app.as_of))
+
+    monkeypatch.setattr(ReviewApp, "run", run)
     folder = tmp_path / "shown"
     shown = goalline("demo", "--dir", str(folder))
-    assert (shown.exit_code, shown.stderr) == (0, "")
     plan, db = folder / "customer-support.goal", folder / "support.db"
-    table = goalline(
-        "evaluate", str(plan), "--db", str(db), "--as-of", "2027-01-01", "--format", "table"
-    ).stdout
-    assert table.startswith("Customer Support 2026\nas of 2027-01-01 00:00 (Asia/Shanghai)\n")
-    assert shown.stdout == f"plan:  {plan}\nstore: {db}\n\n{table}"
+    assert (shown.exit_code, shown.stderr) == (0, "")
+    assert shown.stdout == f"plan:  {plan}\nstore: {db}\n"
+    midnight = datetime(2027, 1, 1, tzinfo=ZoneInfo("Asia/Shanghai"))  # the year is complete
+    assert opened == [(str(plan), str(db), midnight)]
     # the same generator, the same data: the same report as the --no-ui folder
-    first = goalline(
-        "evaluate",
-        str(demo.plan),
-        "--db",
-        str(demo.db),
-        "--as-of",
-        "2027-01-01",
-        "--format",
-        "table",
-    ).stdout
-    assert table == first
+    evaluated = [
+        goalline("evaluate", str(p), "--db", str(d), "--as-of", "2027-01-01", "--format", "json")
+        for p, d in ((plan, db), (demo.plan, demo.db))
+    ]
+    first, second = (json.loads(r.stdout) for r in evaluated)
+    first["plan"]["file"] = second["plan"]["file"]
+    assert first == second
 
 
 def test_demo_does_not_overwrite_a_users_files(tmp_path: Path) -> None:

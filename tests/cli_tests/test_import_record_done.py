@@ -24,7 +24,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from dsl.cli import Exit, cli
-from dsl.store import Store
+from dsl.store import SCHEMA_VERSION, Store
 
 DATA = Path(__file__).parent.parent / "fixtures" / "data"
 GOALLINE = Path(sys.executable).parent / "goalline"
@@ -1041,4 +1041,4 @@ def test_reading_while_another_process_imports_is_never_locked_out(store: Path) 
     ]
     assert query(store, "PRAGMA integrity_check") == [("ok",)]
     with Store.open(str(store)) as reopened:
-        assert reopened.schema_version == 1
+        assert reopened.schema_version == SCHEMA_VERSION

@@ -93,19 +93,20 @@ def test_opening_a_missing_store_without_create_is_refused_and_creates_nothing(
     assert leftovers(path) == []
 
 
-def test_a_new_store_is_wal_with_the_goalline_application_id_and_schema_version_1(
+def test_a_new_store_is_wal_with_the_goalline_application_id_and_schema_version_2(
     tmp_path: Path,
 ) -> None:
     path = tmp_path / "store.db"
     with Store.open(str(path), create=True) as store:
-        assert store.schema_version == 1
+        assert store.schema_version == 2
         assert store.table_names() == []
     connection = sqlite3.connect(path)
     assert connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
     assert connection.execute("PRAGMA application_id").fetchone() == (APPLICATION_ID,)
     assert int.from_bytes(b"goal", "big") == APPLICATION_ID
     assert connection.execute("SELECT migration_set, name FROM _sqlite_migrations").fetchall() == [
-        ("goalline", "m001_initial")
+        ("goalline", "m001_initial"),
+        ("goalline", "m002_reviews"),
     ]
     tables = {r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert {"measurements", "milestone_events", "time_columns", "imports"} <= tables
@@ -115,7 +116,7 @@ def test_a_new_store_is_wal_with_the_goalline_application_id_and_schema_version_
 def test_reopening_a_store_writes_nothing(store_path: Path) -> None:
     before = snapshot(store_path)
     with Store.open(str(store_path)) as store:
-        assert store.schema_version == 1
+        assert store.schema_version == 2
         assert store.table_names() == ["tickets"]
     assert snapshot(store_path) == before
 

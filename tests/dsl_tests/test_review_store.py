@@ -1,0 +1,461 @@
+"""What the store keeps of a review: acknowledgements, sessions, notes, improvement actions and
+proposed targets, written through `Store` and read back both through it and with plain
+`sqlite3`, as another program would see them; and the move of a version 1 store to version 2."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from dsl.cli import cli
+from dsl.report import EscalationEvent
+from dsl.review import Acknowledgement, Action, Note, Proposal, ReviewRecord, ReviewSession
+from dsl.store import REVIEW_TABLES, ImportPlan, Store, StoreError
+
+T1 = "2026-07-01T09:00:00+00:00"
+T2 = "2026-07-01T10:30:00+00:00"
+T3 = "2026-07-02T08:00:00+00:00"
+PLAN = "plans/support.goal"
+HOSTILE = (
+    "'; DROP TABLE review_notes; --",
+    'Robert"); DROP TABLE acknowledgements; --',
+    "[bold]red[/bold] | pipe",
+    "line one\nline two",
+    "回电 ✓",
+)
+
+
+def snapshot(path: Path) -> dict[str, bytes | None]:
+    """The bytes of a store and its write-ahead log (None where there is no such file)."""
+    return {
+        suffix: (Path(f"{path}{suffix}").read_bytes() if Path(f"{path}{suffix}").exists() else None)
+        for suffix in ("", "-wal")
+    }
+
+
+def rows(path: Path, sql: str) -> list[tuple[object, ...]]:
+    connection = sqlite3.connect(path)
+    try:
+        return connection.execute(sql).fetchall()
+    finally:
+        connection.close()
+
+
+@pytest.fixture
+def path(tmp_path: Path) -> Path:
+    path = tmp_path / "store.db"
+    Store.open(str(path), create=True).close()
+    return path
+
+
+@pytest.fixture
+def store(path: Path) -> Iterator[Store]:
+    with Store.open(str(path)) as store:
+        yield store
+
+
+# ---------------------------------------------------------------- the event key
+
+
+def event(subject: str, cycle_start: date | None, fired_on: date) -> EscalationEvent:
+    return EscalationEvent(
+        subject=subject,
+        kind="goal" if cycle_start else "milestone",
+        rule="when breached 2 times in a row" if cycle_start else "when in buffer",
+        cycle_start=cycle_start,
+        cycle_end=date(2026, 3, 31) if cycle_start else None,
+        fired_on=fired_on,
+        notify=(),
+        runbooks=(),
+    )
+
+
+def test_an_event_key_is_subject_rule_and_cycle_start_or_the_day_it_fired() -> None:
+    assert event("satisfied", date(2026, 3, 1), date(2026, 4, 1)).key == (
+        "satisfied/when breached 2 times in a row/2026-03-01"
+    )
+    assert event("chatbot", None, date(2026, 5, 18)).key == "chatbot/when in buffer/2026-05-18"
+
+
+# ---------------------------------------------------------------- acknowledgements
+
+
+def test_an_acknowledgement_is_kept_by_event_and_acknowledging_again_replaces_it(
+    store: Store, path: Path
+) -> None:
+    key = "satisfied/when breached 2 times in a row/2026-03-01"
+    store.acknowledge(key, "mia", "calling the team lead", T1)
+    store.acknowledge("chatbot/when in buffer/2026-05-18", "tom", None, T1)
+    assert store.acknowledgements() == {
+        "chatbot/when in buffer/2026-05-18": Acknowledgement(
+            "chatbot/when in buffer/2026-05-18", "tom", None, T1
+        ),
+        key: Acknowledgement(key, "mia", "calling the team lead", T1),
+    }
+    store.acknowledge(key, "tom", "", T2)
+    assert store.acknowledgements()[key] == Acknowledgement(key, "tom", None, T2)
+    assert rows(path, "SELECT * FROM acknowledgements ORDER BY event") == [
+        ("chatbot/when in buffer/2026-05-18", "tom", None, T1),
+        (key, "tom", None, T2),
+    ]
+
+
+def test_an_acknowledgement_needs_who_gave_it(store: Store, path: Path) -> None:
+    before = snapshot(path)
+    with pytest.raises(StoreError) as raised:
+        store.acknowledge("e/r/2026-01-01", "", "note", T1)
+    assert str(raised.value) == "an acknowledgement needs who acknowledged it"
+    assert snapshot(path) == before
+
+
+# ---------------------------------------------------------------- sessions
+
+
+def test_open_review_returns_the_session_as_stored(store: Store, path: Path) -> None:
+    session = store.open_review(PLAN, "2026-07-01", ["Mia Novak", "", "张伟", "Mia Novak"], T1)
+    assert session == ReviewSession(1, PLAN, "2026-07-01", T1, None, ("Mia Novak", "张伟"))
+    assert store.unfinished_review(PLAN) == session
+    # Attendees are a JSON array another program can read, with names as written.
+    assert rows(path, "SELECT * FROM review_sessions") == [
+        (1, PLAN, "2026-07-01", '["Mia Novak", "张伟"]', T1, None)
+    ]
+
+
+def test_unfinished_review_resumes_the_latest_unfinished_session_of_that_plan_only(
+    store: Store,
+) -> None:
+    first = store.open_review(PLAN, "2026-06-01", ["mia"], T1)
+    second = store.open_review(PLAN, "2026-07-01", ["tom"], T2)
+    other = store.open_review("plans/desk.goal", "2026-07-01", [], T3)
+    assert store.unfinished_review(PLAN) == second
+    store.finish_review(second.id, T3)
+    assert store.unfinished_review(PLAN) == first
+    assert store.unfinished_review("plans/desk.goal") == other
+    assert store.unfinished_review("plans/none.goal") is None
+    store.finish_review(first.id, T3)
+    assert store.unfinished_review(PLAN) is None
+
+
+def test_set_attendees_replaces_them_and_finishing_again_keeps_the_first_time(
+    store: Store,
+) -> None:
+    session = store.open_review(PLAN, "2026-07-01", ["mia"], T1)
+    store.set_attendees(session.id, ["tom", "  ", "mia", "tom"])
+    store.finish_review(session.id, T2)
+    store.finish_review(session.id, T3)
+    assert store.review_record(session.id).session == ReviewSession(
+        session.id, PLAN, "2026-07-01", T1, T2, ("tom", "mia")
+    )
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda s: s.set_attendees(7, ["mia"]),
+        lambda s: s.finish_review(7, T1),
+        lambda s: s.save_note(7, "satisfied", "goal", "cause", None),
+        lambda s: s.add_action(7, "satisfied", "Hire", "mia", None, T1),
+        lambda s: s.propose_target(7, "satisfied", ">= 92", None, None),
+        lambda s: s.review_record(7),
+    ],
+)
+def test_a_session_that_does_not_exist_is_refused_and_nothing_is_written(
+    store: Store, path: Path, write: Callable[[Store], object]
+) -> None:
+    store.open_review(PLAN, "2026-07-01", [], T1)
+    before = snapshot(path)
+    with pytest.raises(StoreError) as raised:
+        write(store)
+    assert str(raised.value) == "there is no review session 7"
+    assert snapshot(path) == before
+
+
+# ---------------------------------------------------------------- notes
+
+
+def test_a_note_is_one_per_subject_and_saving_again_replaces_it_in_place(
+    store: Store, path: Path
+) -> None:
+    session = store.open_review(PLAN, "2026-07-01", [], T1).id
+    store.save_note(session, "satisfied", "goal", "Queue grew", None)
+    store.save_note(session, "chatbot", "milestone", None, "Plan buffer")
+    store.save_note(session, "satisfied", "goal", "Queue grew in March", "Staff earlier")
+    assert store.review_record(session).notes == (
+        Note("satisfied", "goal", "Queue grew in March", "Staff earlier"),
+        Note("chatbot", "milestone", None, "Plan buffer"),
+    )
+    assert rows(path, "SELECT count(*) FROM review_notes") == [(2,)]
+
+
+def test_a_note_left_empty_is_removed(store: Store, path: Path) -> None:
+    session = store.open_review(PLAN, "2026-07-01", [], T1).id
+    store.save_note(session, "satisfied", "goal", "Queue grew", "")
+    assert rows(path, "SELECT cause, lesson FROM review_notes") == [("Queue grew", None)]
+    store.save_note(session, "satisfied", "goal", "", None)
+    assert store.review_record(session).notes == ()
+    assert rows(path, "SELECT count(*) FROM review_notes") == [(0,)]
+
+
+def test_notes_of_one_session_are_not_those_of_another(store: Store) -> None:
+    first = store.open_review(PLAN, "2026-06-01", [], T1).id
+    second = store.open_review(PLAN, "2026-07-01", [], T2).id
+    store.save_note(first, "satisfied", "goal", "June", None)
+    store.save_note(second, "satisfied", "goal", "July", None)
+    assert store.review_record(first).notes == (Note("satisfied", "goal", "June", None),)
+    assert store.review_record(second).notes == (Note("satisfied", "goal", "July", None),)
+
+
+# ---------------------------------------------------------------- actions
+
+
+def test_actions_are_added_open_and_listed_by_due_date_across_sessions(
+    store: Store, path: Path
+) -> None:
+    first = store.open_review(PLAN, "2026-06-01", [], T1).id
+    second = store.open_review("plans/desk.goal", "2026-07-01", [], T2).id
+    hire = store.add_action(first, "satisfied", "Hire two agents", "mia", date(2026, 9, 1), T1)
+    wiki = store.add_action(first, "chatbot", "Write the FAQ", "tom", None, T1)
+    train = store.add_action(second, "reply_fast", "Train", "tom", date(2026, 8, 1), T2)
+    assert hire == Action(1, "satisfied", "Hire two agents", "mia", date(2026, 9, 1), "open")
+    assert store.open_actions() == (train, hire, wiki)
+    store.set_action_status(train.id, "done")
+    store.set_action_status(wiki.id, "dropped")
+    assert store.open_actions() == (hire,)
+    assert store.review_record(first).actions == (
+        hire,
+        Action(2, "chatbot", "Write the FAQ", "tom", None, "dropped"),
+    )
+    assert rows(path, "SELECT * FROM review_actions ORDER BY id") == [
+        (1, 1, "satisfied", "Hire two agents", "mia", "2026-09-01", "open", T1),
+        (2, 1, "chatbot", "Write the FAQ", "tom", None, "dropped", T1),
+        (3, 2, "reply_fast", "Train", "tom", "2026-08-01", "done", T2),
+    ]
+
+
+def test_a_status_other_than_open_done_or_dropped_is_refused(store: Store, path: Path) -> None:
+    session = store.open_review(PLAN, "2026-07-01", [], T1).id
+    action = store.add_action(session, "satisfied", "Hire", "mia", None, T1)
+    before = snapshot(path)
+    with pytest.raises(StoreError) as raised:
+        store.set_action_status(action.id, "closed")
+    assert str(raised.value) == (
+        "'closed' is not a status of an improvement action; use open, done or dropped"
+    )
+    with pytest.raises(StoreError) as raised:
+        store.set_action_status(99, "done")
+    assert str(raised.value) == "there is no improvement action 99"
+    assert snapshot(path) == before
+    assert store.open_actions() == (action,)
+
+
+@pytest.mark.parametrize(
+    ("title", "owner", "message"),
+    [
+        ("", "mia", "an improvement action needs a title"),
+        ("Hire", "", "an improvement action needs an owner"),
+    ],
+)
+def test_an_action_needs_a_title_and_an_owner(
+    store: Store, path: Path, title: str, owner: str, message: str
+) -> None:
+    session = store.open_review(PLAN, "2026-07-01", [], T1).id
+    before = snapshot(path)
+    with pytest.raises(StoreError) as raised:
+        store.add_action(session, "satisfied", title, owner, None, T1)
+    assert str(raised.value) == message
+    assert snapshot(path) == before
+
+
+# ---------------------------------------------------------------- proposals and the record
+
+
+def test_a_proposal_is_one_per_goal_replaced_when_proposed_again_and_withdrawn_when_empty(
+    store: Store, path: Path
+) -> None:
+    session = store.open_review(PLAN, "2026-07-01", [], T1).id
+    store.propose_target(session, "satisfied", ">= 92", "91.2%", "")
+    store.propose_target(session, "reply_fast", "<= 50", None, "the new tool helps")
+    store.propose_target(session, "satisfied", ">= 91", "91.2%", "one step at a time")
+    assert store.review_record(session).proposals == (
+        Proposal("satisfied", ">= 91", "91.2%", "one step at a time"),
+        Proposal("reply_fast", "<= 50", None, "the new tool helps"),
+    )
+    store.propose_target(session, "reply_fast", "", None, None)
+    assert rows(path, "SELECT * FROM review_proposals") == [
+        (session, "satisfied", ">= 91", "91.2%", "one step at a time")
+    ]
+
+
+def test_the_review_record_holds_everything_written_in_the_session(store: Store) -> None:
+    session = store.open_review(PLAN, "2026-07-01", ["mia", "tom"], T1)
+    store.save_note(session.id, "satisfied", "goal", "Queue grew", "Staff earlier")
+    action = store.add_action(session.id, "satisfied", "Hire", "mia", date(2026, 9, 1), T2)
+    store.propose_target(session.id, "satisfied", ">= 91", "91.2%", None)
+    store.finish_review(session.id, T3)
+    assert store.review_record(session.id) == ReviewRecord(
+        session=ReviewSession(session.id, PLAN, "2026-07-01", T1, T3, ("mia", "tom")),
+        notes=(Note("satisfied", "goal", "Queue grew", "Staff earlier"),),
+        actions=(action,),
+        proposals=(Proposal("satisfied", ">= 91", "91.2%", None),),
+    )
+
+
+def test_empty_strings_are_stored_as_null(store: Store, path: Path) -> None:
+    session = store.open_review(PLAN, "2026-07-01", [], T1).id
+    store.acknowledge("e/r/2026-01-01", "mia", "", T1)
+    store.save_note(session, "satisfied", "goal", "", "lesson")
+    store.propose_target(session, "satisfied", ">= 91", "", "")
+    assert rows(path, "SELECT note FROM acknowledgements") == [(None,)]
+    assert rows(path, "SELECT cause, lesson FROM review_notes") == [(None, "lesson")]
+    assert rows(path, "SELECT suggestion, note FROM review_proposals") == [(None, None)]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_hostile_strings_are_stored_and_read_back_literally(
+    store: Store, path: Path, text: str
+) -> None:
+    session = store.open_review(text, text, [text], text)
+    store.acknowledge(text, text, text, text)
+    store.save_note(session.id, text, text, text, text)
+    action = store.add_action(session.id, text, text, text, None, text)
+    store.propose_target(session.id, text, text, text, text)
+    assert store.acknowledgements() == {text: Acknowledgement(text, text, text, text)}
+    assert store.unfinished_review(text) == session
+    assert store.review_record(session.id) == ReviewRecord(
+        ReviewSession(session.id, text, text, text, None, (text,)),
+        (Note(text, text, text, text),),
+        (Action(action.id, text, text, text, None, "open"),),
+        (Proposal(text, text, text, text),),
+    )
+    tables = {r[0] for r in rows(path, "SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert set(REVIEW_TABLES) <= tables
+
+
+def test_a_write_that_fails_inside_its_transaction_leaves_the_store_unchanged(
+    store: Store, path: Path
+) -> None:
+    session = store.open_review(PLAN, "2026-07-01", [], T1).id
+    store.save_note(session, "satisfied", "goal", "before", None)
+    connection = sqlite3.connect(path)
+    connection.execute(
+        "CREATE TRIGGER full AFTER UPDATE ON review_notes"
+        " BEGIN SELECT RAISE(ABORT, 'the disk is full'); END"
+    )
+    connection.commit()
+    connection.close()
+    before = snapshot(path)
+    with pytest.raises(StoreError) as raised:
+        store.save_note(session, "satisfied", "goal", "after", None)
+    assert str(raised.value) == f"cannot write to {path}: the disk is full"
+    assert snapshot(path) == before
+    assert store.review_record(session).notes == (Note("satisfied", "goal", "before", None),)
+    store.add_action(session, "satisfied", "Hire", "mia", None, T2)  # the store is still usable
+    assert len(store.open_actions()) == 1
+
+
+# ---------------------------------------------------------------- names and migration
+
+
+def test_the_review_tables_are_names_goalline_keeps(store: Store) -> None:
+    plan = ImportPlan("Review_Notes", ("id",), {"id": "integer"}, frozenset(), None, "x", "UTC", T1)
+    with pytest.raises(StoreError) as raised:
+        store.import_rows(plan, [[1]])
+    assert str(raised.value) == "'Review_Notes' is a name goalline keeps for itself; choose another"
+    assert store.table_names() == []
+
+
+def as_version_1(path: Path) -> None:
+    """Take a store back to schema version 1, as goalline 0.1 left it."""
+    connection = sqlite3.connect(path)
+    for table in REVIEW_TABLES:
+        connection.execute(f"DROP TABLE {table}")
+    connection.execute("DELETE FROM _sqlite_migrations WHERE name = 'm002_reviews'")
+    connection.commit()
+    connection.close()
+
+
+def test_a_version_1_store_moves_to_version_2_on_open_and_keeps_its_data(path: Path) -> None:
+    with Store.open(str(path)) as store:
+        store.record("nps", 1772673267.0, 41.0, "survey", T1)
+        store.done("chatbot", date(2026, 5, 28), None, T1)
+    as_version_1(path)
+    assert rows(path, "SELECT name FROM _sqlite_migrations") == [("m001_initial",)]
+    with Store.open(str(path)) as store:
+        assert store.schema_version == 2
+        assert store.fetch("SELECT indicator, value, note FROM measurements") == [
+            ("nps", 41.0, "survey")
+        ]
+        assert [c.on for c in store.completions().values()] == [date(2026, 5, 28)]
+        session = store.open_review(PLAN, "2026-07-01", ["mia"], T2)
+        assert store.unfinished_review(PLAN) == session
+    assert rows(path, "SELECT name FROM _sqlite_migrations ORDER BY id") == [
+        ("m001_initial",),
+        ("m002_reviews",),
+    ]
+
+
+TINY = """\
+plan "Tiny" {
+  period    2026-01-01 .. 2026-12-31
+  timezone  "UTC"
+}
+
+person ann "Ann"
+
+indicator nps "Net promoter score" {
+  kind       kpi
+  unit       "points"
+  better     higher
+  aggregate  last
+}
+
+goal promoters "Promoters" {
+  indicator  nps
+  target     >= 30
+  cycle      quarterly
+  owner      ann
+}
+"""
+
+
+def test_a_reading_command_works_on_a_version_1_store_and_moves_it_forward(
+    path: Path, tmp_path: Path
+) -> None:
+    with Store.open(str(path)) as store:
+        store.record("nps", 1772673267.0, 41.0, None, T1)  # 2026-03-05, first quarter
+    as_version_1(path)
+    plan = tmp_path / "tiny.goal"
+    plan.write_text(TINY, encoding="utf-8")
+    result = CliRunner().invoke(
+        cli,
+        ["evaluate", str(plan), "--db", str(path), "--as-of", "2026-04-01", "--format", "json"],
+    )
+    assert (result.exit_code, result.stderr) == (0, "")
+    [cycle] = json.loads(result.stdout)["goals"][0]["cycles"][:1]
+    assert (cycle["value"], cycle["status"]) == (41, "met")
+    assert rows(path, "SELECT count(*) FROM _sqlite_migrations") == [(2,)]
+
+
+def test_a_version_1_store_with_a_table_of_a_new_name_is_refused_and_left_as_it_was(
+    path: Path,
+) -> None:
+    as_version_1(path)
+    connection = sqlite3.connect(path)
+    connection.execute("CREATE TABLE review_notes (id INTEGER PRIMARY KEY, text TEXT)")
+    connection.commit()
+    connection.close()
+    before = snapshot(path)
+    with pytest.raises(StoreError) as raised:
+        Store.open(str(path))
+    assert str(raised.value) == (
+        "the store has a table named 'review_notes', a name goalline now keeps for reviews;"
+        " rename that table with a SQLite tool and open the store again"
+    )
+    assert snapshot(path) == before
+    assert rows(path, "SELECT count(*) FROM _sqlite_migrations") == [(1,)]

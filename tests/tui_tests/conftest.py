@@ -1,0 +1,45 @@
+"""The review session on the bundled sample: the demo's plan and generated year, written
+once per test run and copied for each test that writes."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from dsl.commands.demo import PLAN_NAME, STORE_NAME, write_demo
+from tui.app import ReviewApp
+
+# The end of the sample year, as `goalline demo` opens it.
+AS_OF = datetime(2027, 1, 1, tzinfo=ZoneInfo("Asia/Shanghai"))
+SIZE = (120, 40)
+
+
+@pytest.fixture(scope="session")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("sample")
+    write_demo(folder / PLAN_NAME, folder / STORE_NAME)
+    return folder
+
+
+@pytest.fixture
+def demo(sample: Path, tmp_path: Path) -> Path:
+    """A copy of the sample for one test: its plan and store may be changed."""
+    for name in (PLAN_NAME, STORE_NAME):
+        shutil.copy(sample / name, tmp_path / name)
+    return tmp_path
+
+
+def review_app(folder: Path, as_of: datetime | None = AS_OF) -> ReviewApp:
+    return ReviewApp(str(folder / PLAN_NAME), str(folder / STORE_NAME), as_of)
+
+
+async def settle(app: ReviewApp, pilot: object) -> None:
+    """Wait until every worker has finished and the screen has caught up."""
+    await app.workers.wait_for_complete()
+    await pilot.pause()  # type: ignore[attr-defined]
+    await app.workers.wait_for_complete()
+    await pilot.pause()  # type: ignore[attr-defined]

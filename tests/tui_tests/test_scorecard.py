@@ -1,0 +1,354 @@
+"""The scorecard, as a team sees it on the sample year at 2027-01-01 (Asia/Shanghai)."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from textual.widgets import DataTable, Static
+
+from dsl.commands.demo import PLAN_NAME, STORE_NAME
+from tui import state
+from tui.app import ReviewApp
+
+from .conftest import SIZE, review_app, settle
+
+ATTENTION_ORDER = [
+    "promoters",
+    "resolve_rate",
+    "satisfied",
+    "solved_for_good",
+    "fast_resolution",
+    "quick_answer",
+    "resolved_volume",
+    "urgent_first",
+]
+
+
+def rows(app: ReviewApp, table: str = "#goals") -> list[list[str]]:
+    grid = app.screen.query_one(table, DataTable)
+    return [[str(cell) for cell in grid.get_row_at(i)] for i in range(grid.row_count)]
+
+
+def text_of(app: ReviewApp, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
+def cursor_goal(app: ReviewApp) -> str:
+    grid = app.screen.query_one("#goals", DataTable)
+    return str(grid.coordinate_to_cell_key(grid.cursor_coordinate).row_key.value)
+
+
+async def test_goals_needing_attention_come_first_with_status_value_target_and_owner(
+    sample: Path,
+) -> None:
+    app = review_app(sample)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        table = rows(app)
+    assert [row[1] for row in table] == ATTENTION_ORDER
+    promoters = table[0]
+    assert promoters[0] == "critical"
+    assert promoters[2:4] == ["23.9 points", ">= 40"]
+    assert promoters[5:7] == ["50%", "director"]
+    assert [row[0] for row in table] == ["critical"] + ["warning"] * 3 + ["met"] * 4
+    assert table[4][2:4] == ["3.566 h", "<= 8"]
+    trend = table[0][4]
+    assert len(trend) == 4 and set(trend) <= set("▁▂▃▄▅▆▇█")  # one bar per quarter
+
+
+async def test_the_summary_gives_plan_period_time_score_and_alerts(sample: Path) -> None:
+    app = review_app(sample)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        summary = text_of(app, "#summary")
+    assert summary == (
+        "Customer Support 2026  2026-01-01 .. 2026-12-31  as of 2027-01-01 00:00 (Asia/Shanghai)\n"
+        "score 82%  ·  18 escalations to acknowledge"
+    )
+
+
+async def test_milestones_are_listed_by_due_date(sample: Path) -> None:
+    app = review_app(sample)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        table = rows(app, "#milestones")
+    assert table == [
+        ["late", "knowledge_base", "2026-03-31", "14d", "2026-04-10", "li_na"],
+        ["done", "chatbot", "2026-05-31", "14d", "2026-05-28", "zhao_lei"],
+        ["done", "wechat_service", "2026-09-30", "21d", "2026-09-14", "chen_jie"],
+    ]
+
+
+async def test_s_cycles_through_the_sort_orders(sample: Path) -> None:
+    app = review_app(sample)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("s")  # by goal id
+        by_goal = [row[1] for row in rows(app)]
+        await pilot.press("s", "s")  # status, then owner
+        by_owner = [(row[6], row[1]) for row in rows(app)]
+        summary = text_of(app, "#summary")
+    assert by_goal == sorted(ATTENTION_ORDER)
+    assert by_owner == sorted(by_owner, key=lambda pair: pair[0])
+    assert by_owner[0] == ("chen_jie", "urgent_first")
+    assert summary.endswith("sorted by owner")
+
+
+async def test_clicking_a_column_header_sorts_by_it(sample: Path) -> None:
+    app = review_app(sample)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        goals = app.screen.query_one("#goals", DataTable)
+        goals.post_message(
+            DataTable.HeaderSelected(
+                goals, goals.ordered_columns[5].key, 5, goals.ordered_columns[5].label
+            )
+        )
+        await pilot.pause()
+        attained = [row[5] for row in rows(app)]
+    assert attained == ["50%", "67%", "83%", "87%", "91%", "92%", "92%", "100%"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("status:warning", ["resolve_rate", "satisfied", "solved_for_good"]),
+        ("status:war owner:zhao", ["solved_for_good"]),
+        ("owner:chen_jie", ["urgent_first"]),
+        ("resol", ["resolve_rate", "fast_resolution", "resolved_volume"]),
+        ("nothing-matches-this", []),
+    ],
+)
+async def test_the_filter_keeps_matching_goals(sample: Path, typed: str, kept: list[str]) -> None:
+    app = review_app(sample)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("slash")
+        await pilot.press(*typed)
+        await pilot.press("enter")
+        shown = [row[1] for row in rows(app)]
+        await pilot.press("escape")  # clears the filter
+        after = [row[1] for row in rows(app)]
+    assert shown == kept
+    assert after == ATTENTION_ORDER
+
+
+async def test_the_filter_by_team_and_objective(sample: Path) -> None:
+    app = review_app(sample)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        report = app.loaded.report if app.loaded else None
+        assert report is not None
+        team = report.goals[0].lead
+        objective = report.goals[0].serves
+        await pilot.press("slash", *f"team:{team} objective:{objective}", "enter")
+        shown = {row[1] for row in rows(app)}
+    expected = {g.id for g in report.goals if team in (g.lead, *g.with_) and g.serves == objective}
+    assert shown == expected and shown
+
+
+async def test_enter_opens_the_goal_and_escape_comes_back_to_the_same_row(sample: Path) -> None:
+    app = review_app(sample)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("down", "down")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        heading = text_of(app, "#heading")
+        await pilot.press("escape")
+        await pilot.pause()
+        back_on = cursor_goal(app)
+    assert heading.startswith("satisfied")
+    assert back_on == "satisfied"
+
+
+async def test_help_opens_on_question_mark_and_closes_on_escape(sample: Path) -> None:
+    app = review_app(sample)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        opened = type(app.screen).__name__
+        help_text = str(app.screen.query_one(Static).render())
+        await pilot.press("escape")
+        await pilot.pause()
+        closed = type(app.screen).__name__
+    assert opened == "HelpScreen"
+    assert "status:breached" in help_text and "ctrl+p" in help_text
+    assert closed == "ScorecardScreen"
+
+
+# ---------------------------------------------------------------- living data
+
+
+async def test_editing_the_plan_reevaluates_and_keeps_the_cursor(demo: Path) -> None:
+    app = review_app(demo)
+    plan = demo / PLAN_NAME
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("down", "down", "down")  # solved_for_good, a warning
+        before = rows(app)[3]
+        plan.write_text(
+            plan.read_text(encoding="utf-8").replace("Customer Support 2026", "Support, edited"),
+            encoding="utf-8",
+        )
+        await pilot.pause(1.5)
+        await settle(app, pilot)
+        summary = text_of(app, "#summary")
+        still_on = cursor_goal(app)
+    assert before[1] == "solved_for_good"
+    assert summary.startswith("Support, edited")
+    assert still_on == "solved_for_good"
+
+
+async def test_recording_data_in_the_store_reevaluates(demo: Path) -> None:
+    from dsl.store import Store
+
+    app = review_app(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        before = rows(app)[0]
+        with Store.open(str(demo / STORE_NAME)) as store:  # another window records a value
+            store.record("nps", 1798718400.0, 55.0, None, "2026-12-31T12:00:00+00:00")
+        await pilot.pause(1.5)
+        await settle(app, pilot)
+        promoters = next(row for row in rows(app) if row[1] == "promoters")
+    assert before[:4] == ["critical", "promoters", "23.9 points", ">= 40"]
+    assert promoters[2] == "55 points"
+    assert promoters[0] == "met"
+
+
+async def test_a_plan_that_stops_checking_shows_why_and_recovers(demo: Path) -> None:
+    app = review_app(demo)
+    plan = demo / PLAN_NAME
+    good = plan.read_text(encoding="utf-8")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        plan.write_text(
+            good.replace('plan "Customer Support 2026" {', 'plan "Customer Support 2026" {{'),
+            encoding="utf-8",
+        )
+        await pilot.pause(1.5)
+        await settle(app, pilot)
+        problems = text_of(app, "#problems")
+        summary = text_of(app, "#summary")
+        plan.write_text(good, encoding="utf-8")
+        await pilot.pause(1.5)
+        await settle(app, pilot)
+        recovered = [row[1] for row in rows(app)]
+    assert summary == "The plan cannot be evaluated:"
+    assert problems.startswith(f"{plan}:")
+    assert "error" in problems
+    assert recovered == ATTENTION_ORDER
+
+
+async def test_a_missing_table_is_a_message_not_a_crash(demo: Path) -> None:
+    connection = sqlite3.connect(demo / STORE_NAME)
+    connection.execute("DROP TABLE surveys")
+    connection.commit()
+    connection.close()
+    app = review_app(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        problems = text_of(app, "#problems")
+    assert "the store has no table 'surveys'" in problems
+
+
+async def test_the_first_paint_comes_before_a_slow_evaluation(
+    sample: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    release = threading.Event()
+    real = state.evaluate_now
+
+    def slow(*args: object) -> state.Loaded:
+        release.wait(10)
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr("tui.app.evaluate_now", slow)
+    app = review_app(sample)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        loading = app.screen.query_one("#loading").display
+        board = app.screen.query_one("#board").display
+        await pilot.press("question_mark")  # the UI answers while the worker runs
+        await pilot.pause()
+        answered = type(app.screen).__name__
+        await pilot.press("escape")
+        release.set()
+        await settle(app, pilot)
+        after = [row[1] for row in rows(app)]
+    assert loading and not board
+    assert answered == "HelpScreen"
+    assert after == ATTENTION_ORDER
+
+
+# ---------------------------------------------------------------- hostile text
+
+HOSTILE_PLAN = """\
+plan "[bold red]Alarm[/] [link=https://example.com]click[/link]" {
+  period    2026-01-01 .. 2026-12-31
+  timezone  "UTC"
+}
+
+person boss "[/]Boss"
+team support "[b]Support[/b]" { lead boss }
+objective happy "Happy"
+
+indicator nps "[red]NPS" {
+  kind       kpi
+  unit       "[dim]pts"
+  better     higher
+  aggregate  last
+}
+
+goal promoters "[i]Promoters[/i]" {
+  indicator  nps
+  cycle      monthly
+  owner      boss
+  lead       support
+  serves     happy
+  target     >= 40
+}
+"""
+
+
+async def test_markup_in_plan_strings_is_shown_literally(tmp_path: Path) -> None:
+    from dsl.store import Store
+
+    (tmp_path / "plan.goal").write_text(HOSTILE_PLAN, encoding="utf-8")
+    with Store.open(str(tmp_path / "store.db"), create=True) as store:
+        store.record("nps", 1767225600.0, 45.0, "[bold]note[/]", "2026-01-01T00:00:00+00:00")
+    as_of = datetime(2026, 2, 1, tzinfo=UTC)  # January is complete
+    app = ReviewApp(str(tmp_path / "plan.goal"), str(tmp_path / "store.db"), as_of)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        summary = text_of(app, "#summary")
+        table = rows(app)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        heading = text_of(app, "#heading")
+    assert summary.startswith("[bold red]Alarm[/] [link=https://example.com]click[/link]")
+    assert table[0][1] == "promoters"
+    assert table[0][2] == "45 [dim]pts"
+    assert heading.startswith("promoters  [i]Promoters[/i]")
+
+
+async def test_the_mouse_opens_a_goal_and_the_theme_can_change(sample: Path) -> None:
+    app = review_app(sample)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        goals = app.screen.query_one("#goals", DataTable)
+        row_y = goals.region.y + 1 + 2  # the header, then the third goal: satisfied
+        await pilot.click(offset=(goals.region.x + 12, row_y))  # highlights it
+        await pilot.click(offset=(goals.region.x + 12, row_y))  # chooses it
+        await settle(app, pilot)
+        opened = str(app.screen.query_one("#heading", Static).render())
+        app.theme = "textual-light"
+        await pilot.pause()
+        still = str(app.screen.query_one("#heading", Static).render())
+    assert opened.startswith("satisfied")
+    assert still == opened

@@ -1,0 +1,202 @@
+"""The review session: the app that evaluates in a worker, watches the plan and the store,
+and routes between screens. Screens render what it hands them (`show(loaded)`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from functools import partial
+from typing import Any, ClassVar
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from dsl.store import Store, StoreError
+
+from .filtering import SORT_ORDER
+from .messages import Evaluated, ExplainCycle, Explained, OpenGoal
+from .screens.scorecard import ScorecardScreen
+from .state import Loaded, evaluate_now, explain_cycle, stamps, watched
+
+WATCH_SECONDS = 0.5  # how often the plan and the store are looked at for changes
+
+
+class ReviewApp(App[None]):
+    """`goalline review PLAN --db DB`: the scorecard first, everything else from there."""
+
+    CSS_PATH = "goalline.tcss"
+    TITLE = "goalline"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("question_mark", "help", "Help"),
+        Binding("e", "escalations", "Escalations"),
+        Binding("m", "milestones", "Milestones"),
+        Binding("v", "review", "Review"),
+        Binding("r", "record", "Record"),
+        Binding("ctrl+r", "reevaluate", "Re-evaluate"),
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+    ]
+
+    def __init__(self, plan: str, db: str, as_of: datetime | None = None) -> None:
+        super().__init__()
+        self.plan = plan
+        self.db = db
+        self.as_of = as_of
+        self.loaded: Loaded | None = None
+        self._seen: tuple[tuple[str, int, int], ...] = ()
+        self._evaluating = False
+
+    def on_mount(self) -> None:
+        self.sub_title = self.plan
+        self.push_screen(ScorecardScreen())
+        self.reevaluate()
+        self.set_interval(WATCH_SECONDS, self._look_for_changes)
+
+    # ------------------------------------------------------------ evaluation
+
+    def reevaluate(self) -> None:
+        self._evaluating = True
+        self._seen = stamps(watched(self.loaded, self.plan, self.db))
+        self._evaluate()
+
+    @work(thread=True, exclusive=True, group="evaluate")
+    def _evaluate(self) -> None:
+        self.post_message(Evaluated(evaluate_now(self.plan, self.db, self.as_of)))
+
+    def on_evaluated(self, message: Evaluated) -> None:
+        self._evaluating = False
+        self.loaded = message.loaded
+        self._seen = stamps(watched(self.loaded, self.plan, self.db))
+        for screen in self.screen_stack:
+            show = getattr(screen, "show", None)
+            if show is not None:
+                show(message.loaded)
+
+    def _look_for_changes(self) -> None:
+        """Re-evaluate when the plan (or a file it includes) or the store has changed."""
+        if not self._evaluating and stamps(watched(self.loaded, self.plan, self.db)) != self._seen:
+            self.reevaluate()
+
+    def action_reevaluate(self) -> None:
+        self.reevaluate()
+
+    # ------------------------------------------------------------ goals
+
+    async def on_open_goal(self, message: OpenGoal) -> None:
+        from .screens.goal_detail import GoalDetailScreen
+
+        await self.open_screen(GoalDetailScreen(message.goal))
+
+    def on_explain_cycle(self, message: ExplainCycle) -> None:
+        if self.loaded is not None:
+            self._explain(self.loaded, message.goal, message.cycle_index)
+
+    @work(thread=True, exclusive=True, group="explain")
+    def _explain(self, loaded: Loaded, goal: str, cycle_index: int) -> None:
+        text = explain_cycle(loaded, self.db, goal, cycle_index)
+        self.call_from_thread(self._deliver, Explained(goal, cycle_index, text))
+
+    def _deliver(self, message: Explained) -> None:
+        self.screen.post_message(message)
+
+    # ------------------------------------------------------------ other screens
+
+    async def open_screen(self, screen: Screen[Any]) -> None:
+        """Push a screen that renders evaluations, and hand it the current one."""
+        await self.push_screen(screen)
+        if self.loaded is not None:
+            getattr(screen, "show", lambda _loaded: None)(self.loaded)
+
+    def action_help(self) -> None:
+        from .screens.help import HelpScreen
+
+        self.push_screen(HelpScreen())
+
+    async def action_escalations(self) -> None:
+        from .screens.escalations import EscalationsScreen
+
+        await self.open_screen(EscalationsScreen())
+
+    async def action_milestones(self) -> None:
+        from .screens.milestones import MilestonesScreen
+
+        await self.open_screen(MilestonesScreen())
+
+    async def action_review(self) -> None:
+        from .screens.review import ReviewScreen
+
+        await self.open_screen(ReviewScreen())
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """The command palette offers every action of the session by name."""
+        yield from super().get_system_commands(screen)
+        yield SystemCommand(
+            "Escalations", "Every escalation event; acknowledge one", self.action_escalations
+        )
+        yield SystemCommand(
+            "Milestones", "The milestones by due date; mark one done", self.action_milestones
+        )
+        yield SystemCommand(
+            "Review",
+            "Step through what needs attention; write causes, lessons, actions",
+            self.action_review,
+        )
+        yield SystemCommand(
+            "Re-evaluate", "Evaluate the plan against the store again", self.reevaluate
+        )
+        yield SystemCommand(
+            "Record a measurement", "A value of an indicator recorded by hand", self.action_record
+        )
+        yield SystemCommand("Help", "The keys of every screen", self.action_help)
+        if isinstance(screen, ScorecardScreen):
+            for sort in SORT_ORDER:
+                yield SystemCommand(
+                    f"Sort by {sort}",
+                    "Order the goals of the scorecard",
+                    partial(screen.sort_by, sort),
+                )
+            for word in ("critical", "breached", "warning", "no_data", "met"):
+                yield SystemCommand(
+                    f"Filter {word}",
+                    f"Only the goals whose status is {word}",
+                    partial(screen.filter_to, f"status:{word}"),
+                )
+        for goal in self.loaded.report.goals if self.loaded and self.loaded.report else ():
+            yield SystemCommand(
+                f"Open goal {goal.id}",
+                goal.title or goal.indicator,
+                partial(self.post_message, OpenGoal(goal.id)),
+            )
+
+    # ------------------------------------------------------------ writing
+
+    def write(
+        self, change: Callable[[Store], object], done: str = "", *, reevaluate: bool = True
+    ) -> None:
+        """Make one change to the store in a worker (a write may wait for another writer),
+        then say `done` (if any) and evaluate again; a store that refuses is told, never
+        raised. Writes that cannot change the evaluation (a review note saved as it is
+        typed) pass `reevaluate=False`, and the watcher is told to ignore them."""
+        self._write(change, done, reevaluate)
+
+    @work(thread=True, group="write")
+    def _write(self, change: Callable[[Store], object], done: str, reevaluate: bool) -> None:
+        try:
+            with Store.open(self.db) as store:
+                change(store)
+        except StoreError as problem:
+            self.call_from_thread(self.notify, str(problem), severity="error", markup=False)
+            return
+        if done:
+            self.call_from_thread(self.notify, done, markup=False)
+        self.call_from_thread(self.reevaluate if reevaluate else self._absorb_own_write)
+
+    def _absorb_own_write(self) -> None:
+        if not self._evaluating:
+            self._seen = stamps(watched(self.loaded, self.plan, self.db))
+
+    def action_record(self) -> None:
+        from .screens.record import RecordDialog
+
+        self.push_screen(RecordDialog())

@@ -1,0 +1,71 @@
+"""How results read on screen: status words with their colours, values with units, trends
+as sparklines. Only presentation: every status and number comes from the engine's report."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from dsl.render import short_target, value_text
+from dsl.report import CycleResult, GoalResult
+
+# The status word is always shown, so a row reads the same without colour.
+STATUS_STYLES = {
+    "met": "green",
+    "warning": "yellow",
+    "breached": "red",
+    "critical": "bold red",
+    "no_data": "dim",
+    "done": "green",
+    "late": "yellow",
+    "in_buffer": "yellow",
+    "overdue": "red",
+    "open": "",
+}
+# Goals needing attention first: the order of the scorecard and of review mode.
+ATTENTION = {"critical": 0, "breached": 1, "warning": 2, "no_data": 3, "met": 4}
+NEEDS_ATTENTION = frozenset(("critical", "breached", "warning", "no_data"))
+MILESTONE_ATTENTION = frozenset(("in_buffer", "overdue", "late"))
+BARS = "▁▂▃▄▅▆▇█"
+
+
+def status(word: str) -> Text:
+    """A status as a word in its colour (the text of a status never depends on colour)."""
+    return Text(word.replace("_", " "), style=STATUS_STYLES.get(word, ""))
+
+
+def literal(text: str | None, default: str = "") -> Text:
+    """Text from a plan or a store, shown as written: never read as markup."""
+    return Text(text if text is not None else default)
+
+
+def latest_value(goal: GoalResult) -> str:
+    latest = goal.latest_complete
+    return value_text(goal, latest.value if latest else None)
+
+
+def latest_target(goal: GoalResult) -> str:
+    latest = goal.latest_complete
+    return short_target(latest.target if latest else None)
+
+
+def attainment(goal: GoalResult) -> str:
+    return "-" if goal.attainment is None else f"{goal.attainment:.0%}"
+
+
+def sparkline(cycles: tuple[CycleResult, ...], width: int = 12) -> str:
+    """The values of the last `width` cycles as bars, lowest to highest; a gap where a
+    cycle has no value."""
+    values = [c.value for c in cycles[-width:]]
+    present = [v for v in values if v is not None]
+    if not present:
+        return ""
+    low, high = min(present), max(present)
+    span = high - low
+    return "".join(
+        " " if v is None else BARS[0 if span == 0 else round((v - low) / span * (len(BARS) - 1))]
+        for v in values
+    )
+
+
+def attention_key(goal: GoalResult) -> tuple[int, str]:
+    return (ATTENTION.get(goal.status, 5), goal.id)

@@ -1,0 +1,223 @@
+"""The first screen: where every goal and milestone stands, goals needing attention first."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, LoadingIndicator, Static
+
+from dsl.report import Report
+
+from .. import present
+from ..filtering import SORT_ORDER, arranged
+from ..messages import OpenGoal
+from ..state import Loaded
+
+GOAL_COLUMNS = (
+    ("status", "Status"),
+    ("goal", "Goal"),
+    ("latest", "Latest"),
+    ("target", "Target"),
+    ("trend", "Trend"),
+    ("attainment", "Attained"),
+    ("owner", "Owner"),
+    ("team", "Team"),
+)
+FILTER_HINT = "/ to filter: status:breached owner:li_na team:support objective:fast or words"
+MILESTONE_COLUMNS = (
+    ("status", "Status"),
+    ("milestone", "Milestone"),
+    ("due", "Due"),
+    ("buffer", "Buffer"),
+    ("done", "Done"),
+    ("owner", "Owner"),
+)
+
+
+class ScorecardScreen(Screen[None]):
+    """The plan's score, one row per goal and one per milestone."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "open_goal", "Open goal", show=True),
+        Binding("slash", "focus_filter", "Filter"),
+        Binding("s", "next_sort", "Sort"),
+        Binding("escape", "clear_filter", "Clear filter", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.loaded: Loaded | None = None
+        self.sort = "attention"
+        self.query_text = ""
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="summary")
+        yield LoadingIndicator(id="loading")
+        yield Static("", id="problems")
+        with Vertical(id="board"):
+            yield Input(placeholder=FILTER_HINT, id="filter")
+            yield DataTable(id="goals", cursor_type="row", zebra_stripes=True)
+            yield Static("Milestones", id="milestones-title", classes="section")
+            yield DataTable(id="milestones", cursor_type="row")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        goals = self.query_one("#goals", DataTable)
+        for key, label in GOAL_COLUMNS:
+            goals.add_column(label, key=key)
+        milestones = self.query_one("#milestones", DataTable)
+        for key, label in MILESTONE_COLUMNS:
+            milestones.add_column(label, key=key)
+        self.query_one("#board").display = False
+        self.query_one("#problems").display = False
+        goals.focus()
+
+    # ------------------------------------------------------------ showing
+
+    def show(self, loaded: Loaded) -> None:
+        """Show a new evaluation, keeping the cursor on the goal it was on."""
+        self.loaded = loaded
+        self.query_one("#loading").display = False
+        report = loaded.report
+        problems = self.query_one("#problems", Static)
+        problems.display = report is None
+        self.query_one("#board").display = report is not None
+        if report is None:
+            self.query_one("#summary", Static).update(Text("The plan cannot be evaluated:"))
+            problems.update(Text("\n".join(loaded.problems)))
+            return
+        self.query_one("#summary", Static).update(self._summary(report, loaded))
+        self._fill_goals(report)
+        self._fill_milestones(report)
+
+    def _summary(self, report: Report, loaded: Loaded) -> Text:
+        score = f"score {report.score:.0%}" if report.score is not None else "no score yet"
+        waiting = len(loaded.unacknowledged())
+        alerts = (
+            f"{waiting} escalation{'s' if waiting != 1 else ''} to acknowledge"
+            if waiting
+            else "no escalation to acknowledge"
+        )
+        text = Text()
+        text.append(report.title or report.file, style="bold")
+        text.append(f"  {report.period_start} .. {report.period_end}")
+        text.append(f"  as of {report.as_of:%Y-%m-%d %H:%M} ({report.timezone})")
+        text.append(f"\n{score}  ·  {alerts}")
+        if self.query_text or self.sort != "attention":
+            text.append(f"  ·  sorted by {self.sort}")
+        return text
+
+    def _fill_goals(self, report: Report) -> None:
+        table = self.query_one("#goals", DataTable)
+        current = self._current_key(table)
+        table.clear()
+        for goal in arranged(report.goals, self.query_text, self.sort):
+            table.add_row(
+                present.status(goal.status),
+                present.literal(goal.id),
+                present.literal(present.latest_value(goal)),
+                present.literal(present.latest_target(goal)),
+                Text(present.sparkline(goal.cycles)),
+                Text(present.attainment(goal)),
+                present.literal(goal.owner),
+                present.literal(goal.lead, "-"),
+                key=goal.id,
+            )
+        self._restore(table, current)
+
+    def _fill_milestones(self, report: Report) -> None:
+        table = self.query_one("#milestones", DataTable)
+        current = self._current_key(table)
+        table.clear()
+        for ms in sorted(report.milestones, key=lambda m: (m.due, m.id)):
+            table.add_row(
+                present.status(ms.status),
+                present.literal(ms.id),
+                Text(str(ms.due)),
+                Text(f"{ms.buffer_days}d"),
+                Text(str(ms.done_on or "-")),
+                present.literal(ms.owner),
+                key=ms.id,
+            )
+        self.query_one("#milestones-title").display = bool(report.milestones)
+        table.display = bool(report.milestones)
+        self._restore(table, current)
+
+    @staticmethod
+    def _current_key(table: DataTable[Text]) -> str | None:
+        if not table.row_count:
+            return None
+        try:
+            return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        except Exception:  # the cursor is past the last row
+            return None
+
+    @staticmethod
+    def _restore(table: DataTable[Text], key: str | None) -> None:
+        if key is None:
+            return
+        with contextlib.suppress(Exception):  # filtered out or gone: stay where it is
+            table.move_cursor(row=table.get_row_index(key), animate=False)
+
+    # ------------------------------------------------------------ actions
+
+    @property
+    def selected_goal(self) -> str | None:
+        return self._current_key(self.query_one("#goals", DataTable))
+
+    def action_open_goal(self) -> None:
+        goal = self.selected_goal
+        if goal is not None:
+            self.post_message(OpenGoal(goal))
+
+    @on(DataTable.RowSelected, "#goals")
+    def _goal_chosen(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value is not None:
+            self.post_message(OpenGoal(event.row_key.value))
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#filter", Input).focus()
+
+    def action_clear_filter(self) -> None:
+        field = self.query_one("#filter", Input)
+        field.value = ""
+        self.query_one("#goals", DataTable).focus()
+
+    def filter_to(self, query: str) -> None:
+        self.query_one("#filter", Input).value = query  # the filter follows (Input.Changed)
+
+    def action_next_sort(self) -> None:
+        self.sort = SORT_ORDER[(SORT_ORDER.index(self.sort) + 1) % len(SORT_ORDER)]
+        self._refill()
+
+    def sort_by(self, sort: str) -> None:
+        self.sort = sort
+        self._refill()
+
+    @on(DataTable.HeaderSelected, "#goals")
+    def _header_chosen(self, event: DataTable.HeaderSelected) -> None:
+        key = event.column_key.value or ""
+        self.sort_by(key if key in SORT_ORDER else "attention")
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.query_text = event.value
+        self._refill()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self) -> None:
+        self.query_one("#goals", DataTable).focus()
+
+    def _refill(self) -> None:
+        if self.loaded is not None and self.loaded.report is not None:
+            self._fill_goals(self.loaded.report)
+            self.query_one("#summary", Static).update(
+                self._summary(self.loaded.report, self.loaded)
+            )

@@ -1,0 +1,106 @@
+"""What the review session shows, computed away from the screen: the plan evaluated against
+the store at one moment, or the reason it could not be.
+
+`evaluate_now` runs in a worker thread (it opens its own connection to the store, which
+SQLite binds to the thread); the screens only render the frozen `Loaded` it returns.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from dsl.api import Outcome, explanation, run
+from dsl.diagnostics import render
+from dsl.report import EscalationEvent, Report
+from dsl.store import Store, StoreError
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """One evaluation: the outcome (report or diagnostics), or a problem that stopped it.
+
+    `problems` are one-line messages for people: a plan that does not check, a store that
+    cannot be read. `acknowledged` holds the keys of acknowledged escalation events."""
+
+    outcome: Outcome | None
+    problems: tuple[str, ...] = ()
+    acknowledged: frozenset[str] = frozenset()
+    plan_files: tuple[str, ...] = ()
+    evaluated_at: datetime | None = None
+    took: float = 0.0  # seconds the evaluation took
+
+    @property
+    def report(self) -> Report | None:
+        return self.outcome.report if self.outcome else None
+
+    def unacknowledged(self) -> tuple[EscalationEvent, ...]:
+        report = self.report
+        if report is None:
+            return ()
+        return tuple(e for e in report.escalations if e.key not in self.acknowledged)
+
+
+def evaluate_now(plan: str, db: str, as_of: datetime | None) -> Loaded:
+    """Check and evaluate `plan` against the store `db` at `as_of` (now when
+    None: the engine never reads the clock). Never raises for bad input: problems come back
+    as text."""
+    import time
+
+    started = time.perf_counter()
+    try:
+        store = Store.open(db)
+    except StoreError as problem:
+        return Loaded(None, (str(problem),), plan_files=(plan,))
+    try:
+        with store:
+            outcome = run(
+                plan, store, as_of or datetime.now(UTC)
+            )  # the engine never reads the clock
+            acknowledged = frozenset(store.acknowledgements())
+    except StoreError as problem:
+        return Loaded(None, (str(problem),), plan_files=(plan,))
+    except OSError as problem:
+        return Loaded(None, (f"cannot read {plan}: {problem.strerror or problem}",), (), ())
+    files = outcome.checked.plan.files if outcome.checked.plan else ()
+    files = files or tuple(outcome.checked.sources) or (plan,)
+    if outcome.report is None:
+        problems = tuple(render(d, outcome.checked.sources).splitlines()[0] for d in outcome.errors)
+        return Loaded(outcome, problems or ("the plan does not check",), plan_files=files)
+    return Loaded(
+        outcome,
+        acknowledged=acknowledged,
+        plan_files=files,
+        evaluated_at=outcome.report.as_of,
+        took=time.perf_counter() - started,
+    )
+
+
+def explain_cycle(loaded: Loaded, db: str, goal: str, cycle_index: int) -> str:
+    """The explanation of one cycle, as `goalline explain` prints it (runs in a worker)."""
+    if loaded.outcome is None or loaded.outcome.report is None:
+        return ""
+    try:
+        with Store.open(db) as store:
+            return explanation(loaded.outcome, store, goal, cycle_index)
+    except StoreError as problem:
+        return f"The explanation needs the store: {problem}"
+
+
+def stamps(paths: tuple[str, ...]) -> tuple[tuple[str, int, int], ...]:
+    """What changes when a file is edited or a store written: modification time and size
+    of each path (a store's write-ahead log included). A missing file counts as (0, 0)."""
+    found = []
+    for path in paths:
+        try:
+            stat = os.stat(path)
+            found.append((path, stat.st_mtime_ns, stat.st_size))
+        except OSError:
+            found.append((path, 0, 0))
+    return tuple(found)
+
+
+def watched(loaded: Loaded | None, plan: str, db: str) -> tuple[str, ...]:
+    files = loaded.plan_files if loaded and loaded.plan_files else (plan,)
+    return (*files, db, f"{db}-wal")
