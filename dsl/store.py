@@ -318,7 +318,13 @@ class Store:
     def record(self, indicator: str, at: float, value: float, note: str | None, now: str) -> None:
         with self._writing():
             self.db.table(MEASUREMENTS).insert(
-                {"indicator": indicator, "at": at, "value": value, "note": note, "recorded_at": now}
+                {
+                    "indicator": indicator,
+                    "at": at,
+                    "value": value,
+                    "note": _text(note),
+                    "recorded_at": now,
+                }
             )
 
     def done(self, milestone: str, on: date, note: str | None, now: str) -> None:
@@ -327,7 +333,7 @@ class Store:
                 {
                     "milestone": milestone,
                     "on_date": on.isoformat(),
-                    "note": note,
+                    "note": _text(note),
                     "recorded_at": now,
                 }
             )

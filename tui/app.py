@@ -3,7 +3,9 @@ and routes between screens. Screens render what it hands them (`show(loaded)`)."
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future
 from datetime import datetime
 from functools import partial
 from typing import Any, ClassVar
@@ -38,11 +40,16 @@ class ReviewApp(App[None]):
         Binding("ctrl+q", "quit", "Quit", priority=True),
     ]
 
-    def __init__(self, plan: str, db: str, as_of: datetime | None = None) -> None:
+    def __init__(
+        self, plan: str, db: str, as_of: datetime | None = None, first: Future[Loaded] | None = None
+    ) -> None:
+        """`first` is an evaluation already under way (the command starts it before Textual
+        is even imported); without it the app starts its own."""
         super().__init__()
         self.plan = plan
         self.db = db
         self.as_of = as_of
+        self._first = first
         self.loaded: Loaded | None = None
         self._seen: tuple[tuple[str, int, int], ...] = ()
         self._evaluating = False
@@ -60,9 +67,11 @@ class ReviewApp(App[None]):
         self._seen = stamps(watched(self.loaded, self.plan, self.db))
         self._evaluate()
 
-    @work(thread=True, exclusive=True, group="evaluate")
+    @work(thread=True, exclusive=True, group="evaluate", description="evaluate the plan")
     def _evaluate(self) -> None:
-        self.post_message(Evaluated(evaluate_now(self.plan, self.db, self.as_of)))
+        first, self._first = self._first, None
+        loaded = first.result() if first else evaluate_now(self.plan, self.db, self.as_of)
+        self.post_message(Evaluated(loaded))
 
     def on_evaluated(self, message: Evaluated) -> None:
         self._evaluating = False
@@ -72,6 +81,12 @@ class ReviewApp(App[None]):
             show = getattr(screen, "show", None)
             if show is not None:
                 show(message.loaded)
+        # A large report is a hundred thousand objects that live until the next evaluation;
+        # without this every full collection walks them all, a pause of 0.1-0.3 s in the
+        # middle of a key press. They hold no reference cycles: they are still freed when
+        # the next evaluation replaces them.
+        gc.unfreeze()
+        gc.freeze()
 
     def _look_for_changes(self) -> None:
         """Re-evaluate when the plan (or a file it includes) or the store has changed."""
@@ -86,16 +101,26 @@ class ReviewApp(App[None]):
     async def on_open_goal(self, message: OpenGoal) -> None:
         from .screens.goal_detail import GoalDetailScreen
 
-        await self.open_screen(GoalDetailScreen(message.goal))
+        if not self.is_screen_installed("goal"):
+            self.install_screen(GoalDetailScreen(message.goal), "goal")
+        detail = self.get_screen("goal")
+        await self.push_screen(detail)
+        assert isinstance(detail, GoalDetailScreen)
+        detail.open(message.goal)
+        if self.loaded is not None:
+            detail.show(self.loaded)
 
     def on_explain_cycle(self, message: ExplainCycle) -> None:
-        if self.loaded is not None:
-            self._explain(self.loaded, message.goal, message.cycle_index)
+        self._explain(message.goal, message.cycle_index)
 
-    @work(thread=True, exclusive=True, group="explain")
-    def _explain(self, loaded: Loaded, goal: str, cycle_index: int) -> None:
-        text = explain_cycle(loaded, self.db, goal, cycle_index)
-        self.call_from_thread(self._deliver, Explained(goal, cycle_index, text))
+    # Textual describes a worker by the repr() of its arguments: the evaluation is not one
+    # of them (its repr runs to megabytes for a large plan).
+    @work(thread=True, exclusive=True, group="explain", description="explain a cycle")
+    def _explain(self, goal: str, cycle_index: int) -> None:
+        loaded = self.loaded
+        if loaded is not None:
+            text = explain_cycle(loaded, self.db, goal, cycle_index)
+            self.call_from_thread(self._deliver, Explained(goal, cycle_index, text))
 
     def _deliver(self, message: Explained) -> None:
         self.screen.post_message(message)
@@ -103,7 +128,10 @@ class ReviewApp(App[None]):
     # ------------------------------------------------------------ other screens
 
     async def open_screen(self, screen: Screen[Any]) -> None:
-        """Push a screen that renders evaluations, and hand it the current one."""
+        """Push a screen that renders evaluations, and hand it the current one (a key
+        pressed again on the screen it opens does nothing)."""
+        if type(self.screen) is type(screen):
+            return
         await self.push_screen(screen)
         if self.loaded is not None:
             getattr(screen, "show", lambda _loaded: None)(self.loaded)

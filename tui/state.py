@@ -8,12 +8,14 @@ SQLite binds to the thread); the screens only render the frozen `Loaded` it retu
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from dsl.api import Outcome, explanation, run
 from dsl.diagnostics import render
 from dsl.report import EscalationEvent, Report
+from dsl.review import Acknowledgement
 from dsl.store import Store, StoreError
 
 
@@ -22,11 +24,12 @@ class Loaded:
     """One evaluation: the outcome (report or diagnostics), or a problem that stopped it.
 
     `problems` are one-line messages for people: a plan that does not check, a store that
-    cannot be read. `acknowledged` holds the keys of acknowledged escalation events."""
+    cannot be read. `acknowledged` maps the key of each acknowledged escalation event to
+    who acknowledged it, when, and their note."""
 
     outcome: Outcome | None
     problems: tuple[str, ...] = ()
-    acknowledged: frozenset[str] = frozenset()
+    acknowledged: Mapping[str, Acknowledgement] = field(default_factory=dict)
     plan_files: tuple[str, ...] = ()
     evaluated_at: datetime | None = None
     took: float = 0.0  # seconds the evaluation took
@@ -58,7 +61,7 @@ def evaluate_now(plan: str, db: str, as_of: datetime | None) -> Loaded:
             outcome = run(
                 plan, store, as_of or datetime.now(UTC)
             )  # the engine never reads the clock
-            acknowledged = frozenset(store.acknowledgements())
+            acknowledged = store.acknowledgements()
     except StoreError as problem:
         return Loaded(None, (str(problem),), plan_files=(plan,))
     except OSError as problem:

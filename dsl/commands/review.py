@@ -6,6 +6,7 @@ the command runs: every other command starts without importing Textual."""
 from __future__ import annotations
 
 import importlib
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import click
@@ -38,5 +39,10 @@ def open_review(plan: str, db: str, as_of: str | None) -> None:
     zone = (checked.plan.info.timezone if checked.plan else None) or "UTC"
     at = moment(as_of, zone) if as_of else None
 
-    ui = importlib.import_module("tui.app")
-    ui.ReviewApp(plan, db, at).run()
+    # The first evaluation starts now, in a thread, while Textual loads (half a second):
+    # the session's state module needs only dsl.
+    state = importlib.import_module("tui.state")
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        first = pool.submit(state.evaluate_now, plan, db, at)
+        ui = importlib.import_module("tui.app")
+        ui.ReviewApp(plan, db, at, first=first).run()

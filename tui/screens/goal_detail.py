@@ -45,6 +45,13 @@ class GoalDetailScreen(Screen[None]):
         self.loaded: Loaded | None = None
         self.cycle_index: int | None = None
 
+    def open(self, goal: str) -> None:
+        """Show another goal: the app keeps one detail screen, built once, for every goal
+        (building a screen and applying its styles costs more than filling it)."""
+        if goal != self.goal:
+            self.goal, self.cycle_index = goal, None
+            self.query_one("#explanation", Static).update("")
+
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="detail"):
             yield Static("", id="heading")
@@ -113,9 +120,11 @@ class GoalDetailScreen(Screen[None]):
     def _cycle_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if event.row_key.value is None or self.loaded is None or self.loaded.report is None:
             return
+        if event.cursor_row != event.data_table.cursor_row:
+            return  # a highlight the table has moved past while being filled
         index = int(event.row_key.value)
-        if index == self.cycle_index and self.query_one("#explanation", Static).content:
-            return
+        if index == self.cycle_index:
+            return  # shown already (by show())
         self.cycle_index = index
         result = next((g for g in self.loaded.report.goals if g.id == self.goal), None)
         if result is not None:
@@ -222,7 +231,8 @@ def _events(loaded: Loaded, goal: str) -> Text:
         return Text("none", style="dim")
     text = Text()
     for event in events:
-        state = "acknowledged" if event.key in loaded.acknowledged else "to acknowledge"
+        held = loaded.acknowledged.get(event.key)
+        state = f"acknowledged by {held.by}" if held else "to acknowledge"
         who = ", ".join(p.name for p in event.notify) or "nobody"
         text.append(f"{event.fired_on}  {event.rule}  -> {who}  ({state})\n")
         for runbook in event.runbooks:

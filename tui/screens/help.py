@@ -26,8 +26,24 @@ Scorecard
   s          next sort order (attention, goal, status, owner, team, attainment);
              clicking a column header sorts by it
 
+  e          escalations               m        milestones
+  v          review mode               r        record a value by hand
+
 Goal detail
   up/down    choose a cycle: its breakdown and the explanation of its status follow
+
+Escalations (e)
+  up/down    choose an event: its people, runbook steps and acknowledgement below
+  a          acknowledge it: your name (suggested from the plan's people) and a note
+
+Milestones (m)
+  up/down    choose a milestone: the timeline reads ········|===|········ with | at the
+             due date and at the end of the buffer (=), ● today and ✓ the day it was done
+  d          mark it done on a date (default: the evaluation day)
+
+Record (r)
+  an indicator recorded by hand, a number, when it was measured (a date or a time;
+  empty: now) and a note; enter saves, escape cancels
 
 The plan and the store are watched: edit the plan or import data in another window and
 the screen is evaluated again within a second or two, keeping your place.

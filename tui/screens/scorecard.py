@@ -216,8 +216,21 @@ class ScorecardScreen(Screen[None]):
         self.query_one("#goals", DataTable).focus()
 
     def _refill(self) -> None:
-        if self.loaded is not None and self.loaded.report is not None:
-            self._fill_goals(self.loaded.report)
-            self.query_one("#summary", Static).update(
-                self._summary(self.loaded.report, self.loaded)
-            )
+        if self.loaded is None or self.loaded.report is None:
+            return
+        report = self.loaded.report
+        table = self.query_one("#goals", DataTable)
+        order = [g.id for g in arranged(report.goals, self.query_text, self.sort)]
+        if len(order) == table.row_count and set(order) == {k.value for k in table.rows}:
+            self._reorder(table, order)  # the same rows: no need to build them again
+        else:
+            self._fill_goals(report)
+        self.query_one("#summary", Static).update(self._summary(report, self.loaded))
+
+    def _reorder(self, table: DataTable[Text], order: list[str]) -> None:
+        """Put the rows in `order`, keeping the cursor on its goal. Moving rows costs
+        little; adding them again makes the table measure every cell again."""
+        current = self._current_key(table)
+        rank = {goal: place for place, goal in enumerate(order)}
+        table.sort("goal", key=lambda goal: rank[goal.plain])
+        self._restore(table, current)
