@@ -53,6 +53,7 @@ class ReviewApp(App[None]):
         self.loaded: Loaded | None = None
         self._seen: tuple[tuple[str, int, int], ...] = ()
         self._evaluating = False
+        self._writes = 0  # store writes in flight: the watcher leaves them to their end
 
     def on_mount(self) -> None:
         self.sub_title = self.plan
@@ -90,7 +91,9 @@ class ReviewApp(App[None]):
 
     def _look_for_changes(self) -> None:
         """Re-evaluate when the plan (or a file it includes) or the store has changed."""
-        if not self._evaluating and stamps(watched(self.loaded, self.plan, self.db)) != self._seen:
+        if self._evaluating or self._writes:
+            return
+        if stamps(watched(self.loaded, self.plan, self.db)) != self._seen:
             self.reevaluate()
 
     def action_reevaluate(self) -> None:
@@ -206,23 +209,28 @@ class ReviewApp(App[None]):
         then say `done` (if any) and evaluate again; a store that refuses is told, never
         raised. Writes that cannot change the evaluation (a review note saved as it is
         typed) pass `reevaluate=False`, and the watcher is told to ignore them."""
+        self._writes += 1
         self._write(change, done, reevaluate)
 
-    @work(thread=True, group="write")
+    @work(thread=True, group="write", description="write to the store")
     def _write(self, change: Callable[[Store], object], done: str, reevaluate: bool) -> None:
         try:
             with Store.open(self.db) as store:
                 change(store)
         except StoreError as problem:
             self.call_from_thread(self.notify, str(problem), severity="error", markup=False)
+            self.call_from_thread(self._written, False)
             return
         if done:
             self.call_from_thread(self.notify, done, markup=False)
-        self.call_from_thread(self.reevaluate if reevaluate else self._absorb_own_write)
+        self.call_from_thread(self._written, reevaluate)
 
-    def _absorb_own_write(self) -> None:
-        if not self._evaluating:
-            self._seen = stamps(watched(self.loaded, self.plan, self.db))
+    def _written(self, reevaluate: bool) -> None:
+        self._writes -= 1
+        if reevaluate:
+            self.reevaluate()
+        elif not self._evaluating and not self._writes:
+            self._seen = stamps(watched(self.loaded, self.plan, self.db))  # our own change
 
     def action_record(self) -> None:
         from .screens.record import RecordDialog

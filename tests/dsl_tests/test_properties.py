@@ -250,7 +250,7 @@ def test_generated_plans_mostly_parse(plan_name: str) -> None:
     """The generator is useful only if its plans parse: otherwise (c) tests nothing."""
     parsed = []
 
-    @settings(max_examples=50, deadline=None, database=None)
+    @settings(max_examples=50, deadline=None, database=None, derandomize=True)  # a fixed sample
     @given(text=GENERATED)
     def collect(text: str) -> None:
         parsed.append(not parse_text(text, plan_name).has_syntax_errors)

@@ -45,6 +45,17 @@ Record (r)
   an indicator recorded by hand, a number, when it was measured (a date or a time;
   empty: now) and a note; enter saves, escape cancels
 
+Review mode (v)
+  first who takes part (comma separated; the plan's people are suggested), or the
+  unfinished review of this plan is resumed as it was left
+  pagedown   next item                 pageup   previous item   (n / p outside a field)
+  tab        next field: cause, lesson, proposed target, a new action (title, owner,
+             due date; enter adds it)
+  ctrl+o     export the minutes        ctrl+f   finish: export the minutes and close
+  escape     back to the scorecard (the review stays open; v resumes it)
+  Everything typed is saved as you type. The items: goals critical, breached, warning or
+  without data, then milestones overdue, in their buffer or late.
+
 The plan and the store are watched: edit the plan or import data in another window and
 the screen is evaluated again within a second or two, keeping your place.
 """
