@@ -4,6 +4,7 @@ and routes between screens. Screens render what it hands them (`show(loaded)`)."
 from __future__ import annotations
 
 import gc
+import importlib
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from datetime import datetime
@@ -14,6 +15,7 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.worker import Worker
 
 from dsl.store import Store, StoreError
 
@@ -54,6 +56,7 @@ class ReviewApp(App[None]):
         self._seen: tuple[tuple[str, int, int], ...] = ()
         self._evaluating = False
         self._writes = 0  # store writes in flight: the watcher leaves them to their end
+        self._preload: Worker[None] | None = None
 
     def on_mount(self) -> None:
         self.sub_title = self.plan
@@ -88,6 +91,15 @@ class ReviewApp(App[None]):
         # the next evaluation replaces them.
         gc.unfreeze()
         gc.freeze()
+        if self._preload is None:
+            self._preload = self._load_goal_screen()
+
+    # The goal screen's modules (and plotext's) cost 0.1-0.2 s to import: loaded in the
+    # background once the scorecard is up, not when the first goal is opened.
+    @work(thread=True, group="preload", description="import the goal screen")
+    def _load_goal_screen(self) -> None:
+        importlib.import_module(f"{__package__}.screens.goal_detail")
+        importlib.import_module("textual_plotext")
 
     def _look_for_changes(self) -> None:
         """Re-evaluate when the plan (or a file it includes) or the store has changed."""
