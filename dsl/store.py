@@ -1,16 +1,17 @@
 """The store: one SQLite file holding imported service data and what people record.
 
-This is the only module that imports sqlite-utils. A store is recognised by its SQLite
-`application_id`; any other file is refused before anything is written to it. Every write is
-one transaction: a failure leaves the store as it was. WAL mode and a busy timeout let a
-review session read while a headless import writes.
+This is the only module that opens a store (through sqlite-utils; the review tables are
+written by its part in `review_records.py`, and `importing.py` borrows sqlite-utils' type
+detection). A store is recognised by its SQLite `application_id`; any other file is
+refused before anything is written to it. Every write is one transaction: a failure leaves
+the store as it was. WAL mode and a busy timeout let a review session read while a headless
+import writes.
 """
 
 from __future__ import annotations
 
-import json
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -22,7 +23,17 @@ from sqlite_utils import Database, Migrations
 from .checks.schema import Schema
 from .dialect import SQLite, quote
 from .measure_sql import Range
-from .review import Acknowledgement, Action, Note, Proposal, ReviewRecord, ReviewSession
+from .review_records import (
+    ACKNOWLEDGEMENTS,
+    REVIEW_ACTIONS,
+    REVIEW_NOTES,
+    REVIEW_PROPOSALS,
+    REVIEW_SESSIONS,
+    REVIEW_TABLES,
+    ReviewRecords,
+    text_or_none,
+)
+from .store_error import StoreError as StoreError  # raised by the store, imported from here
 
 APPLICATION_ID = 0x676F616C  # "goal": marks a SQLite file as a goalline store
 BUSY_TIMEOUT_SECONDS = 30
@@ -30,14 +41,7 @@ MEASUREMENTS = "measurements"
 MILESTONE_EVENTS = "milestone_events"
 TIME_COLUMNS = "time_columns"
 IMPORTS = "imports"
-ACKNOWLEDGEMENTS = "acknowledgements"
-REVIEW_SESSIONS = "review_sessions"
-REVIEW_NOTES = "review_notes"
-REVIEW_ACTIONS = "review_actions"
-REVIEW_PROPOSALS = "review_proposals"
-REVIEW_TABLES = (ACKNOWLEDGEMENTS, REVIEW_SESSIONS, REVIEW_NOTES, REVIEW_ACTIONS, REVIEW_PROPOSALS)
 RESERVED = frozenset((MEASUREMENTS, MILESTONE_EVENTS, TIME_COLUMNS, IMPORTS, *REVIEW_TABLES))
-ACTION_STATUSES = ("open", "done", "dropped")
 BATCH = 10_000
 
 migrations = Migrations("goalline")
@@ -130,10 +134,6 @@ def m002_reviews(db: Database) -> None:
 SCHEMA_VERSION = len(MIGRATION_NAMES)
 
 
-class StoreError(Exception):
-    """A store that cannot be used as asked; the message is for people."""
-
-
 @dataclass(frozen=True, slots=True)
 class Completion:
     milestone: str
@@ -141,7 +141,7 @@ class Completion:
     note: str | None
 
 
-class Store:
+class Store(ReviewRecords):
     """An open goalline store. Use `Store.open`; close it, or use it as a context manager."""
 
     def __init__(self, db: Database, path: str) -> None:
@@ -322,7 +322,7 @@ class Store:
                     "indicator": indicator,
                     "at": at,
                     "value": value,
-                    "note": _text(note),
+                    "note": text_or_none(note),
                     "recorded_at": now,
                 }
             )
@@ -333,7 +333,7 @@ class Store:
                 {
                     "milestone": milestone,
                     "on_date": on.isoformat(),
-                    "note": _text(note),
+                    "note": text_or_none(note),
                     "recorded_at": now,
                 }
             )
@@ -406,208 +406,6 @@ class Store:
                 f"UPDATE SET {updates}" if updates else "NOTHING"
             )
         return sql
-
-    # ------------------------------------------------------------ reviews
-
-    def acknowledge(self, event: str, by: str, note: str | None, now: str) -> None:
-        """Record that `by` has seen `event` (an `EscalationEvent.key`); acknowledging it
-        again replaces who, the note and the time."""
-        row = {
-            "event": _required(event, "an acknowledgement needs the event it acknowledges"),
-            "acknowledged_by": _required(by, "an acknowledgement needs who acknowledged it"),
-            "note": _text(note),
-            "acknowledged_at": now,
-        }
-        with self._writing():
-            self._upsert(ACKNOWLEDGEMENTS, row, ("event",))
-
-    def acknowledgements(self) -> dict[str, Acknowledgement]:
-        """Every acknowledgement, by event key."""
-        rows = self.db.execute(
-            "SELECT event, acknowledged_by, note, acknowledged_at"
-            f" FROM {ACKNOWLEDGEMENTS} ORDER BY event"
-        )
-        return {row[0]: Acknowledgement(*row) for row in rows}
-
-    def open_review(
-        self, plan: str, as_of: str, attendees: Sequence[str], now: str
-    ) -> ReviewSession:
-        """Start a review session of the plan file `plan`, evaluated as of `as_of`."""
-        names = _names(attendees)
-        row = {
-            "plan": _required(plan, "a review session needs the plan it reviews"),
-            "as_of": _required(as_of, "a review session needs the time it is as of"),
-            "attendees": json.dumps(names, ensure_ascii=False),
-            "started_at": now,
-        }
-        with self._writing():
-            number = self._insert(REVIEW_SESSIONS, row)
-        return ReviewSession(number, plan, as_of, now, None, names)
-
-    def unfinished_review(self, plan: str) -> ReviewSession | None:
-        """The latest session of the plan file `plan` that was not finished, to resume."""
-        found = self._sessions("plan = ? AND finished_at IS NULL ORDER BY id DESC LIMIT 1", plan)
-        return found[0] if found else None
-
-    def set_attendees(self, session: int, attendees: Sequence[str]) -> None:
-        """Replace the attendees (in order, without blanks or repeats)."""
-        names = json.dumps(_names(attendees), ensure_ascii=False)
-        with self._writing():
-            self._update(REVIEW_SESSIONS, session, "attendees = ?", names)
-
-    def finish_review(self, session: int, now: str) -> None:
-        """Mark the session finished; finishing it again keeps the first time."""
-        with self._writing():
-            self._update(REVIEW_SESSIONS, session, "finished_at = coalesce(finished_at, ?)", now)
-
-    def save_note(
-        self, session: int, subject: str, kind: str, cause: str | None, lesson: str | None
-    ) -> None:
-        """Write the cause and lesson of `subject` in `session`, replacing what was there; a
-        note left with neither is removed."""
-        row = {
-            "session": session,
-            "subject": _required(subject, "a review note needs its subject"),
-            "kind": _required(kind, "a review note needs the kind of its subject"),
-        }
-        text = {"cause": _text(cause), "lesson": _text(lesson)}
-        with self._writing():
-            self._session_exists(session)
-            if any(text.values()):
-                self._upsert(REVIEW_NOTES, {**row, **text}, ("session", "subject"))
-            else:
-                self._delete(REVIEW_NOTES, session=session, subject=subject)
-
-    def add_action(
-        self, session: int, subject: str, title: str, owner: str, due: date | None, now: str
-    ) -> Action:
-        """Agree an improvement action in `session`; it starts open."""
-        row = {
-            "session": session,
-            "subject": _required(subject, "an improvement action needs its subject"),
-            "title": _required(title, "an improvement action needs a title"),
-            "owner": _required(owner, "an improvement action needs an owner"),
-            "due": due.isoformat() if due else None,
-            "status": "open",
-            "created_at": now,
-        }
-        with self._writing():
-            self._session_exists(session)
-            number = self._insert(REVIEW_ACTIONS, row)
-        return Action(number, subject, title, owner, due, "open")
-
-    def set_action_status(self, action_id: int, status: str) -> None:
-        """Mark an action open, done or dropped; any other status is refused."""
-        if status not in ACTION_STATUSES:
-            raise StoreError(
-                f"'{status}' is not a status of an improvement action; use open, done or dropped"
-            )
-        with self._writing():
-            self._update(REVIEW_ACTIONS, action_id, "status = ?", status)
-
-    def open_actions(self) -> tuple[Action, ...]:
-        """The open improvement actions of every review, those due first earliest first."""
-        return self._actions("status = 'open' ORDER BY due IS NULL, due, id")
-
-    def propose_target(
-        self, session: int, goal: str, target: str, suggestion: str | None, note: str | None
-    ) -> None:
-        """Propose `target` (plan text, `>= 92`) for `goal` in `session`, replacing an earlier
-        proposal; an empty target withdraws it."""
-        _required(goal, "a proposed target needs its goal")
-        with self._writing():
-            self._session_exists(session)
-            if not _text(target):
-                self._delete(REVIEW_PROPOSALS, session=session, goal=goal)
-                return
-            row = {"session": session, "goal": goal, "target": target}
-            row |= {"suggestion": _text(suggestion), "note": _text(note)}
-            self._upsert(REVIEW_PROPOSALS, row, ("session", "goal"))
-
-    def review_record(self, session: int) -> ReviewRecord:
-        """A session and everything written down in it."""
-        found = self._sessions("id = ?", session)
-        if not found:
-            raise StoreError(f"there is no review session {session}")
-        where = "WHERE session = ? ORDER BY rowid"
-        notes = self.db.execute(
-            f"SELECT subject, kind, cause, lesson FROM {REVIEW_NOTES} {where}", [session]
-        )
-        proposals = self.db.execute(
-            f"SELECT goal, target, suggestion, note FROM {REVIEW_PROPOSALS} {where}", [session]
-        )
-        return ReviewRecord(
-            found[0],
-            tuple(Note(*row) for row in notes),
-            self._actions("session = ? ORDER BY id", session),
-            tuple(Proposal(*row) for row in proposals),
-        )
-
-    def _sessions(self, where: str, *params: Any) -> list[ReviewSession]:
-        rows = self.db.execute(
-            "SELECT id, plan, as_of, started_at, finished_at, attendees"
-            f" FROM {REVIEW_SESSIONS} WHERE {where}",
-            params,
-        )
-        return [
-            ReviewSession(number, plan, as_of, started, finished, tuple(json.loads(names)))
-            for number, plan, as_of, started, finished, names in rows
-        ]
-
-    def _actions(self, where: str, *params: Any) -> tuple[Action, ...]:
-        rows = self.db.execute(
-            f"SELECT id, subject, title, owner, due, status FROM {REVIEW_ACTIONS} WHERE {where}",
-            params,
-        )
-        return tuple(
-            Action(number, subject, title, owner, date.fromisoformat(due) if due else None, status)
-            for number, subject, title, owner, due, status in rows
-        )
-
-    def _session_exists(self, session: int) -> None:
-        if not self._sessions("id = ?", session):
-            raise StoreError(f"there is no review session {session}")
-
-    # Table and column names below are goalline's own constants; values are parameters.
-
-    def _insert(self, table: str, row: Mapping[str, Any]) -> int:
-        sql = f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})"
-        number = self.db.execute(sql, list(row.values())).lastrowid
-        assert number is not None
-        return number
-
-    def _upsert(self, table: str, row: Mapping[str, Any], key: tuple[str, ...]) -> None:
-        """One statement: `INSERT ... ON CONFLICT DO UPDATE`, which keeps the row's place."""
-        updates = ", ".join(f"{c} = excluded.{c}" for c in row if c not in key)
-        sql = f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})"
-        sql += f" ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}"
-        self.db.execute(sql, list(row.values()))
-
-    def _update(self, table: str, number: int, assignment: str, value: Any) -> None:
-        cursor = self.db.execute(f"UPDATE {table} SET {assignment} WHERE id = ?", [value, number])
-        if cursor.rowcount == 0:
-            what = "review session" if table == REVIEW_SESSIONS else "improvement action"
-            raise StoreError(f"there is no {what} {number}")
-
-    def _delete(self, table: str, **key: Any) -> None:
-        where = " AND ".join(f"{c} = ?" for c in key)
-        self.db.execute(f"DELETE FROM {table} WHERE {where}", list(key.values()))
-
-
-def _text(value: str | None) -> str | None:
-    """What people typed, exactly as typed; an empty or blank field is no value (NULL)."""
-    return value if value and value.strip() else None
-
-
-def _required(value: str, message: str) -> str:
-    if _text(value) is None:
-        raise StoreError(message)
-    return value
-
-
-def _names(attendees: Sequence[str]) -> tuple[str, ...]:
-    """The attendees as given, in order, without blanks or repeats."""
-    return tuple(dict.fromkeys(name for name in attendees if _text(name)))
 
 
 class _Counter:
