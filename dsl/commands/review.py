@@ -35,9 +35,10 @@ def open_review(plan: str, db: str, as_of: str | None) -> None:
         Store.open(db).close()
     except StoreError as problem:
         stop(str(problem))
-    checked = check_plan(plan)
-    zone = (checked.plan.info.timezone if checked.plan else None) or "UTC"
-    at = moment(as_of, zone) if as_of else None
+    at = None
+    if as_of:  # a date is midnight in the plan's zone (without one the clock is read later)
+        checked = check_plan(plan)
+        at = moment(as_of, (checked.plan.info.timezone if checked.plan else None) or "UTC")
 
     # The first evaluation starts now, in a thread, while Textual loads (half a second):
     # the session's state module needs only dsl.
