@@ -307,8 +307,15 @@ def _number(value: float) -> str:
     return f"{value:.0f}" if value >= 100 else f"{value:.1f}"
 
 
-def make_plan() -> str:
-    parts = [HEADER]
+def make_plan(
+    goals_per_kind: int = GOALS_PER_KIND,
+    strictness: Callable[[int], float] = lambda j: 0.94 + 0.03 * j,
+    header: str = HEADER,
+) -> str:
+    """The plan: every indicator, then `goals_per_kind` goals to each indicator and cycle
+    kind; goal j's target is `strictness(j)` of a typical cycle's value (above 1 is
+    stricter)."""
+    parts = [header]
     for ident, (title, unit, better, measure, _, _) in INDICATORS.items():
         parts.append(
             f'indicator {ident} "{title}" {{\n  kind     process\n  unit     "{unit}"\n'
@@ -318,10 +325,10 @@ def make_plan() -> str:
     for ident, (title, _, better, _, _, base) in INDICATORS.items():
         for kind in KINDS:
             scale = 7 / 30.4 if kind == "weekly" and ident in COUNTS else 1.0
-            for j in range(GOALS_PER_KIND):
+            for j in range(goals_per_kind):
                 number += 1
                 # Goals on one indicator and cycle differ in their targets, as teams' do.
-                strict = 0.94 + 0.03 * j
+                strict = strictness(j)
                 target = base * scale * (strict if better == "higher" else 2 - strict)
                 lines = [f"indicator   {ident}"]
                 if better == "higher":
