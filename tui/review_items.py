@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from dsl.report import Report
-from dsl.review import ReviewRecord
+from dsl.review import Action, ReviewRecord
 from dsl.store import Store
 
 from . import present
@@ -55,6 +55,24 @@ def written_about(record: ReviewRecord) -> set[str]:
     """The subjects a session has a note, an action or a proposed target for."""
     subjects = {n.subject for n in record.notes} | {a.subject for a in record.actions}
     return subjects | {p.goal for p in record.proposals}
+
+
+def earlier_open_actions(store: Store, session: int) -> dict[str, list[Action]]:
+    """The improvement actions still open from reviews before `session`, by subject."""
+    own = {action.id for action in store.review_record(session).actions}
+    earlier: dict[str, list[Action]] = {}
+    for action in store.open_actions():
+        if action.id not in own:
+            earlier.setdefault(action.subject, []).append(action)
+    return earlier
+
+
+# What `enter` on an improvement action makes of its status: open, done, dropped, open again.
+NEXT_STATUS = {"open": "done", "done": "dropped", "dropped": "open"}
+
+
+def next_status(status: str) -> str:
+    return NEXT_STATUS.get(status, "open")
 
 
 def parse_due(text: str) -> tuple[date | None, str | None]:

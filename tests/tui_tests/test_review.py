@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from textual.app import App
-from textual.widgets import Input, Static, TextArea
+from textual.widgets import Input, OptionList, Static, TextArea
 
 from dsl.commands.demo import PLAN_NAME, STORE_NAME
 from dsl.store import Store
@@ -79,6 +79,15 @@ def text_of(widget: Static) -> str:
 
 def title(app: ReviewApp) -> str:
     return text_of(app.screen.query_one("#review-title", Static))
+
+
+def actions_listed(app: ReviewApp, which: str = "actions") -> str:
+    """The lines of an item's actions list (`earlier-actions`: open from earlier reviews), or
+    what the page says when this review has none."""
+    options = panel(app).query_one(f"#{which}", OptionList).options
+    if not options and which == "actions":
+        return text_of(panel(app).query_one("#no-actions", Static))
+    return "\n".join(str(option.prompt) for option in options)
 
 
 def field(app: ReviewApp, name: str) -> str:
@@ -157,7 +166,7 @@ async def test_a_whole_review_is_written_to_the_minutes_next_to_the_plan(
         await type_into(pilot, "2027-02-15", tabs=1)
         await pilot.press("enter")
         await settle(app, pilot)
-        listed = text_of(panel(app).query_one("#actions", Static))
+        listed = actions_listed(app)
         report = app.loaded.report if app.loaded else None
         await pilot.press("ctrl+f")
         await settle(app, pilot)
@@ -166,8 +175,8 @@ async def test_a_whole_review_is_written_to_the_minutes_next_to_the_plan(
     suggestion = suggest_target(next(g for g in report.goals if g.id == "promoters"))
     assert suggestion is not None
     assert listed == (
-        "• Call detractors  owner director  due 2027-01-31\n"
-        "• Outage page  owner li_na  due 2027-02-15"
+        "[open] Call detractors — director, due 2027-01-31\n"
+        "[open] Outage page — li_na, due 2027-02-15"
     )
     assert after == "ScorecardScreen"
     assert any(str(demo / MINUTES_MD) in message for message in told)
@@ -272,7 +281,7 @@ async def test_a_bad_due_date_is_refused_with_a_message(demo: Path, told: list[s
         await pilot.press("enter")
         await settle(app, pilot)
         problem = text_of(panel(app).query_one("#action-problem", Static))
-        listed = text_of(panel(app).query_one("#actions", Static))
+        listed = actions_listed(app)
         kept = field(app, "action-title")
         await pilot.press(*["backspace"] * 10, *"31/01/2027", "enter")
         await settle(app, pilot)
@@ -307,12 +316,12 @@ async def test_markup_typed_in_a_note_is_shown_and_exported_literally(
         await pilot.press("enter")
         await settle(app, pilot)
         cause = field(app, "cause")
-        listed = text_of(panel(app).query_one("#actions", Static))
+        listed = actions_listed(app)
         await pilot.press("ctrl+o")  # export, and keep reviewing
         await settle(app, pilot)
         still = type(app.screen).__name__
     assert cause == "[bold]x[/]"
-    assert listed.startswith("• [i]call[/i] them  owner director")
+    assert listed.startswith("[open] [i]call[/i] them — director")
     assert still == "ReviewScreen"
     assert any(message.startswith("Minutes written to") for message in told)
     markdown = (demo / MINUTES_MD).read_text(encoding="utf-8")
@@ -440,14 +449,14 @@ async def test_markup_in_plan_strings_is_shown_literally_in_review(tmp_path: Pat
         await type_into(pilot, "Sign up", tabs=3)
         await pilot.press("enter")
         await settle(app, pilot)
-        listed = text_of(panel(app).query_one("#actions", Static))
+        listed = actions_listed(app)
     assert people == "People in the plan: boss ([/]Boss)"
     assert heading == (
         "breached  promoters  [i]Promoters[/i]\nlatest 30 [dim]pts against >= 40"
         "  ·  owner boss  ·  team support"
     )
     assert review_title.startswith("Review  [bold red]Alarm[/]")
-    assert listed == "• Sign up  owner boss  no due date"
+    assert listed == "[open] Sign up — boss, no due date"
 
 
 async def test_with_nothing_needing_attention_the_review_can_still_be_finished(
@@ -465,3 +474,87 @@ async def test_with_nothing_needing_attention_the_review_can_still_be_finished(
     assert progress.startswith("no item needs attention")
     assert after == "ScorecardScreen"
     assert "None recorded." in (tmp_path / "plan-review-2026-02-01.md").read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------- actions from earlier reviews
+
+
+async def test_actions_open_from_an_earlier_review_are_listed_and_can_be_marked_done(
+    demo: Path,
+) -> None:
+    app = review_app(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_review(app, pilot)
+        first = screen(app).session
+        await type_into(pilot, "Call detractors", tabs=3)
+        await type_into(pilot, "2027-01-31", tabs=2)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.press("ctrl+f")
+        await settle(app, pilot)
+        minutes = (demo / MINUTES_MD).read_text(encoding="utf-8")
+        await open_review(app, pilot, attendees="zhao_lei")
+        second = screen(app).session
+        heading_shown = panel(app).query_one("#earlier-heading").display
+        earlier = actions_listed(app, "earlier-actions")
+        own = actions_listed(app)
+        await pilot.press("pagedown")
+        elsewhere = panel(app).query_one("#earlier-heading").display
+        await pilot.press("pageup")
+        panel(app).query_one("#earlier-actions", OptionList).focus()
+        await pilot.press("enter")
+        marked = actions_listed(app, "earlier-actions")  # at once, before the store has it
+        await settle(app, pilot)
+        with Store.open(str(demo / STORE_NAME)) as store:
+            still_open = store.open_actions()
+            assert first is not None
+            status = store.review_record(first.id).actions[0].status
+        after = (demo / MINUTES_MD).read_text(encoding="utf-8")
+    assert first is not None and second is not None and second.id != first.id
+    assert heading_shown
+    assert earlier == "[open] Call detractors — director, due 2027-01-31"
+    assert own == "none yet"  # the earlier action is not one of this review's
+    assert not elsewhere  # only on the item it is about
+    assert marked == "[done] Call detractors — director, due 2027-01-31"
+    assert still_open == ()
+    assert status == "done"
+    assert "| Call detractors | promoters | director | 2027-01-31 | open |" in minutes
+    assert after == minutes  # the first review's minutes stay as they were written
+
+
+async def test_enter_cycles_an_actions_status_and_the_store_keeps_the_last(demo: Path) -> None:
+    app = review_app(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_review(app, pilot)
+        session = screen(app).session
+        await type_into(pilot, "Sign up", tabs=3)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        panel(app).query_one("#actions", OptionList).focus()
+        seen = []
+        for _ in range(3):
+            await pilot.press("enter")
+            seen.append(actions_listed(app))
+        await pilot.press("enter", "enter")  # quickly: done, then dropped
+        await settle(app, pilot)
+        last = actions_listed(app)
+        with Store.open(str(demo / STORE_NAME)) as store:
+            assert session is not None
+            (action,) = store.review_record(session.id).actions
+        listed = panel(app).query_one("#actions", OptionList)
+        listed.scroll_visible(animate=False)  # below the form, as tabbing to it would
+        await pilot.pause()
+        await pilot.click(listed, offset=(4, 0))
+        await settle(app, pilot)
+        clicked = actions_listed(app)
+        with Store.open(str(demo / STORE_NAME)) as store:
+            reopened = store.open_actions()
+    assert seen == [
+        "[done] Sign up — director, no due date",
+        "[dropped] Sign up — director, no due date",
+        "[open] Sign up — director, no due date",
+    ]
+    assert last == "[dropped] Sign up — director, no due date"
+    assert action.status == "dropped"
+    assert clicked == "[open] Sign up — director, no due date"  # a click moves it on too
+    assert [a.title for a in reopened] == ["Sign up"]

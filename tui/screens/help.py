@@ -50,7 +50,8 @@ Review mode (v)
   unfinished review of this plan is resumed as it was left
   pagedown   next item                 pageup   previous item   (n / p outside a field)
   tab        next field: cause, lesson, proposed target, a new action (title, owner,
-             due date; enter adds it)
+             due date; enter adds it), then the actions of the item and those still open
+             from earlier reviews: enter on one moves it open -> done -> dropped -> open
   ctrl+o     export the minutes        ctrl+f   finish: export the minutes and close
   escape     back to the scorecard (the review stays open; v resumes it)
   Everything typed is saved as you type. The items: goals critical, breached, warning or

@@ -23,12 +23,27 @@ from textual.timer import Timer
 from textual.widgets import Button, Footer, Input, Label, Static
 
 from dsl.report import Report
-from dsl.review import ReviewRecord, ReviewSession
+from dsl.review import Action, ReviewRecord, ReviewSession
 from dsl.store import Store, StoreError
 
-from ..review_items import Drafts, Item, now_text, review_items, split_names, when, written_about
+from ..review_items import (
+    Drafts,
+    Item,
+    earlier_open_actions,
+    now_text,
+    review_items,
+    split_names,
+    when,
+    written_about,
+)
 from ..state import Loaded
-from ..widgets.item_panel import ActionWanted, ItemPanel, NoteEdited, TargetEdited
+from ..widgets.item_panel import (
+    ActionStatusWanted,
+    ActionWanted,
+    ItemPanel,
+    NoteEdited,
+    TargetEdited,
+)
 from ..widgets.suggest_attendee import SuggestAttendee
 from .minutes import MinutesError, export_minutes
 
@@ -80,6 +95,8 @@ class ReviewScreen(Screen[None]):
         self.current = 0
         self.panels: dict[str, ItemPanel] = {}
         self.written: set[str] = set()  # subjects with something typed: they stay listed
+        # actions still open from earlier reviews, by subject: read once the session begins
+        self.earlier: dict[str, list[Action]] = {}
         self.drafts = Drafts()
         self.save_timer: Timer | None = None
         self.minutes_busy = False
@@ -224,6 +241,24 @@ class ReviewScreen(Screen[None]):
             started = when(record.session.started_at)
             self.app.notify(f"resumed the review started {started}", markup=False)
         self._arrange()
+        self._read_earlier(record.session.id)
+
+    @work(thread=True, exclusive=True, group="review-earlier")
+    def _read_earlier(self, session: int) -> None:
+        try:
+            with Store.open(self.review_app.db) as store:
+                earlier = earlier_open_actions(store, session)
+        except StoreError as problem:
+            self.app.call_from_thread(self.app.notify, str(problem), severity="error", markup=False)
+            return
+        self.app.call_from_thread(self._show_earlier, earlier)
+
+    def _show_earlier(self, earlier: dict[str, list[Action]]) -> None:
+        if not self.is_attached:
+            return
+        self.earlier = earlier
+        for subject, panel in self.panels.items():
+            panel.show_earlier(earlier.get(subject, ()))
 
     # ------------------------------------------------------------ showing
 
@@ -251,7 +286,11 @@ class ReviewScreen(Screen[None]):
             if panel is None:
                 plan = self.loaded.outcome.checked.plan if self.loaded.outcome else None
                 panel = ItemPanel(
-                    item, results[item.subject], plan.people if plan else (), self.record
+                    item,
+                    results[item.subject],
+                    plan.people if plan else (),
+                    self.record,
+                    self.earlier.get(item.subject, ()),
                 )
                 self.panels[item.subject] = panel
                 self.query_one("#items", VerticalScroll).mount(panel)
@@ -401,6 +440,14 @@ class ReviewScreen(Screen[None]):
             self.app.call_from_thread(panel.show_added, action)
 
         self.review_app.write(add, f"Action added: {message.title}", reevaluate=False)
+
+    def on_action_status_wanted(self, message: ActionStatusWanted) -> None:
+        """Stored at once, through the drafts: of quick changes, the last one stays."""
+        self._save(
+            ("action", message.action),
+            lambda store: store.set_action_status(message.action, message.status),
+        )
+        self.save_drafts()
 
     # ------------------------------------------------------------ minutes
 

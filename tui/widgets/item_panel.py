@@ -1,6 +1,6 @@
 """`ItemPanel`, the page of one reviewed item, with the messages it posts up when a field
-changes (`NoteEdited`, `TargetEdited`, `ActionWanted`) and the texts it shows. It never
-touches the store: the review screen saves what the messages carry."""
+changes (`NoteEdited`, `TargetEdited`, `ActionWanted`, `ActionStatusWanted`) and the texts it
+shows. It never touches the store: the review screen saves what the messages carry."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.suggester import SuggestFromList
 from textual.validation import Function
-from textual.widgets import Button, Input, Label, Select, Static, TextArea
+from textual.widgets import Button, Input, Label, OptionList, Select, Static, TextArea
+from textual.widgets.option_list import Option
 from textual.widgets.select import NoSelection
 
 from dsl import model as m
@@ -24,7 +25,7 @@ from dsl.review import Action, ReviewRecord
 from dsl.suggest import Suggestion, format_value, suggest_target
 
 from .. import present
-from ..review_items import Item, parse_due
+from ..review_items import Item, next_status, parse_due
 
 # ---------------------------------------------------------------- messages up
 
@@ -52,12 +53,20 @@ class ActionWanted(Message):
     due: date | None
 
 
+@dataclass
+class ActionStatusWanted(Message):
+    action: int
+    status: str
+
+
 # ---------------------------------------------------------------- one item
 
 
 class ItemPanel(Vertical):
     """The page of one item: its heading, cause and lesson, improvement actions and (for a
-    goal) the proposed target. Its fields post what changed; the screen stores it."""
+    goal) the proposed target, then the actions still open from earlier reviews. Its fields
+    post what changed; the screen stores it. `enter` (or a click) on an action moves its
+    status on: open, done, dropped, open again."""
 
     DEFAULT_CSS = """
     ItemPanel { height: auto; padding: 0 1; }
@@ -70,7 +79,8 @@ class ItemPanel(Vertical):
     ItemPanel #action-title { width: 2fr; }
     ItemPanel #action-owner { width: 34; }
     ItemPanel #action-due { width: 20; }
-    ItemPanel #actions { padding: 0 1; }
+    ItemPanel #no-actions { padding: 0 1; color: $text-muted; }
+    ItemPanel OptionList, ItemPanel OptionList:focus { border: none; padding: 0 1; }
     ItemPanel #action-problem { color: $error; padding: 0 1; height: auto; }
     """
 
@@ -80,6 +90,7 @@ class ItemPanel(Vertical):
         result: GoalResult | MilestoneResult,
         people: Sequence[m.Person],
         record: ReviewRecord,
+        earlier: Sequence[Action] = (),
     ) -> None:
         super().__init__()
         self.item = item
@@ -90,6 +101,7 @@ class ItemPanel(Vertical):
         proposal = next((p for p in record.proposals if p.goal == item.subject), None)
         self.target = proposal.target if proposal else ""
         self.actions = [a for a in record.actions if a.subject == item.subject]
+        self.earlier = [a for a in earlier if a.subject == item.subject]
         self.suggestion: Suggestion | None = None
 
     @property
@@ -109,8 +121,8 @@ class ItemPanel(Vertical):
             with Horizontal(classes="target-row"):
                 yield Input(self.target, placeholder="e.g. >= 92", id="target")
                 yield Static(id="suggestion")
+        # the lists come after the form: tab goes from the fields to the form first
         yield Label("Improvement actions", classes="field-label")
-        yield Static(id="actions")
         with Horizontal(classes="action-form"):
             yield Input(placeholder="action", id="action-title")
             yield Select(
@@ -127,10 +139,15 @@ class ItemPanel(Vertical):
             )
             yield Button("Add", id="add-action")
         yield Static(id="action-problem")
+        yield Static(Text("none yet"), id="no-actions")
+        yield OptionList(id="actions")
+        yield Label("Open from earlier reviews", classes="field-label", id="earlier-heading")
+        yield OptionList(id="earlier-actions")
 
     def on_mount(self) -> None:
         self._fill(self.result)
         self._list_actions()
+        self._list_earlier()
 
     def _owner_options(self) -> list[tuple[Text, str]]:
         return [(Text(f"{p.title} ({p.id})" if p.title else p.id), p.id) for p in self.people]
@@ -160,17 +177,21 @@ class ItemPanel(Vertical):
             target.suggester = SuggestFromList([hint]) if hint else None
 
     def _list_actions(self) -> None:
-        text = Text()
-        for action in self.actions:
-            text.append("• ")
-            text.append(action.title, style="bold")
-            text.append(f"  owner {action.owner}")
-            text.append(f"  due {action.due}" if action.due else "  no due date")
-            if action.status != "open":
-                text.append(f"  ({action.status})")
-            text.append("\n")
-        text.rstrip()
-        self.query_one("#actions", Static).update(text or Text("none yet", style="dim"))
+        listed = fill(self.query_one("#actions", OptionList), self.actions)
+        listed.display = bool(self.actions)
+        self.query_one("#no-actions").display = not self.actions
+
+    def _list_earlier(self) -> None:
+        listed = fill(self.query_one("#earlier-actions", OptionList), self.earlier)
+        listed.display = bool(self.earlier)
+        self.query_one("#earlier-heading").display = bool(self.earlier)
+
+    def show_earlier(self, earlier: Sequence[Action]) -> None:
+        """The actions still open from earlier reviews (read once the session began)."""
+        own = {a.id for a in self.actions}
+        self.earlier = [a for a in earlier if a.subject == self.item.subject and a.id not in own]
+        if self.is_mounted:
+            self._list_earlier()
 
     def show_added(self, action: Action) -> None:
         """The store took the action: list it and clear the form for the next one."""
@@ -201,6 +222,19 @@ class ItemPanel(Vertical):
             suggestion = self.suggestion.text if self.suggestion else None
             self.post_message(TargetEdited(self.item.subject, event.value, suggestion))
 
+    @on(OptionList.OptionSelected, "#actions, #earlier-actions")
+    def _cycle_status(self, event: OptionList.OptionSelected) -> None:
+        """Move the chosen action's status on; the line says so at once, the screen stores it."""
+        event.stop()
+        actions = self.actions if event.option_list.id == "actions" else self.earlier
+        index = event.option_index
+        if not 0 <= index < len(actions) or str(actions[index].id) != event.option.id:
+            return
+        action = replace(actions[index], status=next_status(actions[index].status))
+        actions[index] = action
+        event.option_list.replace_option_prompt_at_index(index, action_line(action))
+        self.post_message(ActionStatusWanted(action.id, action.status))
+
     @on(Input.Submitted, "#action-title, #action-due")
     @on(Button.Pressed, "#add-action")
     def _add_action(self, event: Message) -> None:
@@ -218,6 +252,25 @@ class ItemPanel(Vertical):
             return
         assert isinstance(owner, str)
         self.post_message(ActionWanted(self.item.subject, title, owner, due))
+
+
+def fill(listed: OptionList, actions: Sequence[Action]) -> OptionList:
+    """One line per action, the highlight kept where it was (on the first at the start), so
+    `enter` has an action to act on as soon as the list has the focus."""
+    highlighted = listed.highlighted
+    listed.set_options(Option(action_line(a), id=str(a.id)) for a in actions)
+    if actions:
+        listed.highlighted = min(highlighted or 0, len(actions) - 1)
+    return listed
+
+
+def action_line(action: Action) -> Text:
+    """`[open] title — owner, due 2026-12-31`, as plain text (the title is what was typed)."""
+    text = Text(f"[{action.status}] ", style="bold" if action.status == "open" else "dim")
+    text.append(action.title, style="bold" if action.status == "open" else "strike")
+    text.append(f" — {action.owner}, ")
+    text.append(f"due {action.due}" if action.due else "no due date")
+    return text
 
 
 def heading(result: GoalResult | MilestoneResult) -> Text:
