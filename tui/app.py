@@ -205,11 +205,28 @@ class ReviewApp(App[None]):
                     f"Only the goals whose status is {word}",
                     partial(screen.filter_to, f"status:{word}"),
                 )
+        yield from self._screen_commands(screen)
         for goal in self.loaded.report.goals if self.loaded and self.loaded.report else ():
             yield SystemCommand(
                 f"Open goal {goal.id}",
                 goal.title or goal.indicator,
                 partial(self.post_message, OpenGoal(goal.id)),
+            )
+
+    @staticmethod
+    def _screen_commands(screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """The current screen's own actions (those its footer shows), by name."""
+        seen: set[str] = set()
+        for binding in screen.BINDINGS:
+            if not isinstance(binding, Binding) or not binding.show or binding.action in seen:
+                continue
+            if binding.action.startswith("app."):
+                continue  # going back and the app's own actions are offered already
+            seen.add(binding.action)
+            yield SystemCommand(
+                binding.description,
+                f"{binding.description} ({binding.key})",
+                partial(screen.run_action, binding.action),
             )
 
     # ------------------------------------------------------------ writing

@@ -352,3 +352,31 @@ async def test_the_mouse_opens_a_goal_and_the_theme_can_change(sample: Path) -> 
         still = str(app.screen.query_one("#heading", Static).render())
     assert opened.startswith("satisfied")
     assert still == opened
+
+
+async def test_the_command_palette_offers_the_screens_and_each_screens_actions(
+    sample: Path,
+) -> None:
+    app = review_app(sample)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+p", *"Escalations")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        first = type(app.screen).__name__
+        await pilot.press("ctrl+p", *"Acknowledge")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        second = type(app.screen).__name__
+        await pilot.press("escape", "escape")
+        await pilot.pause()
+        await pilot.press("ctrl+p", *"Open goal satisfied")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        heading = str(app.screen.query_one("#heading", Static).render())
+    assert first == "EscalationsScreen"
+    assert second == "AcknowledgeDialog"
+    assert heading.startswith("satisfied")
