@@ -17,6 +17,34 @@ from tui.app import ReviewApp
 AS_OF = datetime(2027, 1, 1, tzinfo=ZoneInfo("Asia/Shanghai"))
 SIZE = (120, 40)
 
+# A plan whose every string looks like Textual markup: it must be shown as written.
+HOSTILE_PLAN = """\
+plan "[bold red]Alarm[/] [link=https://example.com]click[/link]" {
+  period    2026-01-01 .. 2026-12-31
+  timezone  "UTC"
+}
+
+person boss "[/]Boss"
+team support "[b]Support[/b]" { lead boss }
+objective happy "Happy"
+
+indicator nps "[red]NPS" {
+  kind       kpi
+  unit       "[dim]pts"
+  better     higher
+  aggregate  last
+}
+
+goal promoters "[i]Promoters[/i]" {
+  indicator  nps
+  cycle      monthly
+  owner      boss
+  lead       support
+  serves     happy
+  target     >= 40
+}
+"""
+
 
 @pytest.fixture(scope="session")
 def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:

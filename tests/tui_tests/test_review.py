@@ -21,7 +21,7 @@ from tui.review_items import Drafts
 from tui.screens.review import ReviewScreen
 from tui.widgets.item_panel import ItemPanel
 
-from .conftest import AS_OF, SIZE, review_app, settle
+from .conftest import AS_OF, HOSTILE_PLAN, SIZE, review_app, settle
 
 MINUTES_MD = "customer-support-review-2027-01-01.md"
 MINUTES_TOML = "customer-support-review-2027-01-01.toml"
@@ -400,33 +400,6 @@ def test_drafts_store_only_the_newest_edit_of_each_field() -> None:
 
 
 # ---------------------------------------------------------------- other plans
-
-HOSTILE_PLAN = """\
-plan "[bold red]Alarm[/]" {
-  period    2026-01-01 .. 2026-12-31
-  timezone  "UTC"
-}
-
-person boss "[/]Boss"
-team support "[b]Support[/b]" { lead boss }
-objective happy "Happy"
-
-indicator nps "[red]NPS" {
-  kind       kpi
-  unit       "[dim]pts"
-  better     higher
-  aggregate  last
-}
-
-goal promoters "[i]Promoters[/i]" {
-  indicator  nps
-  cycle      monthly
-  owner      boss
-  lead       support
-  serves     happy
-  target     >= 40
-}
-"""
 
 
 def hostile_app(folder: Path, value: float) -> ReviewApp:

@@ -14,7 +14,7 @@ from dsl.commands.demo import PLAN_NAME, STORE_NAME
 from tui import state
 from tui.app import ReviewApp
 
-from .conftest import SIZE, review_app, settle
+from .conftest import HOSTILE_PLAN, SIZE, review_app, settle
 
 ATTENTION_ORDER = [
     "promoters",
@@ -287,33 +287,6 @@ async def test_the_first_paint_comes_before_a_slow_evaluation(
 
 
 # ---------------------------------------------------------------- hostile text
-
-HOSTILE_PLAN = """\
-plan "[bold red]Alarm[/] [link=https://example.com]click[/link]" {
-  period    2026-01-01 .. 2026-12-31
-  timezone  "UTC"
-}
-
-person boss "[/]Boss"
-team support "[b]Support[/b]" { lead boss }
-objective happy "Happy"
-
-indicator nps "[red]NPS" {
-  kind       kpi
-  unit       "[dim]pts"
-  better     higher
-  aggregate  last
-}
-
-goal promoters "[i]Promoters[/i]" {
-  indicator  nps
-  cycle      monthly
-  owner      boss
-  lead       support
-  serves     happy
-  target     >= 40
-}
-"""
 
 
 async def test_markup_in_plan_strings_is_shown_literally(tmp_path: Path) -> None:
