@@ -9,6 +9,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from textual.widgets import DataTable, Static
 
 from dsl.commands.demo import PLAN_NAME, STORE_NAME, write_demo
 from tui.app import ReviewApp
@@ -71,3 +72,14 @@ async def settle(app: ReviewApp, pilot: object) -> None:
     await pilot.pause()  # type: ignore[attr-defined]
     await app.workers.wait_for_complete()
     await pilot.pause()  # type: ignore[attr-defined]
+
+
+def table_rows(app: ReviewApp, selector: str) -> list[list[str]]:
+    """What a table of the current screen shows, row by row, as text."""
+    grid = app.screen.query_one(selector, DataTable)
+    return [[str(cell) for cell in grid.get_row_at(i)] for i in range(grid.row_count)]
+
+
+def text_of(app: ReviewApp, selector: str) -> str:
+    """What a Static of the current screen shows, as text."""
+    return str(app.screen.query_one(selector, Static).render())

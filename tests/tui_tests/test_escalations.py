@@ -13,7 +13,7 @@ from dsl.commands.demo import PLAN_NAME, STORE_NAME
 from dsl.store import Store
 from tui.app import ReviewApp
 
-from .conftest import SIZE, review_app, settle
+from .conftest import SIZE, review_app, settle, table_rows, text_of
 
 # Fired on, subject and rule of every event, as listed (none acknowledged yet).
 EVENTS = [
@@ -55,12 +55,7 @@ Runbooks
 
 
 def rows(app: ReviewApp) -> list[list[str]]:
-    grid = app.screen.query_one("#escalation-events", DataTable)
-    return [[str(cell) for cell in grid.get_row_at(i)] for i in range(grid.row_count)]
-
-
-def text_of(app: ReviewApp, selector: str) -> str:
-    return str(app.screen.query_one(selector, Static).render())
+    return table_rows(app, "#escalation-events")
 
 
 def cursor_event(app: ReviewApp) -> str:

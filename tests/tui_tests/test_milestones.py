@@ -8,7 +8,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Input
 
 from dsl.commands.demo import PLAN_NAME, STORE_NAME
 from dsl.report import MilestoneResult
@@ -16,7 +16,7 @@ from dsl.store import Completion, Store
 from tui.app import ReviewApp
 from tui.screens.milestones import timeline_bar
 
-from .conftest import SIZE, review_app, settle
+from .conftest import SIZE, review_app, settle, table_rows, text_of
 
 KNOWLEDGE_BASE = "Publish the self-service knowledge base"
 CHATBOT = "Launch the self-service chatbot"
@@ -29,12 +29,7 @@ SAMPLE_COMPLETIONS = {
 
 
 def rows(app: ReviewApp) -> list[list[str]]:
-    grid = app.screen.query_one("#milestone-timeline", DataTable)
-    return [[str(cell) for cell in grid.get_row_at(i)] for i in range(grid.row_count)]
-
-
-def text_of(app: ReviewApp, selector: str) -> str:
-    return str(app.screen.query_one(selector, Static).render())
+    return table_rows(app, "#milestone-timeline")
 
 
 def completions(folder: Path) -> dict[str, Completion]:

@@ -9,12 +9,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from textual.widgets import Button, DataTable, Select, Static
+from textual.widgets import Button, DataTable, Select
 
 from dsl.commands.demo import PLAN_NAME, STORE_NAME
 from tui.app import ReviewApp
 
-from .conftest import SIZE, review_app, settle
+from .conftest import SIZE, review_app, settle, text_of
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -23,10 +23,6 @@ def promoters(app: ReviewApp) -> list[str]:
     grid = app.screen.query_one("#goals", DataTable)
     found = (grid.get_row_at(i) for i in range(grid.row_count))
     return next([str(cell) for cell in row] for row in found if str(row[1]) == "promoters")
-
-
-def text_of(app: ReviewApp, selector: str) -> str:
-    return str(app.screen.query_one(selector, Static).render())
 
 
 def query(folder: Path, sql: str, *params: object) -> list[tuple[Any, ...]]:

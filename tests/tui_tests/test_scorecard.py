@@ -14,7 +14,7 @@ from dsl.commands.demo import PLAN_NAME, STORE_NAME
 from tui import state
 from tui.app import ReviewApp
 
-from .conftest import HOSTILE_PLAN, SIZE, review_app, settle
+from .conftest import HOSTILE_PLAN, SIZE, review_app, settle, table_rows, text_of
 
 ATTENTION_ORDER = [
     "promoters",
@@ -29,12 +29,7 @@ ATTENTION_ORDER = [
 
 
 def rows(app: ReviewApp, table: str = "#goals") -> list[list[str]]:
-    grid = app.screen.query_one(table, DataTable)
-    return [[str(cell) for cell in grid.get_row_at(i)] for i in range(grid.row_count)]
-
-
-def text_of(app: ReviewApp, selector: str) -> str:
-    return str(app.screen.query_one(selector, Static).render())
+    return table_rows(app, table)
 
 
 def cursor_goal(app: ReviewApp) -> str:

@@ -4,7 +4,6 @@ row when an evaluation refills it."""
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, ClassVar, cast
@@ -17,7 +16,7 @@ from textual.containers import Horizontal, Vertical
 from textual.dom import DOMNode
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Button, DataTable, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 
 if TYPE_CHECKING:
     from ..app import ReviewApp
@@ -152,21 +151,3 @@ def session(node: DOMNode) -> ReviewApp:
 def now_iso() -> str:
     """When a change is written, as the store keeps it (the CLI writes the same form)."""
     return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def selected_key(table: DataTable[Text]) -> str | None:
-    """The key of the row under the cursor, or None when the table is empty."""
-    if not table.row_count:
-        return None
-    try:
-        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-    except Exception:  # the cursor is past the last row
-        return None
-
-
-def move_to(table: DataTable[Text], key: str | None) -> None:
-    """Put the cursor back on the row `key` after a refill; stay put if it is gone."""
-    if key is None:
-        return
-    with contextlib.suppress(Exception):
-        table.move_cursor(row=table.get_row_index(key), animate=False)

@@ -23,7 +23,8 @@ from dsl.review import Acknowledgement
 
 from .. import present
 from ..state import Loaded
-from .dialogs import FormDialog, Refused, labelled, move_to, now_iso, selected_key, session
+from ..tables import move_to, selected_key
+from .dialogs import FormDialog, Refused, labelled, now_iso, session
 
 EVENT_COLUMNS = (
     ("state", "State"),  # first: it is what this screen is for

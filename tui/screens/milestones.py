@@ -19,7 +19,8 @@ from dsl.report import MilestoneResult, Report
 
 from .. import present
 from ..state import Loaded
-from .dialogs import FormDialog, Refused, labelled, move_to, now_iso, selected_key, session
+from ..tables import move_to, selected_key
+from .dialogs import FormDialog, Refused, labelled, now_iso, session
 
 MILESTONE_COLUMNS = (
     ("status", "Status"),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from typing import ClassVar
 
 from rich.text import Text
@@ -19,6 +18,7 @@ from .. import present
 from ..filtering import SORT_ORDER, arranged
 from ..messages import OpenGoal
 from ..state import Loaded
+from ..tables import move_to, selected_key
 
 GOAL_COLUMNS = (
     ("status", "Status"),
@@ -116,7 +116,7 @@ class ScorecardScreen(Screen[None]):
 
     def _fill_goals(self, report: Report) -> None:
         table = self.query_one("#goals", DataTable)
-        current = self._current_key(table)
+        current = selected_key(table)
         table.clear()
         for goal in arranged(report.goals, self.query_text, self.sort):
             table.add_row(
@@ -130,11 +130,11 @@ class ScorecardScreen(Screen[None]):
                 present.literal(goal.lead, "-"),
                 key=goal.id,
             )
-        self._restore(table, current)
+        move_to(table, current)
 
     def _fill_milestones(self, report: Report) -> None:
         table = self.query_one("#milestones", DataTable)
-        current = self._current_key(table)
+        current = selected_key(table)
         table.clear()
         for ms in sorted(report.milestones, key=lambda m: (m.due, m.id)):
             table.add_row(
@@ -148,29 +148,13 @@ class ScorecardScreen(Screen[None]):
             )
         self.query_one("#milestones-title").display = bool(report.milestones)
         table.display = bool(report.milestones)
-        self._restore(table, current)
-
-    @staticmethod
-    def _current_key(table: DataTable[Text]) -> str | None:
-        if not table.row_count:
-            return None
-        try:
-            return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        except Exception:  # the cursor is past the last row
-            return None
-
-    @staticmethod
-    def _restore(table: DataTable[Text], key: str | None) -> None:
-        if key is None:
-            return
-        with contextlib.suppress(Exception):  # filtered out or gone: stay where it is
-            table.move_cursor(row=table.get_row_index(key), animate=False)
+        move_to(table, current)
 
     # ------------------------------------------------------------ actions
 
     @property
     def selected_goal(self) -> str | None:
-        return self._current_key(self.query_one("#goals", DataTable))
+        return selected_key(self.query_one("#goals", DataTable))
 
     def action_open_goal(self) -> None:
         goal = self.selected_goal
@@ -230,7 +214,7 @@ class ScorecardScreen(Screen[None]):
     def _reorder(self, table: DataTable[Text], order: list[str]) -> None:
         """Put the rows in `order`, keeping the cursor on its goal. Moving rows costs
         little; adding them again makes the table measure every cell again."""
-        current = self._current_key(table)
+        current = selected_key(table)
         rank = {goal: place for place, goal in enumerate(order)}
         table.sort("goal", key=lambda goal: rank[goal.plain])
-        self._restore(table, current)
+        move_to(table, current)
