@@ -4,7 +4,8 @@ the plan's header comment lists, and the quarterly net promoter score.
 
 `tickets()` and `surveys()` stream their rows in time order (a day at a time is held in
 memory, never the year); `write_csv()` writes both tables in one pass; `nps_values()` gives
-the values to `goalline record nps`, `milestone_completions()` the days to `goalline done`.
+the values to `goalline record nps`, `callback_values()` those to `goalline record
+callback_rate`, `milestone_completions()` the days to `goalline done`.
 Everything is a function of the seed and the scale: one `random.Random` per call, no clock,
 no global state, no I/O but `write_csv()`.
 
@@ -47,26 +48,30 @@ The story, month by month, as the plan's goals see it (values for seed 2026, sca
   (October: the director, and `response_plan`). The weekend of 22-23 August the
   helpdesk moved to a new server and no tickets were recorded: those two days of the
   daily `urgent_first` goal are *no_data*. WeChat opens on 14 September (the milestone is
-  due on 30 September); reopened tickets creep up to 4.5 %, warning, in September and
-  October. Double 11 pre-sales start on 20 October.
+  due on 30 September); reopened tickets creep up to 4.5 %: warning in September, and
+  *breached* in October, when the target of `solved_for_good` tightens from 5 % to 4 %.
+  Double 11 pre-sales start on 20 October.
 - November: Double 11 overwhelms the team (three times the usual volume on 10-13
   November, then the deliveries and returns). csat 76.1, *critical* (< 85); resolution
-  rate 76.8, critical (< 80); reopened 7.5 %, breached (target 5); p90 first response
+  rate 76.8, critical (< 80); reopened 7.5 %, breached (target 4); p90 first response
   above 90 min on the 28-day window, critical (> 60) from the week of 9 November, and
   breached or critical seven weeks in a row (2 November to 14 December); the median
   resolution time of the week of 9 November is above a day, critical (> 24 h), the
   weeks around it breached. The daily urgent_first goal is breached or critical on
   almost every day from 1 to 22 November (`breached 3 times in a row`, `critical`).
-- December: recovery, with a small bump for Double 12: csat 90.8, resolution rate 88.9,
-  reopened 4.5 %, all back to *warning* (after November's critical, `warning 2 times in a
-  row` fires again for `satisfied`); quick_answer is breached while its window still holds
+- December: recovery, with a small bump for Double 12: csat 90.8 and resolution rate 88.9
+  back to *warning* (after November's critical, `warning 2 times in a row` fires again for
+  `satisfied`); reopened 4.5 %, still above the new target: `solved_for_good` is breached
+  for the third month in a row; quick_answer is breached while its window still holds
   November, then met from the week of 21 December.
 
 The progress goal `resolved_volume` (20,000 resolved in the year) is met all year at
 scale 1.0: about 52,000 tickets get resolved. `promoters` (NPS, recorded quarterly, see
-`nps_values`) is breached in Q1, in warning in Q2, met in Q3 and critical in Q4. Of the
-milestones (see `milestone_completions`), the knowledge base is late (done 10 April, inside
-its buffer), the chatbot and WeChat service are done on time.
+`nps_values`) is breached in Q1, in warning in Q2, met in Q3 and critical in Q4.
+`called_back` (recorded monthly, see `callback_values`) has no data for December, so the
+year ends with every status on the scorecard. Of the milestones (see
+`milestone_completions`), the knowledge base is late (done 10 April, inside its buffer),
+the chatbot and WeChat service are done on time.
 """
 
 from __future__ import annotations
@@ -83,6 +88,7 @@ from pathlib import Path
 __all__ = [
     "SURVEY_COLUMNS",
     "TICKET_COLUMNS",
+    "callback_values",
     "milestone_completions",
     "nps_values",
     "surveys",
@@ -258,6 +264,24 @@ def nps_values(seed: int = 2026) -> list[tuple[str, float]]:
         day = (week_start - _START).days + rng.randrange(5)
         second = day * 86_400 + rng.randrange(10 * 3600, 17 * 3600)
         values.append((_stamp(second), round(value + rng.uniform(-0.8, 0.8), 1)))
+    return values
+
+
+# The quality team's call-back log, month by month: the skeleton crew of the New Year
+# holiday, the 618 and Double 11 peaks show; December's figure comes at the January review.
+_CALLBACKS = (97.8, 93.6, 96.4, 98.1, 97.6, 95.9, 98.0, 97.9, 97.3, 96.6, 84.2)
+
+
+def callback_values() -> list[tuple[str, float]]:
+    """The share of unhappy customers called back within two days, as the quality team
+    records it on the last day of each month at 17:30: breached in February and November,
+    in warning in March, June and October, met otherwise, and not yet recorded for December
+    (the team writes it up at the January review), so the year ends without data."""
+    values = []
+    for month, value in enumerate(_CALLBACKS, start=1):
+        last_day = date(2026, month + 1, 1) - timedelta(days=1)
+        second = (last_day - _START).days * 86_400 + 17 * 3600 + 30 * 60
+        values.append((_stamp(second), value))
     return values
 
 

@@ -47,8 +47,8 @@ def demo(folder: str | None, no_ui: bool) -> None:
 
 
 def write_demo(plan_path: Path, store_path: Path) -> None:
-    """The sample plan, and a store holding its generated tickets, surveys, recorded NPS
-    values and milestone completions."""
+    """The sample plan, and a store holding its generated tickets, surveys, recorded NPS and
+    call-back values and milestone completions."""
     from ..samples import sample_plan
     from ..store import Store
 
@@ -85,7 +85,11 @@ def _fill(store: Store, folder: Path) -> None:
                 now=now,
             )
             store.import_rows(job, rows.rows)
-    for at, value in sample_data.nps_values():
-        store.record("nps", datetime.fromisoformat(at).timestamp(), value, None, now)
+    for indicator, values in (
+        ("nps", sample_data.nps_values()),
+        ("callback_rate", sample_data.callback_values()),
+    ):
+        for at, value in values:
+            store.record(indicator, datetime.fromisoformat(at).timestamp(), value, None, now)
     for milestone, day in sample_data.milestone_completions():
         store.done(milestone, day, None, now)

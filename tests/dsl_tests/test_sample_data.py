@@ -414,10 +414,35 @@ def test_resolution_rate_breached_three_months_in_a_row(year: Year, plan: m.Plan
 
 
 def test_reopen_story(year: Year, plan: m.Plan) -> None:
+    """Reopened tickets creep up in the autumn; the target tightens from 5 % to 4 % in
+    October, so the year ends breached three months in a row."""
     statuses = year.monthly(plan, "solved_for_good")
-    assert statuses["2026-11"] == "breached"
-    assert {statuses[m] for m in ("2026-02", "2026-09", "2026-10", "2026-12")} == {"warning"}
+    assert {statuses[m] for m in ("2026-02", "2026-09")} == {"warning"}
+    assert [statuses[m] for m in ("2026-10", "2026-11", "2026-12")] == ["breached"] * 3
     assert list(statuses.values()).count("met") == 7
+
+
+def test_callback_values_tell_their_story(plan: m.Plan) -> None:
+    """Recorded on the last day of each month from January to November; December's is not
+    in yet, so the year ends without data for `called_back`."""
+    values = sd.callback_values()
+    assert [local(stamp).date() for stamp, _ in values] == [
+        date(2026, n + 1, 1) - timedelta(days=1) for n in range(1, 12)
+    ]
+    statuses = [status(plan, "called_back", v, local(s).date()) for s, v in values]
+    assert statuses == [
+        "met",
+        "breached",  # the New Year holiday's skeleton crew
+        "warning",
+        "met",
+        "met",
+        "warning",  # 618
+        "met",
+        "met",
+        "met",
+        "warning",
+        "breached",  # Double 11
+    ]
 
 
 def test_monthly_first_response(year: Year) -> None:

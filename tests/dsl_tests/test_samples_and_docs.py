@@ -112,9 +112,11 @@ def test_customer_support_sample_has_the_sources_and_indicators_the_data_will_fe
         "reopen_rate",
         "resolution_time",
         "nps",
+        "callback_rate",
         "resolved_count",
     ]
     assert indicators["nps"].recorded is True
+    assert indicators["callback_rate"].recorded is True
     assert str(indicators["csat"].breakdown) == "channel"
     assert sorted({str(g.cycle) for g in plan.goals}) == [
         "daily",

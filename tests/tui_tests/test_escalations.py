@@ -17,12 +17,14 @@ from .conftest import SIZE, review_app, settle, table_rows, text_of
 
 # Fired on, subject and rule of every event, as listed (none acknowledged yet).
 EVENTS = [
+    ("2026-03-01", "called_back", "when breached 1 time"),
     ("2026-04-01", "satisfied", "when warning 2 times in a row"),
     ("2026-04-01", "knowledge_base", "when in buffer"),
     ("2026-07-01", "satisfied", "when breached"),
     ("2026-09-01", "resolve_rate", "when breached 1 time"),
     ("2026-10-01", "resolve_rate", "when breached 2 times in a row"),
     ("2026-11-01", "resolve_rate", "when breached 3 times in a row"),
+    ("2026-11-01", "solved_for_good", "when breached 1 time"),
     ("2026-11-03", "urgent_first", "when breached 10 times"),
     ("2026-11-04", "urgent_first", "when breached 3 times in a row"),
     ("2026-11-09", "quick_answer", "when breached 1 time"),
@@ -33,10 +35,11 @@ EVENTS = [
     ("2026-11-23", "quick_answer", "when breached 3 times in a row"),
     ("2026-12-01", "satisfied", "when critical"),
     ("2026-12-01", "resolve_rate", "when critical"),
-    ("2026-12-01", "solved_for_good", "when breached 1 time"),
+    ("2026-12-01", "solved_for_good", "when breached 2 times in a row"),
     ("2027-01-01", "satisfied", "when warning 2 times in a row"),
+    ("2027-01-01", "solved_for_good", "when breached 3 times in a row"),
 ]
-SATISFIED_BREACHED = "satisfied/when breached/2026-06-01"  # the third row: two down
+SATISFIED_BREACHED = "satisfied/when breached/2026-06-01"  # the fourth row: three down
 SATISFIED_BREACHED_PEOPLE_AND_RUNBOOK = """\
 satisfied: when breached
 goal satisfied, cycle 2026-06-01 .. 2026-06-30, fired on 2026-07-01
@@ -79,7 +82,7 @@ async def test_every_event_is_listed_to_acknowledge_first_then_by_date(sample: P
     assert screen == "EscalationsScreen"
     assert [tuple(row[1:4]) for row in table] == EVENTS
     assert {row[0] for row in table} == {"to acknowledge"}
-    assert table[1] == [
+    assert table[2] == [
         "to acknowledge",
         "2026-04-01",
         "knowledge_base",
@@ -88,15 +91,15 @@ async def test_every_event_is_listed_to_acknowledge_first_then_by_date(sample: P
         "Li Na",
         "-",
     ]
-    assert table[2][4:] == [
+    assert table[3][4:] == [
         "2026-06-01 .. 2026-06-30",
         "Wang Fang, Zhao Lei, Li Na",
         "satisfaction_review",
     ]
-    assert table[9][4:] == ["2026-11-10", "Wang Fang", "response_plan"]  # a daily cycle
+    assert table[11][4:] == ["2026-11-10", "Wang Fang", "response_plan"]  # a daily cycle
     assert summary == (
         "Escalations  as of 2027-01-01 00:00 (Asia/Shanghai)\n"
-        "18 events, 18 to acknowledge  ·  a acknowledges the selected event"
+        "21 events, 21 to acknowledge  ·  a acknowledges the selected event"
     )
 
 
@@ -105,9 +108,9 @@ async def test_the_detail_pane_gives_people_runbook_steps_and_state(sample: Path
     async with app.run_test(size=SIZE) as pilot:
         await open_escalations(app, pilot)
         first = text_of(app, "#escalation-event")
-        await pilot.press("down", "down")
+        await pilot.press("down", "down", "down")
         detail = text_of(app, "#escalation-event")
-    assert first.startswith("satisfied: when warning 2 times in a row\n")
+    assert first.startswith("called_back: when breached 1 time\n")
     assert "Runbooks\n  none\n" in first
     assert detail == SATISFIED_BREACHED_PEOPLE_AND_RUNBOOK + "\nTo acknowledge: press a."
 
@@ -116,7 +119,7 @@ async def test_acknowledging_an_event_names_who_and_lowers_the_count(demo: Path)
     app = review_app(demo)
     async with app.run_test(size=SIZE) as pilot:
         await open_escalations(app, pilot)
-        await pilot.press("down", "down", "a")
+        await pilot.press("down", "down", "down", "a")
         dialog = type(app.screen).__name__
         await pilot.press(*"wang", "right")  # takes the suggested name from the plan
         suggested = app.screen.query_one("#by", Input).value
@@ -140,7 +143,7 @@ async def test_acknowledging_an_event_names_who_and_lowers_the_count(demo: Path)
         "satisfied",
         "when breached",
     ]
-    assert [row[0] for row in table[:-1]] == ["to acknowledge"] * 17
+    assert [row[0] for row in table[:-1]] == ["to acknowledge"] * 20
     assert on_event == SATISFIED_BREACHED
     assert detail.startswith(SATISFIED_BREACHED_PEOPLE_AND_RUNBOOK)
     assert re.search(
@@ -148,8 +151,8 @@ async def test_acknowledging_an_event_names_who_and_lowers_the_count(demo: Path)
         r"Note: \[bold red\]x\[/\]$",
         detail,
     )
-    assert summary.endswith("18 events, 17 to acknowledge  ·  a acknowledges the selected event")
-    assert scorecard.endswith("17 escalations to acknowledge")
+    assert summary.endswith("21 events, 20 to acknowledge  ·  a acknowledges the selected event")
+    assert scorecard.endswith("20 escalations to acknowledge")
     assert list(acknowledged) == [SATISFIED_BREACHED]
     saved = acknowledged[SATISFIED_BREACHED]
     assert (saved.by, saved.note) == ("Wang Fang", "[bold red]x[/]")
@@ -187,7 +190,7 @@ async def test_an_earlier_acknowledgement_shows_who_and_when(demo: Path) -> None
         await open_escalations(app, pilot)
         table = rows(app)
         summary = text_of(app, "#escalations-summary")
-        await pilot.press(*["down"] * 17)  # the last row
+        await pilot.press(*["down"] * 20)  # the last row
         detail = text_of(app, "#escalation-event")
         await pilot.press("a")
         context = text_of(app, "#form-context")
@@ -197,7 +200,7 @@ async def test_an_earlier_acknowledgement_shows_who_and_when(demo: Path) -> None
         "knowledge_base",
         "when in buffer",
     ]
-    assert "18 events, 17 to acknowledge" in summary
+    assert "21 events, 20 to acknowledge" in summary
     assert detail.endswith("\nAcknowledged by li_na on 2026-04-02 09:30 (Asia/Shanghai)\nNo note.")
     assert context == "fired on 2026-04-01; acknowledged by li_na already: saving replaces it"
 
@@ -288,4 +291,4 @@ async def test_leaving_at_once_while_the_store_is_read_is_no_crash(sample: Path)
         back_on = type(app.screen).__name__
         summary = str(app.screen.query_one("#summary", Static).render())
     assert back_on == "ScorecardScreen"
-    assert summary.endswith("18 escalations to acknowledge")
+    assert summary.endswith("21 escalations to acknowledge")

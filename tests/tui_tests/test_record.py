@@ -120,9 +120,14 @@ async def test_what_cannot_be_recorded_is_refused_in_the_dialog(
 async def test_a_plan_without_recorded_indicators_says_so(demo: Path) -> None:
     plan = demo / PLAN_NAME
     plan.write_text(
-        plan.read_text(encoding="utf-8").replace(
+        plan.read_text(encoding="utf-8")
+        .replace(
             "  aggregate  last  # no measure: values are recorded directly for this indicator",
             "  measure    count(tickets)",
+        )
+        .replace(
+            "  aggregate  last  # recorded from the quality team's call-back log",
+            "  measure    count(surveys)  #",
         ),
         encoding="utf-8",
     )

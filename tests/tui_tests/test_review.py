@@ -28,12 +28,14 @@ MINUTES_TOML = "customer-support-review-2027-01-01.toml"
 HEADINGS = [
     "critical  promoters  Customers recommend us\n"
     "latest 23.9 points against >= 40  ·  owner director  ·  team quality",
+    "breached  solved_for_good  Problems stay solved\n"
+    "latest 4.5% against <= 4  ·  owner zhao_lei  ·  team tech",
     "warning  resolve_rate  Resolve what customers bring us\n"
     "latest 88.9% against >= 88  ·  owner wang_fang  ·  team support",
     "warning  satisfied  Keep customers satisfied\n"
     "latest 90.8% against >= 90  ·  owner wang_fang  ·  team support",
-    "warning  solved_for_good  Problems stay solved\n"
-    "latest 4.5% against <= 5  ·  owner zhao_lei  ·  team tech",
+    "no data  called_back  Call back every unhappy customer\n"
+    "latest - against >= 95  ·  owner li_na  ·  team quality",
     "late  knowledge_base  Publish the self-service knowledge base\n"
     "milestone due 2026-03-31, buffer 14d, done 2026-04-10  ·  owner li_na",
 ]
@@ -125,12 +127,12 @@ async def test_the_items_needing_attention_come_in_order_with_their_headings(
         await pilot.press("n", "n", "p")
         by_letter = title(app).splitlines()[1]
     assert [progress.split("  ·  ")[0] for progress, _ in seen] == [
-        f"item {n} of 5" for n in range(1, 6)
+        f"item {n} of 6" for n in range(1, 7)
     ]
     assert [heading for _, heading in seen] == HEADINGS
-    assert at_the_end.startswith("item 5 of 5")  # pagedown on the last item stays there
-    assert back.startswith("item 3 of 5")
-    assert by_letter.startswith("item 4 of 5")
+    assert at_the_end.startswith("item 6 of 6")  # pagedown on the last item stays there
+    assert back.startswith("item 4 of 6")
+    assert by_letter.startswith("item 5 of 6")
     assert isinstance(focused, TextArea) and focused.id == "cause"  # ready to type
 
 
@@ -156,6 +158,7 @@ async def test_a_whole_review_is_written_to_the_minutes_next_to_the_plan(
         await type_into(pilot, "Outage in November")
         await type_into(pilot, "Warn before work", tabs=1)
         await type_into(pilot, ">= 35", tabs=1)
+        await type_into(pilot, "Q4 survey ran after Double 11", tabs=1)
         await type_into(pilot, "Call detractors", tabs=1)  # owner: the goal's
         await type_into(pilot, "2027-01-31", tabs=2)
         await pilot.press("enter")
@@ -187,7 +190,10 @@ async def test_a_whole_review_is_written_to_the_minutes_next_to_the_plan(
     assert "- Lesson: Warn before work" in markdown
     assert "| Call detractors | promoters | director | 2027-01-31 | open |" in markdown
     assert "| Outage page | promoters | li_na | 2027-02-15 | open |" in markdown
-    assert f"| promoters | >= 40 | >= 35 | {suggestion.text} | {suggestion.how} |" in markdown
+    assert (
+        f"| promoters | >= 40 | >= 35 | {suggestion.text} | {suggestion.how}"
+        " | Q4 survey ran after Double 11 |"
+    ) in markdown
 
     minutes = tomllib.loads((demo / MINUTES_TOML).read_text(encoding="utf-8"))
     assert minutes["session"]["attendees"] == ["wang_fang", "li_na"]
@@ -207,6 +213,7 @@ async def test_a_whole_review_is_written_to_the_minutes_next_to_the_plan(
     (proposal,) = minutes["proposals"]
     assert (proposal["goal"], proposal["target"]) == ("promoters", ">= 35")
     assert (proposal["suggestion"], proposal["how"]) == (suggestion.text, suggestion.how)
+    assert proposal["note"] == "Q4 survey ran after Double 11"
     with Store.open(str(demo / STORE_NAME)) as store:
         assert store.unfinished_review(str((demo / PLAN_NAME).resolve())) is None
 
@@ -234,6 +241,7 @@ async def test_a_review_left_open_is_resumed_with_everything_typed(
         await type_into(pilot, "Agents left")
         await type_into(pilot, "Hire early", tabs=1)
         await type_into(pilot, ">= 38", tabs=1)
+        await type_into(pilot, "Hiring takes a quarter", tabs=1)
         await pilot.press("pagedown")  # stores the page it leaves
         await settle(first, pilot)
         await type_into(pilot, "Queue grew")
@@ -242,16 +250,16 @@ async def test_a_review_left_open_is_resumed_with_everything_typed(
     async with second.run_test(size=SIZE) as pilot:
         await open_review(second, pilot, attendees="")
         asked = second.screen.query_one("#review-start").display
-        promoters = (field(second, "cause"), field(second, "lesson"), field(second, "target"))
+        promoters = tuple(field(second, f) for f in ("cause", "lesson", "target", "target-note"))
         attendees = second.screen.query_one("#session-attendees", Input).value
         heading = title(second)
         await pilot.press("pagedown")
-        resolve_rate = field(second, "cause")
+        solved_for_good = field(second, "cause")
     assert not asked
     assert any(message.startswith("resumed the review started ") for message in told)
     assert "resumed the review started" in heading
-    assert promoters == ("Agents left", "Hire early", ">= 38")
-    assert resolve_rate == "Queue grew"
+    assert promoters == ("Agents left", "Hire early", ">= 38", "Hiring takes a quarter")
+    assert solved_for_good == "Queue grew"
     assert attendees == "wang_fang, li_na"
 
 
@@ -276,7 +284,7 @@ async def test_a_bad_due_date_is_refused_with_a_message(demo: Path, told: list[s
     app = review_app(demo)
     async with app.run_test(size=SIZE) as pilot:
         await open_review(app, pilot)
-        await type_into(pilot, "Call detractors", tabs=3)
+        await type_into(pilot, "Call detractors", tabs=4)
         await type_into(pilot, "2027-02-30", tabs=2)
         await pilot.press("enter")
         await settle(app, pilot)
@@ -299,7 +307,7 @@ async def test_an_action_needs_a_title(demo: Path, told: list[str]) -> None:
     app = review_app(demo)
     async with app.run_test(size=SIZE) as pilot:
         await open_review(app, pilot)
-        await type_into(pilot, "2027-01-31", tabs=5)
+        await type_into(pilot, "2027-01-31", tabs=6)
         await pilot.press("enter")
         await settle(app, pilot)
     assert "an improvement action needs a title" in told
@@ -312,7 +320,7 @@ async def test_markup_typed_in_a_note_is_shown_and_exported_literally(
     async with app.run_test(size=SIZE) as pilot:
         await open_review(app, pilot, attendees="[b]Boss[/b], li_na")
         await type_into(pilot, "[bold]x[/]")
-        await type_into(pilot, "[i]call[/i] them", tabs=3)
+        await type_into(pilot, "[i]call[/i] them", tabs=4)
         await pilot.press("enter")
         await settle(app, pilot)
         cause = field(app, "cause")
@@ -419,7 +427,7 @@ async def test_markup_in_plan_strings_is_shown_literally_in_review(tmp_path: Pat
         await settle(app, pilot)
         heading = text_of(panel(app).query_one("#heading", Static))
         review_title = title(app)
-        await type_into(pilot, "Sign up", tabs=3)
+        await type_into(pilot, "Sign up", tabs=4)
         await pilot.press("enter")
         await settle(app, pilot)
         listed = actions_listed(app)
@@ -459,7 +467,7 @@ async def test_actions_open_from_an_earlier_review_are_listed_and_can_be_marked_
     async with app.run_test(size=SIZE) as pilot:
         await open_review(app, pilot)
         first = screen(app).session
-        await type_into(pilot, "Call detractors", tabs=3)
+        await type_into(pilot, "Call detractors", tabs=4)
         await type_into(pilot, "2027-01-31", tabs=2)
         await pilot.press("enter")
         await settle(app, pilot)
@@ -500,7 +508,7 @@ async def test_enter_cycles_an_actions_status_and_the_store_keeps_the_last(demo:
     async with app.run_test(size=SIZE) as pilot:
         await open_review(app, pilot)
         session = screen(app).session
-        await type_into(pilot, "Sign up", tabs=3)
+        await type_into(pilot, "Sign up", tabs=4)
         await pilot.press("enter")
         await settle(app, pilot)
         panel(app).query_one("#actions", OptionList).focus()

@@ -18,9 +18,10 @@ from .conftest import HOSTILE_PLAN, SIZE, review_app, settle, table_rows, text_o
 
 ATTENTION_ORDER = [
     "promoters",
+    "solved_for_good",
     "resolve_rate",
     "satisfied",
-    "solved_for_good",
+    "called_back",
     "fast_resolution",
     "quick_answer",
     "resolved_volume",
@@ -49,8 +50,16 @@ async def test_goals_needing_attention_come_first_with_status_value_target_and_o
     assert promoters[0] == "critical"
     assert promoters[2:4] == ["23.9 points", ">= 40"]
     assert promoters[5:7] == ["50%", "director"]
-    assert [row[0] for row in table] == ["critical"] + ["warning"] * 3 + ["met"] * 4
-    assert table[4][2:4] == ["3.566 h", "<= 8"]
+    assert [row[0] for row in table] == [
+        "critical",
+        "breached",
+        "warning",
+        "warning",
+        "no data",
+        *["met"] * 4,
+    ]
+    assert table[4][2:4] == ["-", ">= 95"]  # no data in the last cycle
+    assert table[5][2:4] == ["3.566 h", "<= 8"]
     trend = table[0][4]
     assert len(trend) == 4 and set(trend) <= set("▁▂▃▄▅▆▇█")  # one bar per quarter
 
@@ -62,7 +71,7 @@ async def test_the_summary_gives_plan_period_time_score_and_alerts(sample: Path)
         summary = text_of(app, "#summary")
     assert summary == (
         "Customer Support 2026  2026-01-01 .. 2026-12-31  as of 2027-01-01 00:00 (Asia/Shanghai)\n"
-        "score 82%  ·  18 escalations to acknowledge"
+        "score 80%  ·  21 escalations to acknowledge"
     )
 
 
@@ -105,14 +114,15 @@ async def test_clicking_a_column_header_sorts_by_it(sample: Path) -> None:
         )
         await pilot.pause()
         attained = [row[5] for row in rows(app)]
-    assert attained == ["50%", "67%", "83%", "87%", "91%", "92%", "92%", "100%"]
+    assert attained == ["50%", "67%", "75%", "75%", "83%", "87%", "91%", "92%", "100%"]
 
 
 @pytest.mark.parametrize(
     ("typed", "kept"),
     [
-        ("status:warning", ["resolve_rate", "satisfied", "solved_for_good"]),
-        ("status:war owner:zhao", ["solved_for_good"]),
+        ("status:warning", ["resolve_rate", "satisfied"]),
+        ("status:bre owner:zhao", ["solved_for_good"]),
+        ("status:no", ["called_back"]),
         ("owner:chen_jie", ["urgent_first"]),
         ("resol", ["resolve_rate", "fast_resolution", "resolved_volume"]),
         ("nothing-matches-this", []),
@@ -150,7 +160,7 @@ async def test_enter_opens_the_goal_and_escape_comes_back_to_the_same_row(sample
     app = review_app(sample)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        await pilot.press("down", "down")
+        await pilot.press("down", "down", "down")
         await pilot.press("enter")
         await settle(app, pilot)
         heading = text_of(app, "#heading")
@@ -185,7 +195,7 @@ async def test_editing_the_plan_reevaluates_and_keeps_the_cursor(demo: Path) -> 
     plan = demo / PLAN_NAME
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        await pilot.press("down", "down", "down")  # solved_for_good, a warning
+        await pilot.press("down", "down", "down")  # satisfied, a warning
         before = rows(app)[3]
         plan.write_text(
             plan.read_text(encoding="utf-8").replace("Customer Support 2026", "Support, edited"),
@@ -195,9 +205,9 @@ async def test_editing_the_plan_reevaluates_and_keeps_the_cursor(demo: Path) -> 
         await settle(app, pilot)
         summary = text_of(app, "#summary")
         still_on = cursor_goal(app)
-    assert before[1] == "solved_for_good"
+    assert before[1] == "satisfied"
     assert summary.startswith("Support, edited")
-    assert still_on == "solved_for_good"
+    assert still_on == "satisfied"
 
 
 async def test_recording_data_in_the_store_reevaluates(demo: Path) -> None:
@@ -310,7 +320,7 @@ async def test_the_mouse_opens_a_goal_and_the_theme_can_change(sample: Path) -> 
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         goals = app.screen.query_one("#goals", DataTable)
-        row_y = goals.region.y + 1 + 2  # the header, then the third goal: satisfied
+        row_y = goals.region.y + 1 + 3  # the header, then the fourth goal: satisfied
         await pilot.click(offset=(goals.region.x + 12, row_y))  # highlights it
         await pilot.click(offset=(goals.region.x + 12, row_y))  # chooses it
         await settle(app, pilot)

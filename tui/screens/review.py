@@ -414,7 +414,7 @@ class ReviewScreen(Screen[None]):
             self._save(
                 ("target", message.goal),
                 lambda store: store.propose_target(
-                    session.id, message.goal, message.target, message.suggestion, None
+                    session.id, message.goal, message.target, message.suggestion, message.note
                 ),
                 message.goal,
             )

@@ -43,6 +43,7 @@ class TargetEdited(Message):
     goal: str
     target: str
     suggestion: str | None
+    note: str
 
 
 @dataclass
@@ -75,6 +76,7 @@ class ItemPanel(Vertical):
     ItemPanel TextArea { height: 4; }
     ItemPanel .target-row, ItemPanel .action-form { height: auto; }
     ItemPanel #target { width: 24; }
+    ItemPanel #target-note { width: 1fr; }
     ItemPanel #suggestion { width: 1fr; padding: 0 1; color: $text-muted; }
     ItemPanel #action-title { width: 2fr; }
     ItemPanel #action-owner { width: 34; }
@@ -100,6 +102,7 @@ class ItemPanel(Vertical):
         self.saved = (note.cause or "", note.lesson or "") if note else ("", "")
         proposal = next((p for p in record.proposals if p.goal == item.subject), None)
         self.target = proposal.target if proposal else ""
+        self.target_note = (proposal.note or "") if proposal else ""
         self.actions = [a for a in record.actions if a.subject == item.subject]
         self.earlier = [a for a in earlier if a.subject == item.subject]
         self.suggestion: Suggestion | None = None
@@ -121,6 +124,9 @@ class ItemPanel(Vertical):
             with Horizontal(classes="target-row"):
                 yield Input(self.target, placeholder="e.g. >= 92", id="target")
                 yield Static(id="suggestion")
+            yield Input(
+                self.target_note, placeholder="why this target (optional)", id="target-note"
+            )
         # the lists come after the form: tab goes from the fields to the form first
         yield Label("Improvement actions", classes="field-label")
         with Horizontal(classes="action-form"):
@@ -215,12 +221,14 @@ class ItemPanel(Vertical):
             self.saved = typed
             self.post_message(NoteEdited(self.item.subject, self.item.kind, *typed))
 
-    @on(Input.Changed, "#target")
-    def _target_changed(self, event: Input.Changed) -> None:
-        if event.value != self.target and isinstance(self.result, GoalResult):
-            self.target = event.value
+    @on(Input.Changed, "#target, #target-note")
+    def _target_changed(self) -> None:
+        target = self.query_one("#target", Input).value
+        note = self.query_one("#target-note", Input).value
+        if (target, note) != (self.target, self.target_note):  # loading says "changed" too
+            self.target, self.target_note = target, note
             suggestion = self.suggestion.text if self.suggestion else None
-            self.post_message(TargetEdited(self.item.subject, event.value, suggestion))
+            self.post_message(TargetEdited(self.item.subject, target, suggestion, note))
 
     @on(OptionList.OptionSelected, "#actions, #earlier-actions")
     def _cycle_status(self, event: OptionList.OptionSelected) -> None:
