@@ -163,15 +163,17 @@ def run(
     *,
     text: str | None = None,
     goals: Sequence[str] = (),
+    checked: Checked | None = None,
 ) -> Outcome:
-    """Check the plan, check it against the store's schema, and evaluate it at `as_of`."""
+    """Check the plan (unless `checked` is the plan at `path` checked already), check it
+    against the store's schema, and evaluate it at `as_of`."""
     from .checks import schema
     from .dialect import SQLite
     from .evaluate import evaluate
     from .fetch import fetch_breakdowns, fetch_values
     from .schedule import layout
 
-    checked = check_plan(path, text)
+    checked = checked or check_plan(path, text)
     if checked.plan is None:
         return Outcome(checked, checked.diagnostics)
     plan = checked.plan

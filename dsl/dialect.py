@@ -61,7 +61,7 @@ class SQLite:
         return f"({end} - {start})"
 
     def percentile(self, value: str, percent: float) -> str:
-        return f"goalline_percentile({value}, {float(percent)!r})"
+        return f"{_percentile_name(percent)}({value})"
 
     def first(self, value: str, time: str) -> str:
         return f"goalline_first({value}, {time})"
@@ -72,30 +72,40 @@ class SQLite:
     @staticmethod
     def functions() -> dict[str, tuple[int, type]]:
         """Aggregates to register on every connection: name -> (arity, class)."""
-        return {
-            "goalline_percentile": (2, Percentile),
-            "goalline_first": (2, First),
-            "goalline_last": (2, Last),
-        }
+        percentiles = {_percentile_name(p): (1, _percentile_of(p)) for p in PERCENTS}
+        return percentiles | {"goalline_first": (2, First), "goalline_last": (2, Last)}
+
+
+PERCENTS = (50.0, 75.0, 90.0, 95.0, 99.0)  # median and the language's p50 .. p99
+
+
+def _percentile_name(percent: float) -> str:
+    if percent not in PERCENTS:
+        raise ValueError(f"no percentile aggregate for {percent}")
+    return f"goalline_p{percent:g}"
 
 
 class Percentile:
     """Linear interpolation between closest ranks (numpy's default, Excel's PERCENTILE.INC).
 
     SQLite feeds one group (one cycle) at a time and finalizes it before the next, so only
-    that cycle's values are held."""
+    that cycle's values are held. SQLite calls `step` once a row, with the GIL: here it is
+    the list's own `append`, so a row costs no Python frame (a third less time, and less
+    waiting for the review session's screen, which needs the GIL too); NULLs and integers
+    are dealt with once, in `finalize`."""
+
+    percent = 50.0
 
     def __init__(self) -> None:
-        self.values: list[float] = []
-        self.percent = 50.0
-
-    def step(self, value: Any, percent: float) -> None:
-        if value is not None:
-            self.values.append(float(value))
-            self.percent = percent
+        self.values: list[Any] = []
+        self.step = self.values.append
 
     def finalize(self) -> float | None:
-        return percentile(self.values, self.percent)
+        return percentile([float(v) for v in self.values if v is not None], self.percent)
+
+
+def _percentile_of(percent: float) -> type[Percentile]:
+    return type(f"Percentile{percent:g}", (Percentile,), {"percent": percent})
 
 
 def percentile(values: list[float], percent: float) -> float | None:

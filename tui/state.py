@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from dsl.api import Outcome, explanation, run
+from dsl.api import Checked, Outcome, explanation, run
 from dsl.diagnostics import render
 from dsl.report import EscalationEvent, Report
 from dsl.review import Acknowledgement
@@ -45,10 +45,12 @@ class Loaded:
         return tuple(e for e in report.escalations if e.key not in self.acknowledged)
 
 
-def evaluate_now(plan: str, db: str, as_of: datetime | None) -> Loaded:
+def evaluate_now(
+    plan: str, db: str, as_of: datetime | None, checked: Checked | None = None
+) -> Loaded:
     """Check and evaluate `plan` against the store `db` at `as_of` (now when
-    None: the engine never reads the clock). Never raises for bad input: problems come back
-    as text."""
+    None: the engine never reads the clock); `checked` is the plan checked already. Never
+    raises for bad input: problems come back as text."""
     import time
 
     started = time.perf_counter()
@@ -58,9 +60,8 @@ def evaluate_now(plan: str, db: str, as_of: datetime | None) -> Loaded:
         return Loaded(None, (str(problem),), plan_files=(plan,))
     try:
         with store:
-            outcome = run(
-                plan, store, as_of or datetime.now(UTC)
-            )  # the engine never reads the clock
+            # the engine never reads the clock
+            outcome = run(plan, store, as_of or datetime.now(UTC), checked=checked)
             acknowledged = store.acknowledgements()
     except StoreError as problem:
         return Loaded(None, (str(problem),), plan_files=(plan,))

@@ -35,15 +35,15 @@ def open_review(plan: str, db: str, as_of: str | None) -> None:
         Store.open(db).close()
     except StoreError as problem:
         stop(str(problem))
+    # The plan is checked here, before the first evaluation starts in a thread: Textual's
+    # imports (half a second of Python) then overlap the evaluation's queries, which run in
+    # SQLite without the GIL, rather than the check, which needs it as much as they do.
+    checked = check_plan(plan)
     at = None
     if as_of:  # a date is midnight in the plan's zone (without one the clock is read later)
-        checked = check_plan(plan)
         at = moment(as_of, (checked.plan.info.timezone if checked.plan else None) or "UTC")
-
-    # The first evaluation starts now, in a thread, while Textual loads (half a second):
-    # the session's state module needs only dsl.
-    state = importlib.import_module("tui.state")
+    state = importlib.import_module("tui.state")  # needs only dsl
     with ThreadPoolExecutor(max_workers=1) as pool:
-        first = pool.submit(state.evaluate_now, plan, db, at)
+        first = pool.submit(state.evaluate_now, plan, db, at, checked)
         ui = importlib.import_module("tui.app")
         ui.ReviewApp(plan, db, at, first=first).run()

@@ -1071,6 +1071,29 @@ def test_percentiles_interpolate_between_closest_ranks(env: Env) -> None:
     ]
 
 
+def test_percentiles_skip_empty_cells_and_a_cycle_of_only_empty_cells_has_no_value(
+    env: Env,
+) -> None:
+    january = [7, None, 3, 10, 1, None, 9, 2, 8, 5, 4, 6]  # 1..10 and two empty cells
+    rows = [{"created_at": f"2026-01-{i + 1:02d}T00:00:00Z", "v": v} for i, v in enumerate(january)]
+    rows += [
+        {"created_at": "2026-02-10T00:00:00Z", "v": None},
+        {"created_at": "2026-03-10T00:00:00Z", "v": 2.5},
+    ]
+    env.table("tickets", "created_at", rows)
+    body = TICKETS + (
+        'indicator i_slow "p90" { kind process unit "min" better lower measure p90(tickets.v) }\n'
+        'goal slow "p90" { serves keep indicator i_slow target <= 8 cycle monthly owner ana }\n'
+    )
+    report = env.evaluate(plan_text(body), "2026-04-01")
+    cycles = goal(report, "slow")["cycles"]
+    assert [(c["value"], c["status"]) for c in cycles[:3]] == [
+        (9.1, "breached"),
+        (None, "no_data"),  # February's one row is empty
+        (2.5, "met"),
+    ]
+
+
 # ---------------------------------------------------------------- --as-of
 
 

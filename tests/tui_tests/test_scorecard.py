@@ -277,7 +277,8 @@ async def test_the_first_paint_comes_before_a_slow_evaluation(
     app = review_app(sample)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        loading = app.screen.query_one("#loading").display
+        loading = app.screen.query_one("#loading", Static)
+        said = str(loading.render()) if loading.display else ""
         board = app.screen.query_one("#board").display
         await pilot.press("question_mark")  # the UI answers while the worker runs
         await pilot.pause()
@@ -286,7 +287,7 @@ async def test_the_first_paint_comes_before_a_slow_evaluation(
         release.set()
         await settle(app, pilot)
         after = [row[1] for row in rows(app)]
-    assert loading and not board
+    assert said == "Evaluating the plan against the store…" and not board
     assert answered == "HelpScreen"
     assert after == ATTENTION_ORDER
 

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, LoadingIndicator, Static
+from textual.widgets import DataTable, Footer, Input, Static
 
 from dsl.report import Report
 
@@ -59,7 +59,10 @@ class ScorecardScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="summary")
-        yield LoadingIndicator(id="loading")
+        # Words, not Textual's LoadingIndicator: its animation redraws the screen many
+        # times a second, and every frame takes the GIL from the evaluation in the worker
+        # (0.1 s more to wait for the scorecard of a large plan).
+        yield Static("Evaluating the plan against the store…", id="loading")
         yield Static("", id="problems")
         with Vertical(id="board"):
             yield Input(placeholder=FILTER_HINT, id="filter")
