@@ -27,6 +27,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/parse_bench.py
 	$(BIN)/python bench/engine_bench.py
 	$(BIN)/python bench/tui_bench.py
+	$(BIN)/python bench/notify_bench.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .ruff_cache

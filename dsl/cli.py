@@ -15,8 +15,10 @@ from .commands.common import Exit, fail
 from .commands.data import done, import_, record
 from .commands.demo import demo
 from .commands.language import check, fmt
+from .commands.notify import ack, init, notify, outbox
 from .commands.report import evaluate, explain
 from .commands.review import review
+from .commands.watch import digest, watch
 
 __all__ = ["Exit", "cli", "main"]
 
@@ -27,7 +29,10 @@ def cli() -> None:
     """goalline: set service goals, track them cycle by cycle, and learn from each round."""
 
 
-for command in (check, fmt, import_, record, done, evaluate, explain, review, demo):
+for command in (
+    *(check, fmt, import_, record, done, evaluate, explain, review, demo),
+    *(init, notify, outbox, ack, digest, watch),
+):
     cli.add_command(command)
 
 

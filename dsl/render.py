@@ -6,10 +6,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from .report import GoalResult, Report
+from .review import Acknowledgement
 from .source import cut, pad, width
 
 FORMATS = ("table", "json", "toml", "csv")
@@ -31,14 +32,14 @@ _COLOURS = {
 }
 
 
-def to_json(report: Report) -> str:
-    return json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
+def to_json(report: Report, acknowledged: Mapping[str, Acknowledgement] | None = None) -> str:
+    return json.dumps(report.to_dict(acknowledged), ensure_ascii=False, indent=2) + "\n"
 
 
-def to_toml(report: Report) -> str:
+def to_toml(report: Report, acknowledged: Mapping[str, Acknowledgement] | None = None) -> str:
     import tomli_w
 
-    return tomli_w.dumps(_without_none(report.to_dict()))
+    return tomli_w.dumps(_without_none(report.to_dict(acknowledged)))
 
 
 def _without_none(value: Any) -> Any:

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from .review import Acknowledgement
+
 STATUSES = ("met", "warning", "breached", "critical", "no_data")
 SEVERITY = {"met": 0, "warning": 1, "breached": 2, "critical": 3}
 
@@ -119,8 +121,10 @@ class Report:
     milestones: tuple[MilestoneResult, ...]
     escalations: tuple[EscalationEvent, ...]
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON report of interface.md (numbers rounded to 6 decimals)."""
+    def to_dict(self, acknowledged: Mapping[str, Acknowledgement] | None = None) -> dict[str, Any]:
+        """The JSON report of interface.md (numbers rounded to 6 decimals); `acknowledged`
+        are the store's acknowledgements, by event key."""
+        seen = acknowledged or {}
         return {
             "goalline": self.version,
             "plan": {
@@ -133,7 +137,10 @@ class Report:
             "score": _round(self.score),
             "goals": [_goal(g) for g in self.goals],
             "milestones": [_milestone(ms) for ms in self.milestones],
-            "escalations": [_event(e) for e in self.escalations],
+            "escalations": [
+                event_dict(e) | {"acknowledged": _acknowledgement(seen.get(e.key))}
+                for e in self.escalations
+            ],
         }
 
 
@@ -191,7 +198,8 @@ def _milestone(ms: MilestoneResult) -> dict[str, Any]:
     }
 
 
-def _event(event: EscalationEvent) -> dict[str, Any]:
+def event_dict(event: EscalationEvent) -> dict[str, Any]:
+    """An escalation event as the JSON report has it."""
     cycle = (
         {"start": str(event.cycle_start), "end": str(event.cycle_end)}
         if event.cycle_start and event.cycle_end
@@ -206,6 +214,7 @@ def _event(event: EscalationEvent) -> dict[str, Any]:
         for r in event.runbooks
     ]
     return {
+        "key": event.key,
         "subject": event.subject,
         "kind": event.kind,
         "rule": event.rule,
@@ -215,3 +224,7 @@ def _event(event: EscalationEvent) -> dict[str, Any]:
         "runbook": runbooks[0] if runbooks else None,
         "runbooks": runbooks,
     }
+
+
+def _acknowledgement(seen: Acknowledgement | None) -> dict[str, Any] | None:
+    return {"by": seen.by, "at": seen.at, "note": seen.note} if seen else None

@@ -23,6 +23,7 @@ from sqlite_utils import Database, Migrations
 from .checks.schema import Schema
 from .dialect import SQLite, quote
 from .measure_sql import Range
+from .outbox import OUTBOX_DELIVERIES, OUTBOX_EVENTS, OUTBOX_TABLES, OutboxRecords
 from .review_records import (
     ACKNOWLEDGEMENTS,
     REVIEW_ACTIONS,
@@ -41,7 +42,9 @@ MEASUREMENTS = "measurements"
 MILESTONE_EVENTS = "milestone_events"
 TIME_COLUMNS = "time_columns"
 IMPORTS = "imports"
-RESERVED = frozenset((MEASUREMENTS, MILESTONE_EVENTS, TIME_COLUMNS, IMPORTS, *REVIEW_TABLES))
+RESERVED = frozenset(
+    (MEASUREMENTS, MILESTONE_EVENTS, TIME_COLUMNS, IMPORTS, *REVIEW_TABLES, *OUTBOX_TABLES)
+)
 BATCH = 10_000
 
 migrations = Migrations("goalline")
@@ -74,14 +77,19 @@ def m001_initial(db: Database) -> None:
     )
 
 
+def _refuse_taken(db: Database, names: tuple[str, ...], purpose: str) -> None:
+    """A table imported by an older goalline, which did not keep these names yet."""
+    taken = [t for t in db.table_names() if t.lower() in names]
+    if taken:
+        raise StoreError(
+            f"the store has a table named '{taken[0]}', a name goalline now keeps for"
+            f" {purpose}; rename that table with a SQLite tool and open the store again"
+        )
+
+
 @migration
 def m002_reviews(db: Database) -> None:
-    taken = [t for t in db.table_names() if t.lower() in REVIEW_TABLES]
-    if taken:  # imported by an older goalline, which did not keep these names yet
-        raise StoreError(
-            f"the store has a table named '{taken[0]}', a name goalline now keeps for reviews;"
-            " rename that table with a SQLite tool and open the store again"
-        )
+    _refuse_taken(db, REVIEW_TABLES, "reviews")
     db.table(ACKNOWLEDGEMENTS).create(
         {"event": str, "acknowledged_by": str, "note": str, "acknowledged_at": str},
         pk="event",
@@ -131,6 +139,33 @@ def m002_reviews(db: Database) -> None:
     )
 
 
+@migration
+def m003_outbox(db: Database) -> None:
+    _refuse_taken(db, OUTBOX_TABLES, "the outbox")
+    db.table(OUTBOX_EVENTS).create(
+        {"id": int, "key": str, "payload": str, "created_at": str},
+        pk="id",
+        not_null={"key", "payload", "created_at"},
+    )
+    db.table(OUTBOX_EVENTS).create_index(["key"], unique=True)
+    db.table(OUTBOX_DELIVERIES).create(
+        {
+            "event": int,
+            "channel": str,
+            "recipient": str,
+            "status": str,  # pending | sent | failed
+            "attempts": int,
+            "last_error": str,
+            "next_attempt_at": str,  # ISO time, UTC; NULL once sent or given up
+            "sent_at": str,
+        },
+        pk=("event", "channel", "recipient"),
+        not_null={"event", "channel", "recipient", "status", "attempts"},
+        foreign_keys=[("event", OUTBOX_EVENTS, "id")],
+    )
+    db.table(OUTBOX_DELIVERIES).create_index(["status", "next_attempt_at"])
+
+
 SCHEMA_VERSION = len(MIGRATION_NAMES)
 
 
@@ -141,7 +176,7 @@ class Completion:
     note: str | None
 
 
-class Store(ReviewRecords):
+class Store(ReviewRecords, OutboxRecords):
     """An open goalline store. Use `Store.open`; close it, or use it as a context manager."""
 
     def __init__(self, db: Database, path: str) -> None:

@@ -7,12 +7,12 @@ SQLite binds to the thread); the screens only render the frozen `Loaded` it retu
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from dsl.api import Checked, Outcome, explanation, run
+from dsl.changes import stamps as stamps  # the app watches the plan and the store with it
 from dsl.diagnostics import render
 from dsl.report import EscalationEvent, Report
 from dsl.review import Acknowledgement
@@ -90,19 +90,6 @@ def explain_cycle(loaded: Loaded, db: str, goal: str, cycle_index: int) -> str:
             return explanation(loaded.outcome, store, goal, cycle_index)
     except StoreError as problem:
         return f"The explanation needs the store: {problem}"
-
-
-def stamps(paths: tuple[str, ...]) -> tuple[tuple[str, int, int], ...]:
-    """What changes when a file is edited or a store written: modification time and size
-    of each path (a store's write-ahead log included). A missing file counts as (0, 0)."""
-    found = []
-    for path in paths:
-        try:
-            stat = os.stat(path)
-            found.append((path, stat.st_mtime_ns, stat.st_size))
-        except OSError:
-            found.append((path, 0, 0))
-    return tuple(found)
 
 
 def watched(loaded: Loaded | None, plan: str, db: str) -> tuple[str, ...]:

@@ -46,14 +46,17 @@ def evaluate(
 
     with _reading(db) as store:
         outcome = _outcome(plan, store, db, as_of, goals)
+        acknowledged = store.acknowledgements()
     report = outcome.report
     assert report is not None
     chosen = fmt or ("table" if sys.stdout.isatty() else "json")
     if chosen == "table":
         click.echo(render.to_table(report, _style()), nl=False)
+    elif chosen == "csv":
+        click.echo(render.to_csv(report), nl=False)
     else:
-        writers = {"json": render.to_json, "toml": render.to_toml, "csv": render.to_csv}
-        click.echo(writers[chosen](report), nl=False)
+        writer = render.to_json if chosen == "json" else render.to_toml
+        click.echo(writer(report, acknowledged), nl=False)
     if fail_on != "never":
         worst = [g for g in report.goals if SEVERITY.get(g.status, -1) >= SEVERITY[fail_on]]
         if worst:

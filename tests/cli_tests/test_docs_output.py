@@ -1,5 +1,5 @@
 """The outputs the README and docs/commands.md show for the sample year are the ones goalline
-prints: every `goalline evaluate` or `goalline explain` example on the sample plan is run on
+prints: every `goalline evaluate`, `explain` or `digest` example on the sample plan is run on
 the store `goalline demo` writes (plus the values the doc records on its way) and compared
 with the block that follows it; a block followed by `*(...)*` says it was cut short, and
 must be the start of the output."""
@@ -31,7 +31,7 @@ def examples(document: Path) -> list[tuple[str, str, bool]]:
     return [
         (command, shown, bool(cut))
         for command, shown, cut in found
-        if re.match(r"goalline (evaluate|explain) customer-support\.goal ", command)
+        if re.match(r"goalline (evaluate|explain|digest) customer-support\.goal ", command)
     ]
 
 
@@ -62,6 +62,7 @@ def printed(command: str, folder: Path, monkeypatch: pytest.MonkeyPatch) -> str:
 def test_the_docs_show_examples_of_evaluate_and_explain_on_the_sample() -> None:
     commands = [command.split()[1] for command, _, _ in examples(COMMANDS)]
     assert commands.count("evaluate") >= 3 and commands.count("explain") >= 2
+    assert commands.count("digest") == 1
 
 
 @pytest.mark.parametrize(

@@ -350,6 +350,7 @@ BACKLOG = {
 }
 
 ESCALATION = {
+    "key": "busy/when breached 2 times in a row/2026-03-01",  # for `goalline ack`
     "subject": "busy",
     "kind": "goal",
     "rule": "when breached 2 times in a row",
@@ -358,6 +359,7 @@ ESCALATION = {
     "notify": [{"id": "bob", "name": "Bob Marsh", "email": "bob@example.com"}],
     "runbook": BACKLOG,
     "runbooks": [BACKLOG],  # an addition to interface.md ("more fields may be added")
+    "acknowledged": None,  # nobody has run `goalline ack` on it
 }
 
 

@@ -148,8 +148,11 @@ def demo_report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     as_of = parse_as_of(AS_OF, ZoneInfo(plan.info.timezone or "UTC"))
     with Store.open(str(folder / STORE_NAME)) as store:
         outcome = run(plan_path, store, as_of)
-    assert outcome.report is not None
-    return outcome.report.to_dict()
+        assert outcome.report is not None
+        first = outcome.report.escalations[0].key
+        store.acknowledge(first, "li_na", "called back", "2027-01-04T09:00:00+00:00")
+        acknowledged = store.acknowledgements()
+    return outcome.report.to_dict(acknowledged)
 
 
 def test_the_json_fields_listed_are_the_ones_the_report_has(

@@ -267,6 +267,7 @@ goal volume "Enough tickets" {
     # so `when critical` does not fire.
     assert report["escalations"] == [
         {
+            "key": "volume/when breached/2026-02-01",
             "subject": "volume",
             "kind": "goal",
             "rule": "when breached",
@@ -275,6 +276,7 @@ goal volume "Enough tickets" {
             "notify": [person("bo")],
             "runbook": None,
             "runbooks": [],
+            "acknowledged": None,
         }
     ]
 

@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from dsl.cli import cli
+from dsl.outbox import OUTBOX_TABLES
 from dsl.report import EscalationEvent
 from dsl.review import Acknowledgement, Action, Note, Proposal, ReviewRecord, ReviewSession
 from dsl.store import REVIEW_TABLES, ImportPlan, Store, StoreError
@@ -373,21 +374,23 @@ def test_the_review_tables_are_names_goalline_keeps(store: Store) -> None:
 def as_version_1(path: Path) -> None:
     """Take a store back to schema version 1, as goalline 0.1 left it."""
     connection = sqlite3.connect(path)
-    for table in REVIEW_TABLES:
+    for table in (*OUTBOX_TABLES[::-1], *REVIEW_TABLES):
         connection.execute(f"DROP TABLE {table}")
-    connection.execute("DELETE FROM _sqlite_migrations WHERE name = 'm002_reviews'")
+    connection.execute("DELETE FROM _sqlite_migrations WHERE name != 'm001_initial'")
     connection.commit()
     connection.close()
 
 
-def test_a_version_1_store_moves_to_version_2_on_open_and_keeps_its_data(path: Path) -> None:
+def test_a_version_1_store_moves_to_the_latest_version_on_open_and_keeps_its_data(
+    path: Path,
+) -> None:
     with Store.open(str(path)) as store:
         store.record("nps", 1772673267.0, 41.0, "survey", T1)
         store.done("chatbot", date(2026, 5, 28), None, T1)
     as_version_1(path)
     assert rows(path, "SELECT name FROM _sqlite_migrations") == [("m001_initial",)]
     with Store.open(str(path)) as store:
-        assert store.schema_version == 2
+        assert store.schema_version == 3
         assert store.fetch("SELECT indicator, value, note FROM measurements") == [
             ("nps", 41.0, "survey")
         ]
@@ -397,6 +400,7 @@ def test_a_version_1_store_moves_to_version_2_on_open_and_keeps_its_data(path: P
     assert rows(path, "SELECT name FROM _sqlite_migrations ORDER BY id") == [
         ("m001_initial",),
         ("m002_reviews",),
+        ("m003_outbox",),
     ]
 
 
@@ -439,7 +443,7 @@ def test_a_reading_command_works_on_a_version_1_store_and_moves_it_forward(
     assert (result.exit_code, result.stderr) == (0, "")
     [cycle] = json.loads(result.stdout)["goals"][0]["cycles"][:1]
     assert (cycle["value"], cycle["status"]) == (41, "met")
-    assert rows(path, "SELECT count(*) FROM _sqlite_migrations") == [(2,)]
+    assert rows(path, "SELECT count(*) FROM _sqlite_migrations") == [(3,)]
 
 
 def test_a_version_1_store_with_a_table_of_a_new_name_is_refused_and_left_as_it_was(

@@ -93,12 +93,12 @@ def test_opening_a_missing_store_without_create_is_refused_and_creates_nothing(
     assert leftovers(path) == []
 
 
-def test_a_new_store_is_wal_with_the_goalline_application_id_and_schema_version_2(
+def test_a_new_store_is_wal_with_the_goalline_application_id_and_schema_version_3(
     tmp_path: Path,
 ) -> None:
     path = tmp_path / "store.db"
     with Store.open(str(path), create=True) as store:
-        assert store.schema_version == 2
+        assert store.schema_version == 3
         assert store.table_names() == []
     connection = sqlite3.connect(path)
     assert connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
@@ -107,6 +107,7 @@ def test_a_new_store_is_wal_with_the_goalline_application_id_and_schema_version_
     assert connection.execute("SELECT migration_set, name FROM _sqlite_migrations").fetchall() == [
         ("goalline", "m001_initial"),
         ("goalline", "m002_reviews"),
+        ("goalline", "m003_outbox"),
     ]
     tables = {r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert {"measurements", "milestone_events", "time_columns", "imports"} <= tables
@@ -116,7 +117,7 @@ def test_a_new_store_is_wal_with_the_goalline_application_id_and_schema_version_
 def test_reopening_a_store_writes_nothing(store_path: Path) -> None:
     before = snapshot(store_path)
     with Store.open(str(store_path)) as store:
-        assert store.schema_version == 2
+        assert store.schema_version == 3
         assert store.table_names() == ["tickets"]
     assert snapshot(store_path) == before
 

@@ -1,0 +1,21 @@
+"""Telling when files changed, for whatever re-evaluates on a change (the review session,
+`goalline watch`): a stamp of each path is its modification time and size."""
+
+from __future__ import annotations
+
+import os
+
+Stamps = tuple[tuple[str, int, int], ...]
+
+
+def stamps(paths: tuple[str, ...]) -> Stamps:
+    """What changes when a file is edited or a store written: modification time and size
+    of each path (a store's write-ahead log included). A missing file counts as (0, 0)."""
+    found = []
+    for path in paths:
+        try:
+            stat = os.stat(path)
+            found.append((path, stat.st_mtime_ns, stat.st_size))
+        except OSError:
+            found.append((path, 0, 0))
+    return tuple(found)
