@@ -51,10 +51,10 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from dsl.api import check_plan, run  # noqa: E402
-from dsl.cycles import parse_as_of  # noqa: E402
-from dsl.dialect import SQLite  # noqa: E402
-from dsl.render import to_json  # noqa: E402
-from dsl.store import Store  # noqa: E402
+from dsl.language.cycles import parse_as_of  # noqa: E402
+from dsl.output.formats import to_json  # noqa: E402
+from dsl.store.database import Store  # noqa: E402
+from dsl.store.dialect import SQLite  # noqa: E402
 
 ROWS = 1_000_000
 SMALL_ROWS = 100_000

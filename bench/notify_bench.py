@@ -32,13 +32,13 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from dsl.api import run  # noqa: E402
-from dsl.commands.demo import AS_OF, PLAN_NAME, STORE_NAME, write_demo  # noqa: E402
-from dsl.config import Email, Notify  # noqa: E402
-from dsl.cycles import parse_as_of  # noqa: E402
-from dsl.delivery import deliver, now_text  # noqa: E402
-from dsl.notices import payload  # noqa: E402
-from dsl.outbox import Queued  # noqa: E402
-from dsl.store import Store  # noqa: E402
+from dsl.cli.demo import AS_OF, PLAN_NAME, STORE_NAME, write_demo  # noqa: E402
+from dsl.language.cycles import parse_as_of  # noqa: E402
+from dsl.notify.config import Email, Notify  # noqa: E402
+from dsl.notify.delivery import deliver, now_text  # noqa: E402
+from dsl.notify.notices import payload  # noqa: E402
+from dsl.store.database import Store  # noqa: E402
+from dsl.store.outbox import Queued  # noqa: E402
 
 EVENTS = 10_000
 MAX_SECONDS = 30.0

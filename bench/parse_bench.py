@@ -30,7 +30,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from dsl.api import check_plan  # noqa: E402
-from dsl.grammar import bare_parser  # noqa: E402
+from dsl.language.grammar import bare_parser  # noqa: E402
 
 SIZES = (100, 1_000, 10_000)
 REPEATS = {100: 3, 1_000: 3, 10_000: 2}  # best of N

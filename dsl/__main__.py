@@ -1,5 +1,5 @@
 """`python -m dsl` runs the goalline command."""
 
-from .cli import main
+from .cli.main import main
 
 main()

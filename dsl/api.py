@@ -11,20 +11,20 @@ from datetime import datetime
 from importlib.metadata import version
 from typing import TYPE_CHECKING
 
-from .assemble import assemble
-from .checks import run_checks
-from .diagnostics import Diagnostic, error, sort_key
-from .formatter import format_text
-from .grammar import paused_gc
-from .load import STDIN, load
-from .model import Plan
-from .parse import parse_text
-from .source import Span, position_of
+from .language.assemble import assemble
+from .language.checks import run_checks
+from .language.diagnostics import Diagnostic, error, sort_key
+from .language.formatter import format_text
+from .language.grammar import paused_gc
+from .language.load import STDIN, load
+from .language.model import Plan
+from .language.parse import parse_text
+from .language.source import Span, position_of
 
 if TYPE_CHECKING:
-    from .fetch import Ran
-    from .report import Report
-    from .store import Store
+    from .engine.fetch import Ran
+    from .engine.report import Report
+    from .store.database import Store
 
 
 @dataclass(frozen=True)
@@ -125,9 +125,9 @@ def format_plan(text: str, name: str = STDIN) -> Formatted:
 def check_against(path: str, store: Store, now: datetime, text: str | None = None) -> Checked:
     """`check --db`: the plan's checks, then its names against the store's tables, then the
     achievability of its targets against the history in the store (W404)."""
-    from .checks import achievable, schema
-    from .dialect import SQLite
-    from .history import history
+    from .engine.history import history
+    from .language.checks import achievable, schema
+    from .store.dialect import SQLite
 
     checked = check_plan(path, text)
     if checked.plan is None:
@@ -167,11 +167,11 @@ def run(
 ) -> Outcome:
     """Check the plan (unless `checked` is the plan at `path` checked already), check it
     against the store's schema, and evaluate it at `as_of`."""
-    from .checks import schema
-    from .dialect import SQLite
-    from .evaluate import evaluate
-    from .fetch import fetch_breakdowns, fetch_values
-    from .schedule import layout
+    from .engine.evaluate import evaluate
+    from .engine.fetch import fetch_breakdowns, fetch_values
+    from .engine.schedule import layout
+    from .language.checks import schema
+    from .store.dialect import SQLite
 
     checked = checked or check_plan(path, text)
     if checked.plan is None:
@@ -206,9 +206,9 @@ def run(
 def explanation(outcome: Outcome, store: Store, goal: str, cycle_index: int) -> str:
     """The plain-sentence explanation of one cycle of one goal of an evaluated outcome (as
     `goalline explain` prints it): it counts the rows of the cycle's range in the store."""
-    from . import model as m
-    from .dialect import quote
-    from .explain import explain as explain_text
+    from .engine.explain import explain as explain_text
+    from .language import model as m
+    from .store.dialect import quote
 
     report, plan = outcome.report, outcome.checked.plan
     assert report is not None and plan is not None
@@ -231,9 +231,9 @@ def explanation(outcome: Outcome, store: Store, goal: str, cycle_index: int) -> 
 
 def _tables_read(plan: Plan, indicator_id: str) -> list[tuple[str, str, str, tuple[str, ...]]]:
     """(table, time column, extra condition, its parameters) for each table a measure reads."""
-    from . import model as m
-    from .expressions import aggregate_calls, source_of
-    from .measure_sql import RECORDED_TABLE, RECORDED_TIME
+    from .engine.measure_sql import RECORDED_TABLE, RECORDED_TIME
+    from .language import model as m
+    from .language.expressions import aggregate_calls, source_of
 
     indicator = plan.get(indicator_id)
     assert isinstance(indicator, m.Indicator)

@@ -17,7 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.worker import Worker
 
-from dsl.store import Store, StoreError
+from dsl.store.database import Store, StoreError
 
 from .filtering import SORT_ORDER
 from .messages import Evaluated, ExplainCycle, Explained, OpenGoal
@@ -262,6 +262,6 @@ class ReviewApp(App[None]):
             self._seen = stamps(watched(self.loaded, self.plan, self.db))  # our own change
 
     def action_record(self) -> None:
-        from .screens.record import RecordDialog
+        from .dialogs.record import RecordDialog
 
         self.push_screen(RecordDialog())

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from dsl.report import GoalResult
+from dsl.engine.report import GoalResult
 
 from .present import attention_key
 

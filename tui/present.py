@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from dsl.render import short_target, value_text
-from dsl.report import CycleResult, GoalResult
+from dsl.engine.report import CycleResult, GoalResult
+from dsl.output.formats import short_target, value_text
 
 # The status word is always shown, so a row reads the same without colour.
 STATUS_STYLES = {

@@ -10,9 +10,9 @@ from collections.abc import Callable, Collection, Hashable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from dsl.report import Report
-from dsl.review import Action, ReviewRecord
-from dsl.store import Store
+from dsl.engine.report import Report
+from dsl.store.database import Store
+from dsl.store.records import Action, ReviewRecord
 
 from . import present
 

@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from dsl.api import Checked, Outcome, explanation, run
-from dsl.changes import stamps as stamps  # the app watches the plan and the store with it
-from dsl.diagnostics import render
-from dsl.report import EscalationEvent, Report
-from dsl.review import Acknowledgement
-from dsl.store import Store, StoreError
+from dsl.engine.report import EscalationEvent, Report
+from dsl.language.diagnostics import render
+from dsl.store.changes import stamps as stamps  # the app watches the plan and the store with it
+from dsl.store.database import Store, StoreError
+from dsl.store.records import Acknowledgement
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from dsl.api import check_against
-from dsl.cli import Exit, cli
-from dsl.store import Store
+from dsl.cli.main import Exit, cli
+from dsl.store.database import Store
 
 DOCS = Path(__file__).parent.parent.parent / "docs" / "language.md"
 PLAN = """\

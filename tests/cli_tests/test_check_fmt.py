@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from dsl.cli import Exit, cli
+from dsl.cli.main import Exit, cli
 
 DESIGN = Path(__file__).parent.parent / "fixtures" / "design" / "language-example.goal"
 FORMAT = Path(__file__).parent.parent / "fixtures" / "format"

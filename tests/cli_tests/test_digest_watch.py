@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from dsl.cli import cli
-from dsl.commands.demo import PLAN_NAME, STORE_NAME
-from dsl.store import Store
+from dsl.cli.demo import PLAN_NAME, STORE_NAME
+from dsl.cli.main import cli
+from dsl.store.database import Store
 
 from .servers import Mailbox, smtp_server
 

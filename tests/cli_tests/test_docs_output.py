@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from dsl.cli import cli
+from dsl.cli.main import cli
 
 REPO = Path(__file__).resolve().parents[2]
 README = REPO / "README.md"

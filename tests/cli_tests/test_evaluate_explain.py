@@ -55,7 +55,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from click.testing import CliRunner, Result
 
-from dsl.cli import Exit, cli
+from dsl.cli.main import Exit, cli
 
 GOALLINE = Path(sys.executable).parent / "goalline"
 REPO = Path(__file__).parent.parent.parent

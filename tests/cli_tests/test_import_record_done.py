@@ -23,8 +23,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from click.testing import CliRunner, Result
 
-from dsl.cli import Exit, cli
-from dsl.store import SCHEMA_VERSION, Store
+from dsl.cli.main import Exit, cli
+from dsl.store.database import SCHEMA_VERSION, Store
 
 DATA = Path(__file__).parent.parent / "fixtures" / "data"
 GOALLINE = Path(sys.executable).parent / "goalline"

@@ -40,10 +40,10 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from dsl.cli import cli
-from dsl.commands.demo import PLAN_NAME, STORE_NAME, write_demo
-from dsl.config import EXAMPLE, Email, parse_config
-from dsl.store import Store
+from dsl.cli.demo import PLAN_NAME, STORE_NAME, write_demo
+from dsl.cli.main import cli
+from dsl.notify.config import EXAMPLE, Email, parse_config
+from dsl.store.database import Store
 
 from .servers import (
     WAIT,

@@ -51,7 +51,7 @@ def test_a_corrupt_cache_file_is_rebuilt(tmp_path: Path) -> None:
 def test_help_does_not_load_the_parser() -> None:
     code = (
         "import sys; sys.argv = ['goalline', '--help']\n"
-        "from dsl.cli import main\n"
+        "from dsl.cli.main import main\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
         "print(sorted(m for m in ('lark', 'textual', 'sqlite_utils') if m in sys.modules))"
     )

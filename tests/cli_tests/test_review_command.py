@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from click.testing import CliRunner
 
-from dsl.cli import Exit, cli
-from dsl.commands.demo import PLAN_NAME, STORE_NAME, write_demo
+from dsl.cli.demo import PLAN_NAME, STORE_NAME, write_demo
+from dsl.cli.main import Exit, cli
 from tui.app import ReviewApp
 
 

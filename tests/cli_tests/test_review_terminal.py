@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from dsl.commands.demo import PLAN_NAME, STORE_NAME, write_demo
+from dsl.cli.demo import PLAN_NAME, STORE_NAME, write_demo
 
 GOALLINE = Path(sys.executable).parent / "goalline"
 

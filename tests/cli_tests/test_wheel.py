@@ -22,13 +22,13 @@ REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "tests" / "fixtures" / "design" / "language-example.goal"
 HEAVY = ("textual", "sqlite_utils")
 
-# Run `goalline --help` through dsl.cli in-process, then list the heavy modules it loaded.
+# Run `goalline --help` through dsl.cli.main in-process, then list the heavy modules it loaded.
 HELP_IMPORTS = f"""\
 import sys
-from dsl import cli
+from dsl.cli.main import main
 sys.argv = ["goalline", "--help"]
 try:
-    cli.main()
+    main()
 except SystemExit:
     pass
 heavy = sorted(m for m in sys.modules if m.split(".")[0] in {HEAVY!r})
@@ -97,10 +97,10 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
 def test_the_wheel_carries_the_grammar(installed: Installed) -> None:
     with zipfile.ZipFile(installed.wheel) as wheel:
         names = wheel.namelist()
-        assert "dsl/goal.lark" in names
-        grammar = wheel.read("dsl/goal.lark").decode("utf-8")
+        assert "dsl/language/goal.lark" in names
+        grammar = wheel.read("dsl/language/goal.lark").decode("utf-8")
     assert grammar == (REPO / "grammar" / "goal.lark").read_text(encoding="utf-8")
-    assert "dsl/cli.py" in names
+    assert "dsl/cli/main.py" in names
     assert any(name.startswith("tui/") for name in names)
     assert not any(name.startswith(("tests/", "bench/", "grammar/")) for name in names)
 
@@ -141,8 +141,8 @@ def test_installed_goalline_reads_its_grammar_from_the_package(
     installed: Installed, tmp_path: Path
 ) -> None:
     code = (
-        "from importlib import resources; import dsl.grammar as g; print(g.__file__);"
-        " print(resources.files('dsl').joinpath('goal.lark').is_file());"
+        "from importlib import resources; import dsl.language.grammar as g; print(g.__file__);"
+        " print(resources.files('dsl.language').joinpath('goal.lark').is_file());"
         " print(len(g.grammar_text()))"
     )
     done = _run([str(installed.bin / "python"), "-c", code], tmp_path, timeout=120)

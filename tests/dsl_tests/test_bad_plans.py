@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from dsl.api import Checked, check_plan
-from dsl.diagnostics import render
+from dsl.language.diagnostics import render
 
 REPO = Path(__file__).resolve().parent.parent.parent
 PREFIX = "tests/fixtures/bad/"

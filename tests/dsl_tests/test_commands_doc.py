@@ -17,11 +17,11 @@ import pytest
 from click.testing import CliRunner
 
 from dsl.api import check_plan, run
-from dsl.cli import cli
-from dsl.commands.demo import AS_OF, PLAN_NAME, STORE_NAME
-from dsl.cycles import parse_as_of
-from dsl.render import CSV_COLUMNS
-from dsl.store import Store
+from dsl.cli.demo import AS_OF, PLAN_NAME, STORE_NAME
+from dsl.cli.main import cli
+from dsl.language.cycles import parse_as_of
+from dsl.output.formats import CSV_COLUMNS
+from dsl.store.database import Store
 
 COMMANDS = Path(__file__).resolve().parent.parent.parent / "docs" / "commands.md"
 TEXT = COMMANDS.read_text(encoding="utf-8")

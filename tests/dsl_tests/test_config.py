@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from dsl.config import (
+from dsl.notify.config import (
     EXAMPLE,
     Command,
     Config,

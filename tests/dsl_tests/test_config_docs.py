@@ -7,7 +7,7 @@ import re
 from datetime import timedelta
 from pathlib import Path
 
-from dsl.config import EXAMPLE, parse_config
+from dsl.notify.config import EXAMPLE, parse_config
 
 REPO = Path(__file__).resolve().parents[2]
 README = (REPO / "README.md").read_text(encoding="utf-8")

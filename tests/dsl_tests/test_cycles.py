@@ -14,8 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dsl.cycles import CycleSpan, cycle_spans, local_date, local_midnight, parse_as_of
-from dsl.model import Cycle, CycleUnit
+from dsl.language.cycles import CycleSpan, cycle_spans, local_date, local_midnight, parse_as_of
+from dsl.language.model import Cycle, CycleUnit
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NEW_YORK = ZoneInfo("America/New_York")

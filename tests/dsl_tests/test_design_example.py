@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from dsl import model as m
 from dsl.api import check_plan, check_text, format_plan
-from dsl.parse import parse_text
+from dsl.language import model as m
+from dsl.language.parse import parse_text
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "design" / "language-example.goal"
 

@@ -20,9 +20,9 @@ import pytest
 from click.testing import CliRunner
 
 from dsl.api import run
-from dsl.cli import cli
-from dsl.cycles import parse_as_of
-from dsl.store import Store
+from dsl.cli.main import cli
+from dsl.language.cycles import parse_as_of
+from dsl.store.database import Store
 
 # ---------------------------------------------------------------- helpers
 

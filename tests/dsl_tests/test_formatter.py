@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from dsl.api import format_plan
-from dsl.parse import parse_text
+from dsl.language.parse import parse_text
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "format"
 

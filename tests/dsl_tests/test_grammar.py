@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from lark import Lark, Token, Tree
 
-from dsl.grammar import PARSER_OPTIONS, grammar_text, tree_parser
-from dsl.parse import parse_text
+from dsl.language.grammar import PARSER_OPTIONS, grammar_text, tree_parser
+from dsl.language.parse import parse_text
 
 pytest.importorskip("interegular", reason="strict mode needs interegular (a dev dependency)")
 

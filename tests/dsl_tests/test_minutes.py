@@ -10,9 +10,9 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from dsl.minutes import minutes_markdown, minutes_paths, minutes_toml
-from dsl.report import CycleResult, EscalationEvent, GoalResult, MilestoneResult, Report
-from dsl.review import Acknowledgement, Action, Note, Proposal, ReviewRecord, ReviewSession
+from dsl.engine.report import CycleResult, EscalationEvent, GoalResult, MilestoneResult, Report
+from dsl.output.minutes import minutes_markdown, minutes_paths, minutes_toml
+from dsl.store.records import Acknowledgement, Action, Note, Proposal, ReviewRecord, ReviewSession
 
 
 def month(n: int, value: float | None, target: str, complete: bool = True) -> CycleResult:

@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 
 from dsl.api import run
-from dsl.notices import email_message, payload, queued, subject_line, text_body
-from dsl.outbox import LONGEST_WAIT, Attempt, Delivery, Queued
-from dsl.report import Report
-from dsl.store import Store, StoreError
+from dsl.engine.report import Report
+from dsl.notify.notices import email_message, payload, queued, subject_line, text_body
+from dsl.store.database import Store, StoreError
+from dsl.store.outbox import LONGEST_WAIT, Attempt, Delivery, Queued
 
 T0 = "2026-07-01T09:00:00+00:00"
 T1 = "2026-07-01T09:05:00+00:00"

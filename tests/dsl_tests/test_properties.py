@@ -28,9 +28,9 @@ from hypothesis.extra.lark import from_lark
 from lark import Lark
 
 from dsl.api import check_plan, format_plan
-from dsl.diagnostics import Diagnostic, render
-from dsl.grammar import PARSER_OPTIONS, grammar_text
-from dsl.parse import ParsedFile, parse_text
+from dsl.language.diagnostics import Diagnostic, render
+from dsl.language.grammar import PARSER_OPTIONS, grammar_text
+from dsl.language.parse import ParsedFile, parse_text
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE_PATH = REPO / "tests" / "fixtures" / "design" / "language-example.goal"

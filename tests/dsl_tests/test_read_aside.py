@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from dsl import read_aside as aside
-from dsl.importing import ImportProblem, Widen
+from dsl.store import read_aside as aside
+from dsl.store.importing import ImportProblem, Widen
 
 
 def numbered(count: int, then: Exception | None = None) -> Iterator[list[Any]]:

@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from dsl.cli import cli
-from dsl.outbox import OUTBOX_TABLES
-from dsl.report import EscalationEvent
-from dsl.review import Acknowledgement, Action, Note, Proposal, ReviewRecord, ReviewSession
-from dsl.store import REVIEW_TABLES, ImportPlan, Store, StoreError
+from dsl.cli.main import cli
+from dsl.engine.report import EscalationEvent
+from dsl.store.database import REVIEW_TABLES, ImportPlan, Store, StoreError
+from dsl.store.outbox import OUTBOX_TABLES
+from dsl.store.records import Acknowledgement, Action, Note, Proposal, ReviewRecord, ReviewSession
 
 T1 = "2026-07-01T09:00:00+00:00"
 T2 = "2026-07-01T10:30:00+00:00"

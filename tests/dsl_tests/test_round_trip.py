@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from dsl.api import format_plan
-from dsl.parse import parse_text
+from dsl.language.parse import parse_text
 
 ROOT = Path(__file__).parent.parent.parent
 PLANS = sorted([*ROOT.glob("sample-plans/**/*.goal"), *ROOT.glob("tests/fixtures/**/*.goal")])

@@ -23,9 +23,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from dsl import model as m
-from dsl import sample_data as sd
 from dsl.api import check_plan
+from dsl.demo import data as sd
+from dsl.language import model as m
 
 REPO = Path(__file__).resolve().parent.parent.parent
 PLAN_PATH = REPO / "sample-plans" / "customer-support.goal"

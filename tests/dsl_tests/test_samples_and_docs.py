@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from dsl import model as m
 from dsl.api import check_plan, check_text, format_plan
-from dsl.cli import cli
-from dsl.parse import parse_text
+from dsl.cli.main import cli
+from dsl.language import model as m
+from dsl.language.parse import parse_text
 
 REPO = Path(__file__).resolve().parent.parent.parent
 SAMPLES = REPO / "sample-plans"

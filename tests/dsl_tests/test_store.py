@@ -19,8 +19,8 @@ from typing import Any
 
 import pytest
 
-from dsl.importing import ImportProblem, format_of, prepare
-from dsl.store import APPLICATION_ID, Completion, ImportPlan, Store, StoreError, quote
+from dsl.store.database import APPLICATION_ID, Completion, ImportPlan, Store, StoreError, quote
+from dsl.store.importing import ImportProblem, format_of, prepare
 
 NOW = "2026-07-01T00:00:00+00:00"
 

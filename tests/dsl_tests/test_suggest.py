@@ -8,8 +8,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from dsl.report import CycleResult, GoalResult
-from dsl.suggest import Suggestion, format_value, suggest_target
+from dsl.engine.report import CycleResult, GoalResult
+from dsl.engine.suggest import Suggestion, format_value, suggest_target
 
 
 def cycle(

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from textual.widgets import DataTable, Static
 
-from dsl.commands.demo import PLAN_NAME, STORE_NAME, write_demo
+from dsl.cli.demo import PLAN_NAME, STORE_NAME, write_demo
 from tui.app import ReviewApp
 
 # The end of the sample year, as `goalline demo` opens it.

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from textual.widgets import DataTable, Input, Static
 
-from dsl.commands.demo import PLAN_NAME, STORE_NAME
-from dsl.store import Store
+from dsl.cli.demo import PLAN_NAME, STORE_NAME
+from dsl.store.database import Store
 from tui.app import ReviewApp
 
 from .conftest import SIZE, review_app, settle, table_rows, text_of

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from dsl.report import CycleResult, GoalResult
+from dsl.engine.report import CycleResult, GoalResult
 from tui.filtering import arranged, matches
 from tui.present import sparkline
 

@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from textual.widgets import DataTable, Input
 
-from dsl.commands.demo import PLAN_NAME, STORE_NAME
-from dsl.report import MilestoneResult
-from dsl.store import Completion, Store
+from dsl.cli.demo import PLAN_NAME, STORE_NAME
+from dsl.engine.report import MilestoneResult
+from dsl.store.database import Completion, Store
 from tui.app import ReviewApp
 from tui.screens.milestones import timeline_bar
 

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from textual.widgets import Button, DataTable, Select
 
-from dsl.commands.demo import PLAN_NAME, STORE_NAME
+from dsl.cli.demo import PLAN_NAME, STORE_NAME
 from tui.app import ReviewApp
 
 from .conftest import SIZE, review_app, settle, text_of

@@ -13,9 +13,9 @@ import pytest
 from textual.app import App
 from textual.widgets import Input, OptionList, Static, TextArea
 
-from dsl.commands.demo import PLAN_NAME, STORE_NAME
-from dsl.store import Store
-from dsl.suggest import suggest_target
+from dsl.cli.demo import PLAN_NAME, STORE_NAME
+from dsl.engine.suggest import suggest_target
+from dsl.store.database import Store
 from tui.app import ReviewApp
 from tui.review_items import Drafts
 from tui.screens.review import ReviewScreen

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import DataTable, Static
 
-from dsl.commands.demo import PLAN_NAME, STORE_NAME
+from dsl.cli.demo import PLAN_NAME, STORE_NAME
 from tui import state
 from tui.app import ReviewApp
 
@@ -211,7 +211,7 @@ async def test_editing_the_plan_reevaluates_and_keeps_the_cursor(demo: Path) -> 
 
 
 async def test_recording_data_in_the_store_reevaluates(demo: Path) -> None:
-    from dsl.store import Store
+    from dsl.store.database import Store
 
     app = review_app(demo)
     async with app.run_test(size=SIZE) as pilot:
@@ -296,7 +296,7 @@ async def test_the_first_paint_comes_before_a_slow_evaluation(
 
 
 async def test_markup_in_plan_strings_is_shown_literally(tmp_path: Path) -> None:
-    from dsl.store import Store
+    from dsl.store.database import Store
 
     (tmp_path / "plan.goal").write_text(HOSTILE_PLAN, encoding="utf-8")
     with Store.open(str(tmp_path / "store.db"), create=True) as store:

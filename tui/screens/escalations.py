@@ -17,14 +17,14 @@ from textual.screen import Screen
 from textual.suggester import SuggestFromList
 from textual.widgets import DataTable, Footer, Input, Static
 
-from dsl.model import Plan
-from dsl.report import EscalationEvent, Report
-from dsl.review import Acknowledgement
+from dsl.engine.report import EscalationEvent, Report
+from dsl.language.model import Plan
+from dsl.store.records import Acknowledgement
 
 from .. import present
+from ..dialogs.form import FormDialog, Refused, labelled, now_iso, session
 from ..state import Loaded
 from ..tables import move_to, selected_key
-from .dialogs import FormDialog, Refused, labelled, now_iso, session
 
 EVENT_COLUMNS = (
     ("state", "State"),  # first: it is what this screen is for

@@ -14,13 +14,13 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
-from dsl import model as m
-from dsl.report import MilestoneResult, Report
+from dsl.engine.report import MilestoneResult, Report
+from dsl.language import model as m
 
 from .. import present
+from ..dialogs.form import FormDialog, Refused, labelled, now_iso, session
 from ..state import Loaded
 from ..tables import move_to, selected_key
-from .dialogs import FormDialog, Refused, labelled, now_iso, session
 
 MILESTONE_COLUMNS = (
     ("status", "Status"),

@@ -22,9 +22,10 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Button, Footer, Input, Label, Static
 
-from dsl.report import Report
-from dsl.review import Action, ReviewRecord, ReviewSession
-from dsl.store import Store, StoreError
+from dsl.engine.report import Report
+from dsl.output.minutes_files import MinutesError, export_minutes
+from dsl.store.database import Store, StoreError
+from dsl.store.records import Action, ReviewRecord, ReviewSession
 
 from ..review_items import (
     Drafts,
@@ -45,7 +46,6 @@ from ..widgets.item_panel import (
     TargetEdited,
 )
 from ..widgets.suggest_attendee import SuggestAttendee
-from .minutes import MinutesError, export_minutes
 
 if TYPE_CHECKING:
     from ..app import ReviewApp

@@ -8,7 +8,7 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.containers import Container
 
-from dsl.report import GoalResult
+from dsl.engine.report import GoalResult
 
 LINE_COLOURS = {"target": "blue", "warn": "orange", "critical": "red"}
 

@@ -19,10 +19,10 @@ from textual.widgets import Button, Input, Label, OptionList, Select, Static, Te
 from textual.widgets.option_list import Option
 from textual.widgets.select import NoSelection
 
-from dsl import model as m
-from dsl.report import GoalResult, MilestoneResult
-from dsl.review import Action, ReviewRecord
-from dsl.suggest import Suggestion, format_value, suggest_target
+from dsl.engine.report import GoalResult, MilestoneResult
+from dsl.engine.suggest import Suggestion, format_value, suggest_target
+from dsl.language import model as m
+from dsl.store.records import Action, ReviewRecord
 
 from .. import present
 from ..review_items import Item, next_status, parse_due

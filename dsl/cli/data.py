@@ -1,0 +1,272 @@
+"""`goalline import`, `record` and `done`: the commands that fill the store.
+
+Each write is one transaction. A store that did not exist is created, and removed again if
+the first write into it fails, so a failed command leaves everything as it was.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, TYPE_CHECKING
+
+import click
+
+from .common import STDIN, load_plan, moment, stop, zone_of
+
+if TYPE_CHECKING:
+    from ..store.database import Store
+
+IDENTIFIER_HELP = "letters, digits and _, not starting with a digit"
+
+
+@click.command("import")
+@click.argument("file")
+@click.option("--db", required=True, help="The store (created if missing).")
+@click.option("--table", required=True, help="The table to load into.")
+@click.option("--time", "time_columns", multiple=True, help="A column to read as a time.")
+@click.option("--pk", help="A key column: re-importing a row updates it instead of adding it.")
+@click.option("--format", "fmt", help="csv, tsv, json or ndjson (default: from the name).")
+@click.option("--timezone", help="The zone of times without an offset (default: plan's or UTC).")
+@click.option("--plan", help="A plan whose time zone applies to times without an offset.")
+def import_(
+    file: str,
+    db: str,
+    table: str,
+    time_columns: tuple[str, ...],
+    pk: str | None,
+    fmt: str | None,
+    timezone: str | None,
+    plan: str | None,
+) -> None:
+    """Load FILE (CSV, TSV, JSON or NDJSON; - for standard input) into a table of the store."""
+    from ..store.database import StoreError
+    from ..store.importing import ImportProblem, format_of
+
+    if not table.isidentifier():
+        stop(f"table '{table}' must be an identifier ({IDENTIFIER_HELP}), as plans name it")
+    zone = zone_of(timezone, load_plan(plan) if plan else None)
+    name = "<stdin>" if file == STDIN else file
+    try:
+        kind = format_of(name, fmt)
+        with _source(file) as stream, _writing(db) as store:
+            # Columns imported as times before are read as times again, and in the same zone
+            # unless one is given.
+            times = (*time_columns, *store.time_columns(table))
+            if not (timezone or plan):
+                zone = store.time_zone(table) or zone
+            count = _load(store, stream, name, kind, table, times, pk, zone)
+    except (ImportProblem, StoreError) as problem:
+        stop(f"{problem}; nothing was imported")
+    if sys.stderr.isatty():
+        click.echo("", err=True)
+    click.echo(
+        f"imported {count:,} {'row' if count == 1 else 'rows'} into {table} ({db})", err=True
+    )
+
+
+def _load(
+    store: Store,
+    stream: IO[bytes],
+    name: str,
+    kind: str,
+    table: str,
+    times: tuple[str, ...],
+    pk: str | None,
+    zone: str,
+) -> int:
+    """Import, starting again with a column widened whenever a value does not fit the type
+    detected from the first rows (rare: each restart re-reads the input from the start)."""
+    from ..store.database import ImportPlan
+    from ..store.importing import ImportProblem, Widen, prepare
+    from ..store.read_aside import read_aside
+
+    forced: dict[str, str] = {}
+    while True:
+        stream.seek(0)
+        prepared = prepare(stream, name, kind, times, zone, forced, store.converts_times)
+        if pk and pk not in prepared.columns:
+            raise ImportProblem(f"{name}: there is no column '{pk}' to use as the key")
+        job = ImportPlan(
+            table=table,
+            columns=prepared.columns,
+            types=prepared.types,
+            time_columns=prepared.time_columns,
+            pk=pk,
+            source=name,
+            timezone=zone,
+            now=_now(),
+            progress=_progress(),
+        )
+        try:
+            with read_aside(prepared.rows) as rows:
+                return store.import_rows(job, rows)
+        except Widen as widen:
+            forced[widen.column] = widen.to
+
+
+@contextmanager
+def _source(file: str) -> Iterator[IO[bytes]]:
+    """The input, rewindable: standard input is kept in a temporary file as it is read."""
+    if file != STDIN:
+        try:
+            stream = Path(file).open("rb")  # noqa: SIM115 - closed below
+        except OSError as exc:
+            stop(f"cannot read {file}: {exc.strerror or exc}")
+        with stream:
+            yield stream
+        return
+    with tempfile.TemporaryFile() as spool:
+        shutil.copyfileobj(sys.stdin.buffer, spool)
+        yield spool
+
+
+@click.command(context_settings={"ignore_unknown_options": True})  # VALUE may be -12
+@click.argument("indicator")
+@click.argument("value")
+@click.option("--db", required=True, help="The store (created if missing).")
+@click.option("--at", help="When the value was measured: a date or a time (default: now).")
+@click.option("--note", help="A note kept with the value.")
+@click.option("--plan", help="Refuse indicators this plan does not record by hand.")
+@click.option("--timezone", help="The zone of --at without an offset (default: plan's or UTC).")
+def record(
+    indicator: str,
+    value: str,
+    db: str,
+    at: str | None,
+    note: str | None,
+    plan: str | None,
+    timezone: str | None,
+) -> None:
+    """Record VALUE for a recorded INDICATOR (one without a measure)."""
+    from ..language import model as m
+    from ..language.diagnostics import suggestion
+    from ..store.database import StoreError
+
+    number = _number(value)
+    checked = load_plan(plan) if plan else None
+    zone = zone_of(timezone, checked)
+    if checked:
+        found = checked.get(indicator)
+        if not isinstance(found, m.Indicator):
+            hint = suggestion(indicator, [i.id for i in checked.indicators])
+            stop(f"plan {plan} has no indicator '{indicator}'{hint}")
+        if not found.recorded:
+            stop(f"indicator '{indicator}' is computed by its measure; it takes no values")
+    measured = moment(at, zone)
+    try:
+        with _writing(db) as store:
+            store.record(indicator, measured.timestamp(), number, note, _now())
+    except StoreError as problem:
+        stop(str(problem))
+    from zoneinfo import ZoneInfo
+
+    shown = measured.astimezone(ZoneInfo(zone)).isoformat(timespec="seconds")
+    click.echo(f"recorded {indicator} = {value} at {shown}", err=True)
+
+
+@click.command()
+@click.argument("milestone")
+@click.option("--db", required=True, help="The store (created if missing).")
+@click.option("--on", "on", help="The day it was completed (default: today).")
+@click.option("--note", help="A note kept with the completion.")
+@click.option("--plan", help="Refuse milestones this plan does not declare.")
+@click.option("--timezone", help="The zone that decides what today is (default: plan's or UTC).")
+def done(
+    milestone: str,
+    db: str,
+    on: str | None,
+    note: str | None,
+    plan: str | None,
+    timezone: str | None,
+) -> None:
+    """Record MILESTONE as completed."""
+    from datetime import date
+    from zoneinfo import ZoneInfo
+
+    from ..language import model as m
+    from ..language.cycles import local_date
+    from ..language.diagnostics import suggestion
+    from ..store.database import StoreError
+
+    checked = load_plan(plan) if plan else None
+    zone = zone_of(timezone, checked)
+    if checked and not isinstance(checked.get(milestone), m.Milestone):
+        hint = suggestion(milestone, [ms.id for ms in checked.milestones])
+        stop(f"plan {plan} has no milestone '{milestone}'{hint}")
+    try:
+        if on and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", on.strip()):
+            raise ValueError(on)
+        day = (
+            date.fromisoformat(on.strip()) if on else local_date(datetime.now(UTC), ZoneInfo(zone))
+        )
+    except ValueError:
+        stop(f"'{on}' is not a date; write it as 2026-05-31")
+    try:
+        with _writing(db) as store:
+            store.done(milestone, day, note, _now())
+    except StoreError as problem:
+        stop(str(problem))
+    click.echo(f"recorded {milestone} as done on {day}", err=True)
+
+
+# ---------------------------------------------------------------- helpers
+
+
+@contextmanager
+def _writing(path: str) -> Iterator[Store]:
+    """Open (or create) the store; if this command created it (from nothing, or from an
+    empty file) and then fails, leave things as they were."""
+    from ..store.database import Store
+
+    file = Path(path)
+    was = None if not file.exists() else file.stat().st_size
+    store = Store.open(path, create=True)
+    try:
+        yield store
+    except BaseException:
+        store.close()
+        if was in (None, 0):
+            for suffix in ("-wal", "-shm"):
+                Path(path + suffix).unlink(missing_ok=True)
+            if was is None:
+                file.unlink(missing_ok=True)
+            else:
+                file.write_bytes(b"")
+        raise
+    store.close()
+
+
+def _number(text: str) -> float:
+    try:
+        number = float(text)
+    except ValueError:
+        stop(f"'{text}' is not a number")
+    if not math.isfinite(number):
+        stop(f"'{text}' is not a finite number")
+    return number
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _progress() -> Callable[[int], None] | None:
+    """A running count on standard error, only when a person is watching it."""
+    if not sys.stderr.isatty():
+        return None
+    done = 0
+
+    def tick(rows: int) -> None:
+        nonlocal done
+        done += rows
+        click.echo(f"\rimported {done:,} rows", err=True, nl=False)
+
+    return tick

@@ -1,0 +1,49 @@
+"""`goalline review`: the review session, a terminal UI.
+
+This is the one place the headless package reaches the UI package, by name and only when
+the command runs: every other command starts without importing Textual."""
+
+from __future__ import annotations
+
+import importlib
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import click
+
+from .common import moment, stop
+
+
+@click.command()
+@click.argument("plan")
+@click.option("--db", required=True, help="The store to review against.")
+@click.option("--as-of", help="Review as at this date or time (default: now, kept up to date).")
+def review(plan: str, db: str, as_of: str | None) -> None:
+    """Open the review session on PLAN and the store: scorecard, goals, escalations."""
+    open_review(plan, db, as_of)
+
+
+def open_review(plan: str, db: str, as_of: str | None) -> None:
+    """Refuse what the session cannot start with (no plan file, no store), then run it. A
+    plan that does not check opens anyway: the session shows why, and recovers when fixed."""
+    from ..api import check_plan
+    from ..store.database import Store, StoreError
+
+    if not Path(plan).is_file():
+        stop(f"cannot read {plan}: no such file")
+    try:
+        Store.open(db).close()
+    except StoreError as problem:
+        stop(str(problem))
+    # The plan is checked here, before the first evaluation starts in a thread: Textual's
+    # imports (half a second of Python) then overlap the evaluation's queries, which run in
+    # SQLite without the GIL, rather than the check, which needs it as much as they do.
+    checked = check_plan(plan)
+    at = None
+    if as_of:  # a date is midnight in the plan's zone (without one the clock is read later)
+        at = moment(as_of, (checked.plan.info.timezone if checked.plan else None) or "UTC")
+    state = importlib.import_module("tui.state")  # needs only dsl
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        first = pool.submit(state.evaluate_now, plan, db, at, checked)
+        ui = importlib.import_module("tui.app")
+        ui.ReviewApp(plan, db, at, first=first).run()

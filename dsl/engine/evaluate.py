@@ -1,0 +1,384 @@
+"""The engine's judging half: from per-cycle values to statuses, attainment, the plan score,
+milestone statuses and escalation events. A pure function of the plan, the values, the
+recorded completions and the evaluation time: no I/O, no clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+
+from ..language import model as m
+from ..language.cycles import CycleSpan, local_date
+from .report import (
+    SEVERITY,
+    CycleResult,
+    EscalationEvent,
+    GoalResult,
+    MilestoneResult,
+    Recipient,
+    Report,
+    RunbookCall,
+    Step,
+)
+from .schedule import Layout, zone
+
+_DAY = timedelta(days=1)
+
+
+def evaluate(
+    plan: m.Plan,
+    chosen_goals: Sequence[m.Goal],
+    chosen_milestones: Sequence[m.Milestone],
+    layouts: Mapping[str, Layout],
+    values: Mapping[str, Mapping[int, float | None]],
+    completions: Mapping[str, date],
+    as_of: datetime,
+    *,
+    file: str,
+    version: str,
+    breakdowns: Mapping[str, Mapping[int, Mapping[str, float | None]]] | None = None,
+) -> Report:
+    """Judge the chosen goals and milestones of `plan` at `as_of` (aware)."""
+    tz = zone(plan)
+    today = local_date(as_of, tz)
+    split = breakdowns or {}
+    goals = tuple(
+        _goal(plan, goal, layouts[goal.id], values.get(goal.id, {}), as_of, split.get(goal.id))
+        for goal in chosen_goals
+    )
+    milestones = tuple(_milestone(ms, completions, today) for ms in chosen_milestones)
+    events = [
+        *(e for g, r in zip(chosen_goals, goals, strict=True) for e in _goal_events(plan, g, r)),
+        *(e for ms in chosen_milestones for e in _milestone_events(plan, ms, completions, today)),
+    ]
+    events.sort(key=lambda e: e.fired_on)
+    info = plan.info
+    assert info.period_start and info.period_end
+    return Report(
+        version=version,
+        title=info.title,
+        file=file,
+        period_start=info.period_start,
+        period_end=info.period_end,
+        timezone=info.timezone or "UTC",
+        as_of=as_of.astimezone(tz),
+        score=_score(goals),
+        goals=goals,
+        milestones=milestones,
+        escalations=tuple(events),
+    )
+
+
+# ---------------------------------------------------------------- goals
+
+
+def _goal(
+    plan: m.Plan,
+    goal: m.Goal,
+    layout: Layout,
+    values: Mapping[int, float | None],
+    as_of: datetime,
+    split: Mapping[int, Mapping[str, float | None]] | None,
+) -> GoalResult:
+    indicator = plan.get(goal.indicator)
+    assert isinstance(indicator, m.Indicator) and goal.cycle and goal.owner
+    better = indicator.better or "higher"
+    cycles = tuple(
+        replace(
+            _cycle(plan, goal, span, values.get(span.index), better, as_of),
+            breakdown=None if split is None else dict(split.get(span.index, {})),
+        )
+        for span in layout.spans
+    )
+    complete = [c for c in cycles if c.complete]
+    return GoalResult(
+        id=goal.id,
+        title=goal.title,
+        indicator=indicator.id,
+        unit=indicator.unit,
+        better=indicator.better,
+        owner=goal.owner.id,
+        lead=goal.lead.id if goal.lead else None,
+        with_=tuple(t.id for t in goal.with_),
+        serves=goal.serves.id if goal.serves else None,
+        weight=float(goal.weight) if goal.weight is not None else 1.0,
+        cycle=str(goal.cycle),
+        status=complete[-1].status if complete else "no_data",
+        attainment=_attainment(goal, complete, better),
+        cycles=cycles,
+        decimals=int(indicator.decimals) if indicator.decimals is not None else None,
+    )
+
+
+def _cycle(
+    plan: m.Plan,
+    goal: m.Goal,
+    span: CycleSpan,
+    value: float | None,
+    better: str,
+    as_of: datetime,
+) -> CycleResult:
+    target = target_in_force(goal, span.start)
+    expected = pace = None
+    if target is not None and target.is_progress:
+        expected = _expected(plan, goal, target, span)
+        pace = value / expected * 100 if value is not None and expected else None
+    status, reason = judge(goal, target, value, expected, pace, better)
+    return CycleResult(
+        index=span.index,
+        start=span.start,
+        end=span.end,
+        complete=span.ends_at <= as_of,
+        value=value,
+        target=target_text(target) if target else None,
+        expected=expected,
+        pace=pace,
+        status=status,
+        reason=reason,
+    )
+
+
+def target_in_force(goal: m.Goal, day: date) -> m.Target | None:
+    """The target for a cycle starting on `day`: the latest `from` on or before it wins."""
+    in_force = [t for t in goal.targets if t.start is None or t.start <= day]
+    return max(in_force, key=lambda t: t.start or date.min, default=None)
+
+
+def target_text(target: m.Target) -> str:
+    return f"{target.text} by {target.by}" if target.by else target.text
+
+
+def _expected(plan: m.Plan, goal: m.Goal, target: m.Target, span: CycleSpan) -> float:
+    """The straight line from the baseline at the period start to the target at its date,
+    at the end of the cycle (for the current cycle too, as the design says)."""
+    start = plan.info.period_start
+    assert start and target.by and target.value is not None
+    elapsed = (span.end + _DAY - start).days
+    total = (target.by + _DAY - start).days
+    baseline = float(goal.baseline) if goal.baseline is not None else 0.0
+    return baseline + (float(target.value) - baseline) * elapsed / total
+
+
+def judge(
+    goal: m.Goal,
+    target: m.Target | None,
+    value: float | None,
+    expected: float | None,
+    pace: float | None,
+    better: str,
+) -> tuple[str, str]:
+    """The status of one cycle and the reason, first match wins (language.md)."""
+    if value is None:
+        return "no_data", "there is no value for this cycle"
+    if goal.critical and _threshold_holds(goal.critical, value, pace):
+        return (
+            "critical",
+            f"{_compared(goal.critical, value, pace)} meets critical {goal.critical.text}",
+        )
+    if target is not None and not _target_holds(target, value, expected, better):
+        if target.is_progress:
+            return (
+                "breached",
+                f"the running total {_n(value)} is behind the expected {_n(expected)}",
+            )
+        return "breached", f"the value {_n(value)} misses the target {target.text}"
+    if goal.warn and _threshold_holds(goal.warn, value, pace):
+        return "warning", f"{_compared(goal.warn, value, pace)} meets warn {goal.warn.text}"
+    if target is None:
+        return "met", "there is no target, and no threshold holds"
+    if target.is_progress:
+        ahead = f"the running total {_n(value)} is at or ahead of the expected {_n(expected)}"
+        return "met", ahead
+    return "met", f"the value {_n(value)} reaches the target {target_text(target)}"
+
+
+def _compared(threshold: m.Threshold, value: float, pace: float | None) -> str:
+    return f"the pace {_n(pace)}" if threshold.pace else f"the value {_n(value)}"
+
+
+def _threshold_holds(threshold: m.Threshold, value: float, pace: float | None) -> bool:
+    compared = pace if threshold.pace else value
+    return compared is not None and m.holds(threshold.cmp, compared, threshold.value)
+
+
+def _target_holds(target: m.Target, value: float, expected: float | None, better: str) -> bool:
+    if target.is_progress:
+        if expected is None:
+            return True
+        return value >= expected if better == "higher" else value <= expected
+    return target.reached_by(value)
+
+
+def _attainment(goal: m.Goal, complete: Sequence[CycleResult], better: str) -> float | None:
+    if not complete:
+        return None
+    if goal.is_progress:
+        progress = next(t for t in goal.targets if t.is_progress)
+        assert progress.value is not None
+        actual = complete[-1].value or 0.0
+        if better == "higher":
+            share = actual / float(progress.value) if progress.value else 1.0
+        else:
+            share = float(progress.value) / actual if actual else 1.0
+        return min(max(share, 0.0), 1.0)
+    attained = sum(1 for c in complete if c.status in ("met", "warning"))
+    return attained / len(complete)
+
+
+def _score(results: Sequence[GoalResult]) -> float | None:
+    weighted = [(r.weight, r.attainment) for r in results if r.attainment is not None]
+    total = sum(w for w, _ in weighted)
+    return sum(w * a for w, a in weighted if a is not None) / total if total else None
+
+
+def _n(value: float | None) -> str:
+    return "none" if value is None else f"{value:.6g}"
+
+
+# ---------------------------------------------------------------- milestones
+
+
+def _milestone(ms: m.Milestone, completions: Mapping[str, date], today: date) -> MilestoneResult:
+    assert ms.due and ms.owner
+    done = completions.get(ms.id)
+    done_on = done if done is not None and done <= today else None
+    return MilestoneResult(
+        id=ms.id,
+        title=ms.title,
+        due=ms.due,
+        buffer_days=buffer_days(ms),
+        done_on=done_on,
+        status=milestone_status(ms, done_on, today),
+        owner=ms.owner.id,
+    )
+
+
+def buffer_days(ms: m.Milestone) -> int:
+    return ms.buffer.minutes // (24 * 60) if ms.buffer else 0
+
+
+def milestone_status(ms: m.Milestone, done_on: date | None, today: date) -> str:
+    assert ms.due
+    if done_on is not None:
+        return "done" if done_on <= ms.due else "late"
+    if today <= ms.due:
+        return "open"
+    if today <= ms.due + timedelta(days=buffer_days(ms)):
+        return "in_buffer"
+    return "overdue"
+
+
+# ---------------------------------------------------------------- escalation
+
+
+def _goal_events(plan: m.Plan, goal: m.Goal, result: GoalResult) -> Iterator[EscalationEvent]:
+    escalation = plan.get(goal.escalation)
+    if not isinstance(escalation, m.Escalation):
+        return
+    complete = [c for c in result.cycles if c.complete]
+    for rule in escalation.rules:
+        for cycle in _firings(rule.trigger, complete):
+            yield EscalationEvent(
+                subject=goal.id,
+                kind="goal",
+                rule=rule.text,
+                cycle_start=cycle.start,
+                cycle_end=cycle.end,
+                fired_on=cycle.end + _DAY,
+                notify=_recipients(plan, goal, rule),
+                runbooks=_runbooks(plan, rule),
+            )
+
+
+def _firings(trigger: m.Trigger, cycles: Sequence[CycleResult]) -> Iterator[CycleResult]:
+    """`N times` fires once, when the count reaches N; `N times in a row` fires each time a
+    streak reaches N."""
+    count = 0
+    for cycle in cycles:
+        if _counts(trigger.event, cycle.status):
+            count += 1
+            if count == trigger.count:
+                yield cycle
+        elif trigger.in_a_row:
+            count = 0
+
+
+def _counts(event: str, status: str) -> bool:
+    """A trigger counts cycles of its severity or worse; `no data` counts only no_data."""
+    if event == "no_data" or status == "no_data":
+        return event == status
+    return SEVERITY[status] >= SEVERITY[event]
+
+
+def _milestone_events(
+    plan: m.Plan, ms: m.Milestone, completions: Mapping[str, date], today: date
+) -> Iterator[EscalationEvent]:
+    escalation = plan.get(ms.escalation)
+    if not isinstance(escalation, m.Escalation) or ms.due is None:
+        return
+    done = completions.get(ms.id)
+    first_days = {
+        "in_buffer": ms.due + _DAY if buffer_days(ms) else None,
+        "overdue": ms.due + timedelta(days=buffer_days(ms) + 1),
+    }
+    for rule in escalation.rules:
+        day = first_days.get(rule.trigger.event)
+        # The rule fires if the milestone had that status on its first day; a completion
+        # recorded later does not undo it.
+        if day is not None and day <= today and (done is None or done > day):
+            yield EscalationEvent(
+                subject=ms.id,
+                kind="milestone",
+                rule=rule.text,
+                cycle_start=None,
+                cycle_end=None,
+                fired_on=day,
+                notify=_recipients(plan, ms, rule),
+                runbooks=_runbooks(plan, rule),
+            )
+
+
+def _recipients(plan: m.Plan, subject: m.Goal | m.Milestone, rule: m.Rule) -> tuple[Recipient, ...]:
+    people: dict[str, Recipient] = {}
+    for target in rule.notify:
+        for person in _people(plan, subject, target.id):
+            people.setdefault(
+                person.id, Recipient(person.id, person.title or person.id, person.email)
+            )
+    return tuple(people.values())
+
+
+def _people(plan: m.Plan, subject: m.Goal | m.Milestone, target: str) -> Iterator[m.Person]:
+    if target == "owner":
+        names = [subject.owner]
+    elif target == "lead":
+        names = [_lead_of(plan, subject.lead)]
+    elif target == "team":
+        teams = [subject.lead, *(subject.with_ if isinstance(subject, m.Goal) else ())]
+        names = [_lead_of(plan, team) for team in teams]
+    else:
+        found = plan.get(target)
+        names = [
+            _lead_of(plan, m.Ref(id=target)) if isinstance(found, m.Team) else m.Ref(id=target)
+        ]
+    for name in names:
+        person = plan.get(name)
+        if isinstance(person, m.Person):
+            yield person
+
+
+def _lead_of(plan: m.Plan, team: m.Ref | None) -> m.Ref | None:
+    found = plan.get(team)
+    return found.lead if isinstance(found, m.Team) else None
+
+
+def _runbooks(plan: m.Plan, rule: m.Rule) -> tuple[RunbookCall, ...]:
+    calls = []
+    for ref in rule.run:
+        runbook = plan.get(ref)
+        if isinstance(runbook, m.Runbook):
+            steps = tuple(Step(s.text, s.by.id, str(s.within)) for s in runbook.steps)
+            calls.append(RunbookCall(runbook.id, runbook.title, steps))
+    return tuple(calls)

@@ -1,0 +1,117 @@
+"""`goalline explain`: one goal, one cycle, told in plain sentences — which rows counted,
+what each aggregate gave, the value, the target and thresholds in force, the rule that
+decided the status — followed by the SQL that ran and its parameters."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+
+from ..language import model as m
+from ..language.expressions import aggregate_calls, text
+from .fetch import Ran
+from .report import CycleResult, GoalResult
+
+
+def explain(
+    plan: m.Plan,
+    goal: m.Goal,
+    result: GoalResult,
+    cycle: CycleResult,
+    ran: Ran | None,
+    row_counts: Mapping[str, int],
+) -> str:
+    """The explanation; `row_counts` maps each table read to its rows in the cycle's range."""
+    indicator = plan.get(goal.indicator)
+    assert isinstance(indicator, m.Indicator)
+    tz = plan.info.timezone or "UTC"
+    state = "complete" if cycle.complete else "not complete yet"
+    lines = [
+        f"Goal '{goal.id}'{_title(goal.title)} is tracked {result.cycle} on indicator"
+        f" '{indicator.id}'{_title(indicator.title)}.",
+        f"This is the cycle {cycle.start} .. {cycle.end}, which is {state}.",
+    ]
+    span = _range(ran, cycle.index)
+    if span is not None:
+        counted = ", ".join(
+            f"{n:,} {'row' if n == 1 else 'rows'} of {table}" for table, n in row_counts.items()
+        )
+        lines.append(
+            f"Its value comes from the rows whose time falls from {_local(span[0], tz)}"
+            f" to {_local(span[1], tz)} ({tz}): {counted or 'none'}."
+        )
+    lines.append(_measure_sentence(indicator, ran, cycle))
+    lines.append(_target_sentence(goal, cycle, result))
+    lines.append(f"The status is {cycle.status}: {cycle.reason}.")
+    if ran is not None:
+        lines += ["", "The query that ran (SQLite), once for every cycle of this layout:"]
+        lines += ["  " + line for line in ran.query.sql.splitlines()]
+        if ran.query.ranges:
+            loaded = [(r.index, r.lo, r.hi) for r in ran.query.ranges]
+            lines.append(f"after loading the cycles (idx, lo, hi) {loaded!r}")
+        lines.append(f"with the parameters {list(ran.query.params)!r}")
+    return "\n".join(lines) + "\n"
+
+
+def _title(title: str | None) -> str:
+    return f' ("{title}")' if title else ""
+
+
+def _range(ran: Ran | None, index: int) -> tuple[float, float] | None:
+    for r in ran.ranges if ran else ():
+        if r.index == index:
+            return r.lo, r.hi
+    return None
+
+
+def _local(instant: float, tz: str) -> str:
+    from zoneinfo import ZoneInfo
+
+    return datetime.fromtimestamp(instant, UTC).astimezone(ZoneInfo(tz)).strftime("%Y-%m-%d %H:%M")
+
+
+def _measure_sentence(indicator: m.Indicator, ran: Ran | None, cycle: CycleResult) -> str:
+    row = next((r for r in ran.rows if r[0] == cycle.index), None) if ran else None
+    values = list(row[1:]) if row else []
+    value = "no value" if cycle.value is None else f"{cycle.value:.6g}{_unit(indicator)}"
+    if indicator.measure is None:
+        aggregate = indicator.aggregate.id if indicator.aggregate else "mean"
+        return (
+            f"The indicator is recorded by hand; the {aggregate} of its values in the cycle"
+            f" is {value}."
+        )
+    calls = list(aggregate_calls(indicator.measure))
+    gave = "; ".join(
+        f"{text(call)} gave {_number(v)}" for call, v in zip(calls, values, strict=False)
+    )
+    return f"The measure is {text(indicator.measure)}; {gave}; so the value is {value}."
+
+
+def _target_sentence(goal: m.Goal, cycle: CycleResult, result: GoalResult) -> str:
+    target = f"The target in force is {cycle.target}" if cycle.target else "There is no target"
+    if cycle.expected is not None:
+        pace = f"{cycle.pace:.6g}" if cycle.pace is not None else "none"
+        target += f", expected by the end of this cycle {cycle.expected:.6g} (pace {pace})"
+    thresholds = [
+        f"{name} {t.text}" for name, t in (("warn", goal.warn), ("critical", goal.critical)) if t
+    ]
+    said = (
+        f"the thresholds are {' and '.join(thresholds)}"
+        if thresholds
+        else "there are no thresholds"
+    )
+    return f"{target}; {said}."
+
+
+def _unit(indicator: m.Indicator) -> str:
+    if not indicator.unit:
+        return ""
+    return indicator.unit if indicator.unit == "%" else f" {indicator.unit}"
+
+
+def _number(value: object) -> str:
+    if value is None:
+        return "no value"
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    return f"{value:,}" if isinstance(value, int) else str(value)

@@ -1,0 +1,243 @@
+"""Measure expressions compiled to one SQL query per indicator and cycle layout.
+
+The query lists the cycles' time ranges, joins each source's rows into them through the time
+index, and returns one row per cycle with the value of every aggregate of the measure; the
+arithmetic that combines them (`100 * a / b`) is done by `combine`, where a division by zero
+has no value. Identifiers are checked against the store's schema first (`schema_problems`),
+quoted, and every literal is a bound parameter.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..language import model as m
+from ..language.checks.measures import PERCENTILES
+from ..language.expressions import aggregate_calls, source_of
+from ..store.dialect import Dialect, quote
+
+RECORDED_TABLE = "measurements"
+RECORDED_TIME = "at"
+RECORDED_VALUE = "value"
+_SECONDS = {"minutes_between": 60.0, "hours_between": 3600.0, "days_between": 86400.0}
+_PERCENT = {"median": 50.0} | {name: float(name[1:]) for name in PERCENTILES}
+_OPS: dict[str, Callable[[float, float], float]] = {
+    "+": operator.add,
+    "-": operator.sub,
+    "*": operator.mul,
+    "/": operator.truediv,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Range:
+    """The instants (seconds since 1970 UTC) whose rows make one cycle's value: [lo, hi)."""
+
+    index: int
+    lo: float
+    hi: float
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """A compiled measure: the SQL, its parameters, and the aggregates its columns hold."""
+
+    sql: str
+    params: tuple[Any, ...]
+    aggregates: tuple[m.Call, ...]
+    ranges: tuple[Range, ...] = ()  # to load into the dialect's cycles relation first
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """Where an aggregate reads: the table, its time column, and an extra row filter."""
+
+    name: str
+    time: str
+    where: str = ""
+    params: tuple[Any, ...] = ()
+
+
+def compile_measure(
+    indicator: m.Indicator,
+    plan: m.Plan,
+    ranges: Sequence[Range],
+    dialect: Dialect,
+    by: str | None = None,
+) -> Query:
+    """The query that computes every aggregate of `indicator` for each range; with `by`, for
+    each range and each value of that column (the indicator's `breakdown`)."""
+    groups = _groups(indicator, plan)
+    cte = dialect.cycles_cte(len(ranges))
+    params: list[Any] = [value for r in ranges for value in (r.index, r.lo, r.hi)] if cte else []
+    selects: list[str] = []
+    columns: list[str] = []
+    ordered: list[m.Call] = []
+    for number, (table, calls) in enumerate(groups.values()):
+        alias = f"s{number}"
+        select, names = _select(table, calls, dialect, params, by)
+        selects.append(f"{alias} AS ({select})")
+        for name, call in zip(names, calls, strict=True):
+            zero = call.function in ("count", "distinct")
+            columns.append(f"coalesce({alias}.{name}, 0)" if zero else f"{alias}.{name}")
+            ordered.append(call)
+    aliases = [f"s{n}" for n in range(len(groups))]
+    if by is None:
+        rows, key = f"{dialect.cycles if cte is None else 'cycles'} AS c", ""
+        joins = [f"LEFT JOIN {a} ON {a}.idx = c.idx" for a in aliases]
+    else:
+        keys = " UNION ".join(f"SELECT idx, key FROM {a}" for a in aliases)
+        rows, key = f"({keys}) AS c", ", c.key"
+        joins = [f"LEFT JOIN {a} ON {a}.idx = c.idx AND {a}.key IS c.key" for a in aliases]
+    # One clause a line: SQLite does not mind, and `explain` shows it to people.
+    sql = "\n".join(
+        [
+            "WITH " + ",\n".join([cte, *selects] if cte else selects),
+            f"SELECT c.idx{key}, {', '.join(columns)}",
+            f"FROM {rows}",
+            *joins,
+            f"ORDER BY c.idx{key}",
+        ]
+    )
+    return Query(sql, tuple(params), tuple(ordered), () if cte else tuple(ranges))
+
+
+def _groups(indicator: m.Indicator, plan: m.Plan) -> dict[str, tuple[Table, list[m.Call]]]:
+    """The aggregates of a measure by the source they read (a recorded indicator reads the
+    values recorded for it)."""
+    if indicator.measure is None:
+        aggregate = indicator.aggregate.id if indicator.aggregate else "mean"
+        call = m.Call(function=aggregate, args=(m.Column(source="", column=RECORDED_VALUE),))
+        recorded = Table(RECORDED_TABLE, RECORDED_TIME, "t.indicator = ?", (indicator.id,))
+        return {"": (recorded, [call])}
+    groups: dict[str, tuple[Table, list[m.Call]]] = {}
+    for call in aggregate_calls(indicator.measure):
+        source = source_of(call)
+        found = plan.get(source)
+        assert isinstance(found, m.Source) and found.time is not None  # checked before
+        groups.setdefault(source, (Table(found.table_name, found.time.id), []))[1].append(call)
+    return groups
+
+
+def _select(
+    table: Table, calls: list[m.Call], dialect: Dialect, params: list[Any], by: str | None
+) -> tuple[str, list[str]]:
+    """One source's aggregates per cycle (and per value of `by`), through its time index."""
+    selected, names = [], []
+    for number, call in enumerate(calls):
+        expression, call_params = _aggregate(call, table, dialect)
+        names.append(f"a{number}")
+        selected.append(f"{expression} AS a{number}")
+        params.extend(call_params)
+    time = f"t.{quote(table.time)}"
+    where = f"{time} >= c.lo AND {time} < c.hi"
+    if table.where:
+        where += f" AND {table.where}"
+        params.extend(table.params)
+    key = f", t.{quote(by)} AS key" if by else ""
+    group = ", key" if by else ""
+    return (
+        f"SELECT c.idx AS idx{key}, {', '.join(selected)}"
+        f" FROM {dialect.join_cycles(quote(table.name))} WHERE {where} GROUP BY c.idx{group}",
+        names,
+    )
+
+
+def _aggregate(call: m.Call, table: Table, dialect: Dialect) -> tuple[str, list[Any]]:
+    params: list[Any] = []
+    arg = call.args[0]
+    value = "*" if isinstance(arg, m.Name) else _row(arg, params, dialect)
+    time = f"t.{quote(table.time)}"
+    match call.function:
+        case "count":
+            sql = f"count({value})"
+        case "distinct":
+            sql = f"count(DISTINCT {value})"
+        case "mean":
+            sql = f"avg({value})"
+        case "sum" | "min" | "max":
+            sql = f"{call.function}({value})"
+        case "first":
+            sql = dialect.first(value, time)
+        case "last":
+            sql = dialect.last(value, time)
+        case name:
+            sql = dialect.percentile(value, _PERCENT[name])
+    if call.where is not None:
+        sql += f" FILTER (WHERE {_condition(call.where, params)})"
+    return sql, params
+
+
+def _row(expr: m.Expr, params: list[Any], dialect: Dialect) -> str:
+    match expr:
+        case m.Column():
+            return f"t.{quote(expr.column)}"
+        case m.Value():
+            params.append(expr.value)
+            return "?"
+        case m.Arith():
+            text = _row(expr.operands[0], params, dialect)
+            for op, operand in zip(expr.operators, expr.operands[1:], strict=True):
+                # `1.0 *` keeps SQL from dividing whole numbers as whole numbers.
+                left = f"1.0 * {text}" if op == "/" else text
+                text = f"({left} {op} {_row(operand, params, dialect)})"
+            return text
+        case m.Call():
+            start, end = (_row(a, params, dialect) for a in expr.args)
+            seconds = dialect.seconds_between(start, end)
+            return f"({seconds} / {_SECONDS[expr.function]!r})"
+    raise ValueError(f"not a row value: {expr}")  # the checker refuses these
+
+
+def _condition(cond: m.Condition, params: list[Any]) -> str:
+    match cond:
+        case m.Compare():
+            params.append(cond.value.value)
+            op = "<>" if cond.op == "!=" else cond.op
+            return f"t.{quote(cond.column)} {op} ?"
+        case m.MemberOf():
+            params.extend(v.value for v in cond.values)
+            marks = ", ".join("?" for _ in cond.values)
+            return f"t.{quote(cond.column)} IN ({marks})"
+        case m.NullTest():
+            return f"t.{quote(cond.column)} IS {'NOT ' if cond.negated else ''}NULL"
+        case m.Not():
+            return f"NOT ({_condition(cond.condition, params)})"
+        case m.AllOf():
+            return "(" + " AND ".join(_condition(c, params) for c in cond.conditions) + ")"
+        case m.AnyOf():
+            return "(" + " OR ".join(_condition(c, params) for c in cond.conditions) + ")"
+
+
+def combine(expr: m.Expr | None, values: Iterator[Any]) -> float | None:
+    """The measure's value from its aggregates' values, given in the order of `aggregate_calls`:
+    no value if an aggregate has none, or on a division by zero."""
+    if expr is None:  # a recorded indicator: its one aggregate is the value
+        return _number(next(values, None))
+    match expr:
+        case m.Value():
+            return float(expr.value)
+        case m.Call():
+            return _number(next(values, None))
+        case m.Arith():
+            # Every operand is visited, so each aggregate's value is taken in turn.
+            operands = [combine(operand, values) for operand in expr.operands]
+            result = operands[0]
+            for op, right in zip(expr.operators, operands[1:], strict=True):
+                if result is None or right is None or (op == "/" and right == 0):
+                    return None
+                result = _OPS[op](result, right)
+            return result
+    return None
+
+
+def _number(value: Any) -> float | None:
+    if value is None:
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None  # text in a number column: no value rather than a wrong one

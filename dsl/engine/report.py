@@ -1,0 +1,230 @@
+"""The evaluation result: frozen values that every front end renders, and their plain form.
+
+`Report.to_dict()` is the JSON report of interface.md, field for field; the TOML, CSV and
+table renderings (`render.py`) and the review screen all start from this model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from ..store.records import Acknowledgement
+
+STATUSES = ("met", "warning", "breached", "critical", "no_data")
+SEVERITY = {"met": 0, "warning": 1, "breached": 2, "critical": 3}
+
+
+@dataclass(frozen=True, slots=True)
+class CycleResult:
+    index: int
+    start: date
+    end: date
+    complete: bool
+    value: float | None
+    target: str | None
+    expected: float | None
+    pace: float | None
+    status: str
+    reason: str  # why the status is what it is, in one sentence
+    breakdown: Mapping[str, float | None] | None = None  # value per breakdown key
+
+
+@dataclass(frozen=True, slots=True)
+class GoalResult:
+    id: str
+    title: str | None
+    indicator: str
+    unit: str | None
+    better: str | None
+    owner: str
+    lead: str | None
+    with_: tuple[str, ...]
+    serves: str | None
+    weight: float
+    cycle: str
+    status: str
+    attainment: float | None
+    cycles: tuple[CycleResult, ...]
+    decimals: int | None = None  # how the indicator asks its values to be shown
+
+    @property
+    def latest_complete(self) -> CycleResult | None:
+        complete = [c for c in self.cycles if c.complete]
+        return complete[-1] if complete else None
+
+
+@dataclass(frozen=True, slots=True)
+class MilestoneResult:
+    id: str
+    title: str | None
+    due: date
+    buffer_days: int
+    done_on: date | None
+    status: str
+    owner: str
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    id: str
+    name: str
+    email: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    text: str
+    by: str
+    within: str
+
+
+@dataclass(frozen=True, slots=True)
+class RunbookCall:
+    id: str
+    title: str | None
+    steps: tuple[Step, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class EscalationEvent:
+    subject: str
+    kind: str  # "goal" or "milestone"
+    rule: str
+    cycle_start: date | None
+    cycle_end: date | None
+    fired_on: date
+    notify: tuple[Recipient, ...]
+    runbooks: tuple[RunbookCall, ...]
+
+    @property
+    def key(self) -> str:
+        """The event's stable identity, `subject/rule/date` (the triggering cycle's start, or
+        the day a milestone event fired): what an acknowledgement in the store refers to, the
+        same in every evaluation that raises the event again."""
+        return f"{self.subject}/{self.rule}/{(self.cycle_start or self.fired_on).isoformat()}"
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    version: str
+    title: str | None
+    file: str
+    period_start: date
+    period_end: date
+    timezone: str
+    as_of: datetime  # aware, in the plan's zone
+    score: float | None
+    goals: tuple[GoalResult, ...]
+    milestones: tuple[MilestoneResult, ...]
+    escalations: tuple[EscalationEvent, ...]
+
+    def to_dict(self, acknowledged: Mapping[str, Acknowledgement] | None = None) -> dict[str, Any]:
+        """The JSON report of interface.md (numbers rounded to 6 decimals); `acknowledged`
+        are the store's acknowledgements, by event key."""
+        seen = acknowledged or {}
+        return {
+            "goalline": self.version,
+            "plan": {
+                "title": self.title,
+                "file": self.file,
+                "period": {"start": str(self.period_start), "end": str(self.period_end)},
+                "timezone": self.timezone,
+            },
+            "as_of": self.as_of.isoformat(),
+            "score": _round(self.score),
+            "goals": [_goal(g) for g in self.goals],
+            "milestones": [_milestone(ms) for ms in self.milestones],
+            "escalations": [
+                event_dict(e) | {"acknowledged": _acknowledgement(seen.get(e.key))}
+                for e in self.escalations
+            ],
+        }
+
+
+def _round(value: float | None) -> float | int | None:
+    if value is None:
+        return None
+    rounded = round(value, 6)
+    return int(rounded) if rounded == int(rounded) and abs(rounded) < 2**53 else rounded
+
+
+def _goal(goal: GoalResult) -> dict[str, Any]:
+    return {
+        "id": goal.id,
+        "title": goal.title,
+        "indicator": goal.indicator,
+        "unit": goal.unit,
+        "better": goal.better,
+        "owner": goal.owner,
+        "lead": goal.lead,
+        "with": list(goal.with_),
+        "serves": goal.serves,
+        "weight": _round(goal.weight),
+        "cycle": goal.cycle,
+        "status": goal.status,
+        "attainment": _round(goal.attainment),
+        "cycles": [_cycle(c) for c in goal.cycles],
+    }
+
+
+def _cycle(cycle: CycleResult) -> dict[str, Any]:
+    found: dict[str, Any] = {
+        "start": str(cycle.start),
+        "end": str(cycle.end),
+        "complete": cycle.complete,
+        "value": _round(cycle.value),
+        "target": cycle.target,
+        "expected": _round(cycle.expected),
+        "pace": _round(cycle.pace),
+        "status": cycle.status,
+    }
+    if cycle.breakdown is not None:  # only for indicators that declare a breakdown
+        found["breakdown"] = {key: _round(v) for key, v in cycle.breakdown.items()}
+    return found
+
+
+def _milestone(ms: MilestoneResult) -> dict[str, Any]:
+    return {
+        "id": ms.id,
+        "title": ms.title,
+        "due": str(ms.due),
+        "buffer_days": ms.buffer_days,
+        "done_on": str(ms.done_on) if ms.done_on else None,
+        "status": ms.status,
+        "owner": ms.owner,
+    }
+
+
+def event_dict(event: EscalationEvent) -> dict[str, Any]:
+    """An escalation event as the JSON report has it."""
+    cycle = (
+        {"start": str(event.cycle_start), "end": str(event.cycle_end)}
+        if event.cycle_start and event.cycle_end
+        else None
+    )
+    runbooks = [
+        {
+            "id": r.id,
+            "title": r.title,
+            "steps": [{"step": s.text, "by": s.by, "within": s.within} for s in r.steps],
+        }
+        for r in event.runbooks
+    ]
+    return {
+        "key": event.key,
+        "subject": event.subject,
+        "kind": event.kind,
+        "rule": event.rule,
+        "cycle": cycle,
+        "fired_on": str(event.fired_on),
+        "notify": [{"id": p.id, "name": p.name, "email": p.email} for p in event.notify],
+        "runbook": runbooks[0] if runbooks else None,
+        "runbooks": runbooks,
+    }
+
+
+def _acknowledgement(seen: Acknowledgement | None) -> dict[str, Any] | None:
+    return {"by": seen.by, "at": seen.at, "note": seen.note} if seen else None

@@ -1,0 +1,57 @@
+"""Which cycles of a goal have started by the evaluation time, and which rows make each
+cycle's value: the cycle itself, a trailing `window`, or for a progress goal everything
+from the period start. Pure: the evaluation time is given, never read."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from ..language import model as m
+from ..language.cycles import CycleSpan, cycle_spans, local_midnight
+from .measure_sql import Range
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """A goal's started cycles and the ranges of instants their values are computed over."""
+
+    spans: tuple[CycleSpan, ...]
+    ranges: tuple[Range, ...]
+
+
+def zone(plan: m.Plan) -> ZoneInfo:
+    return ZoneInfo(plan.info.timezone or "UTC")
+
+
+def layout(plan: m.Plan, goal: m.Goal, as_of: datetime) -> Layout:
+    """Every cycle that has started by `as_of` (none after the period), with its range."""
+    info = plan.info
+    assert info.period_start and info.period_end and goal.cycle  # the plan is checked
+    tz = zone(plan)
+    spans = tuple(
+        s
+        for s in cycle_spans(goal.cycle, info.period_start, info.period_end, tz)
+        if s.starts_at <= as_of
+    )
+    return Layout(spans, ranges(goal, spans, local_midnight(info.period_start, tz), as_of))
+
+
+def ranges(
+    goal: m.Goal, spans: Sequence[CycleSpan], period_start: datetime, as_of: datetime
+) -> tuple[Range, ...]:
+    """The instants each cycle's value is computed over, up to `as_of` at the latest."""
+    now = as_of.timestamp()
+    found = []
+    for span in spans:
+        hi = min(span.ends_at.timestamp(), now)
+        if goal.is_progress:
+            lo = period_start.timestamp()
+        elif goal.window is not None:
+            lo = hi - goal.window.timedelta.total_seconds()
+        else:
+            lo = span.starts_at.timestamp()
+        found.append(Range(span.index, lo, hi))
+    return tuple(found)

@@ -1,0 +1,182 @@
+"""What an escalation event says when it is delivered: the JSON a webhook or a command
+receives (`payload`), who gets it on each channel (`queued`), and the e-mail one person
+receives (`email_message`, plain text with a simple HTML part). Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+from collections.abc import Collection, Sequence
+from datetime import datetime
+from email.message import EmailMessage
+from email.utils import format_datetime, formataddr
+from typing import Any
+
+from ..engine.report import EscalationEvent, GoalResult, MilestoneResult, Report, event_dict
+from ..output.formats import short_target, value_text
+from ..store.outbox import Queued
+
+PAYLOAD_VERSION = 1
+
+
+def payload(report: Report, event: EscalationEvent) -> dict[str, Any]:
+    """The event as the JSON report has it, with its key, the plan, and where the goal or
+    milestone stood when the rule fired."""
+    subject: dict[str, Any] = {"id": event.subject, "title": None}
+    goal = next((g for g in report.goals if g.id == event.subject), None)
+    milestone = next((m for m in report.milestones if m.id == event.subject), None)
+    if goal is not None:
+        subject |= _goal_state(goal, event)
+    elif milestone is not None:
+        subject |= _milestone_state(milestone)
+    return {
+        "goalline_event": PAYLOAD_VERSION,
+        "key": event.key,
+        "plan": {"title": report.title, "file": report.file, "timezone": report.timezone},
+        **event_dict(event),
+        "about": subject,
+    }
+
+
+def _goal_state(goal: GoalResult, event: EscalationEvent) -> dict[str, Any]:
+    cycle = next((c for c in goal.cycles if c.start == event.cycle_start), None)
+    value = cycle.value if cycle else None
+    return {
+        "title": goal.title,
+        "owner": goal.owner,
+        "lead": goal.lead,
+        "status": cycle.status if cycle else None,
+        "value": value,
+        "value_text": value_text(goal, value),
+        "target": cycle.target if cycle else None,
+        "unit": goal.unit,
+    }
+
+
+def _milestone_state(milestone: MilestoneResult) -> dict[str, Any]:
+    return {
+        "title": milestone.title,
+        "owner": milestone.owner,
+        "due": str(milestone.due),
+        "buffer_days": milestone.buffer_days,
+        "status": milestone.status,
+    }
+
+
+def queued(
+    report: Report,
+    channels: Sequence[str],
+    webhook: str | None,
+    command: str | None,
+    known: Collection[str] = (),
+) -> tuple[list[Queued], list[str]]:
+    """Every event of the report not `known` (in the outbox already), with its recipients
+    on each channel: on `email` each person to notify, on `webhook` the URL, on `command`
+    the program; and a warning for each person who cannot be e-mailed (the plan gives no
+    address), said once, when the event is new."""
+    items, warnings = [], []
+    for event in report.escalations:
+        if event.key in known:
+            continue
+        recipients: list[tuple[str, str]] = []
+        if "email" in channels:
+            for person in event.notify:
+                if person.email:
+                    recipients.append(("email", person.email))
+                else:
+                    warnings.append(
+                        f"{person.name} ({person.id}) has no e-mail address in the plan:"
+                        f" '{event.key}' is not e-mailed to them"
+                    )
+        if "webhook" in channels and webhook:
+            recipients.append(("webhook", webhook))
+        if "command" in channels and command:
+            recipients.append(("command", command))
+        items.append(Queued(event.key, payload(report, event), tuple(dict.fromkeys(recipients))))
+    return items, warnings
+
+
+# ---------------------------------------------------------------- e-mail
+
+
+def subject_line(data: dict[str, Any]) -> str:
+    about = data["about"]
+    state = about.get("status") or "escalation"
+    cycle = data.get("cycle")
+    when = f" ({cycle['start']} .. {cycle['end']})" if cycle else f" ({data['fired_on']})"
+    return f"[goalline] {state.replace('_', ' ')}: {data['subject']} — {data['rule']}{when}"
+
+
+def text_body(data: dict[str, Any], to_name: str | None = None) -> str:
+    about = data["about"]
+    lines = [f"Hello {to_name}," if to_name else "Hello,", ""]
+    title = f' ("{about["title"]}")' if about.get("title") else ""
+    plan = data["plan"]["title"] or data["plan"]["file"]
+    if data["kind"] == "goal":
+        lines.append(f"Goal {data['subject']}{title} of {plan} needs attention.")
+        cycle = data.get("cycle")
+        if cycle:
+            lines.append(f"Cycle: {cycle['start']} .. {cycle['end']}")
+        target = short_target(about.get("target"))
+        lines.append(f"Value: {about.get('value_text', '-')} against the target {target}")
+        lines.append(f"Status: {(about.get('status') or '-').replace('_', ' ')}")
+    else:
+        lines.append(f"Milestone {data['subject']}{title} of {plan} needs attention.")
+        lines.append(f"Due: {about.get('due')}, buffer {about.get('buffer_days')} days")
+        lines.append(f"Status: {(about.get('status') or '-').replace('_', ' ')}")
+    lines.append(f"Rule: {data['rule']}, fired on {data['fired_on']}")
+    lines.append("Notified: " + ", ".join(p["name"] for p in data["notify"]))
+    for runbook in data["runbooks"]:
+        lines += [
+            "",
+            f"Runbook {runbook['id']}" + (f": {runbook['title']}" if runbook["title"] else ""),
+        ]
+        lines += [
+            f"  {n}. {step['step']} ({step['by']}, within {step['within']})"
+            for n, step in enumerate(runbook["steps"], start=1)
+        ]
+    lines += ["", f"Event {data['key']}: acknowledge it with `goalline ack` once it is handled."]
+    return "\n".join(lines) + "\n"
+
+
+def html_body(text: str) -> str:
+    """The plain text, escaped, in a simple page: mail readers that prefer HTML show it
+    with the same words."""
+    return (
+        "<!DOCTYPE html>\n<html><body>\n"
+        f'<pre style="font-family: sans-serif; white-space: pre-wrap">{html.escape(text)}</pre>\n'
+        "</body></html>\n"
+    )
+
+
+def email_message(
+    data: dict[str, Any],
+    to: str,
+    sender: str,
+    to_name: str | None = None,
+    date: datetime | None = None,
+) -> EmailMessage:
+    """One person's e-mail about one event, written at `date` (aware; the Date header
+    every message must have). Its Message-ID is the same every time it is made for that
+    event and address, so a mail system can tell a repeat from a new one.
+    ValueError: an address or sender with a line break, which no header may hold."""
+    message = EmailMessage()
+    message["Subject"] = subject_line(data)
+    message["From"] = sender
+    if date is not None:
+        message["Date"] = format_datetime(date)
+    # A plan's name may hold a line break ("\n" in its string): no header may.
+    display = " ".join(to_name.split()) if to_name else None
+    message["To"] = formataddr((display, to)) if display else to
+    digest = hashlib.sha256(f"{data['key']}\0{to}".encode()).hexdigest()[:32]
+    message["Message-ID"] = f"<{digest}@goalline>"
+    message["X-Goalline-Event"] = data["key"]
+    text = text_body(data, to_name)
+    message.set_content(text)
+    message.add_alternative(html_body(text), subtype="html")
+    return message
+
+
+def name_of(data: dict[str, Any], email: str) -> str | None:
+    return next((p["name"] for p in data["notify"] if p["email"] == email), None)

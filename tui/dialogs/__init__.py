@@ -1,0 +1,1 @@
+"""Modal dialogs of the review session: the small form they share, and recording a value."""

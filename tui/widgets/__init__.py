@@ -1,0 +1,1 @@
+"""Widgets of the review session, one class per module, named after it."""
