@@ -93,7 +93,7 @@ def main() -> None:
             items.append(Queued(data["key"], data, (("email", f"person{n}@example.com"),)))
         with Store.open(db, create=True) as store:
             took = time.perf_counter()
-            added = store.enqueue(items, now_text())
+            added = store.outbox.enqueue(items, now_text())
             took = time.perf_counter() - took
         print(f"outbox: {added:,} events enqueued in {took:.2f} s (one transaction)")
 
@@ -118,7 +118,7 @@ def main() -> None:
                 took = time.perf_counter()
                 tally = deliver(store, replace(config))
                 took = time.perf_counter() - took
-                states = {d.status for d in store.deliveries()}
+                states = {d.status for d in store.outbox.deliveries()}
         finally:
             stop.set()
             server.join(10)

@@ -1,125 +1,225 @@
-"""The façade: one call from a plan's path (or text) to a checked plan and its diagnostics.
+"""The façade: `compile(plan) -> Program` checks a plan once and holds what evaluation needs;
+`Program.run(store, as_of) -> Outcome` evaluates it, as often as the data changes.
 
-The CLI, the review session and the tests all come through here; nothing here prints.
+The CLI, the review session and the tests all come through here, and the review session
+imports nothing else from `dsl`: the names it needs are re-exported below. Nothing here
+prints, and nothing here reads the clock.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from importlib.metadata import version
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
-from .language.assemble import assemble
-from .language.checks import run_checks
-from .language.diagnostics import Diagnostic, error, sort_key
-from .language.formatter import format_text
-from .language.grammar import paused_gc
-from .language.load import STDIN, load
-from .language.model import Plan
-from .language.parse import parse_text
-from .language.source import Span, position_of
+from .errors import GoallineError
+from .language import model as m
+from .language.checking import (
+    Checked,
+    Formatted,
+    check_plan,
+    check_text,
+    format_plan,
+    sorted_diagnostics,
+)
+from .language.cycles import parse_as_of
+from .language.diagnostics import Diagnostic
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the review session's names, imported on first use (see __getattr__)
+    from .engine.evaluate import target_in_force as target_in_force
     from .engine.fetch import Ran
-    from .engine.report import Report
-    from .store.database import Store
+    from .engine.measure_sql import Query
+    from .engine.report import CycleResult as CycleResult
+    from .engine.report import EscalationEvent as EscalationEvent
+    from .engine.report import GoalResult as GoalResult
+    from .engine.report import MilestoneResult as MilestoneResult
+    from .engine.report import Report as Report
+    from .engine.suggest import Suggestion as Suggestion
+    from .engine.suggest import format_value as format_value
+    from .engine.suggest import suggest_target as suggest_target
+    from .language.diagnostics import render as render
+    from .language.expressions import text as measure_text
+    from .output.formats import short_target as short_target
+    from .output.formats import value_text as value_text
+    from .output.minutes_files import MinutesError as MinutesError
+    from .output.minutes_files import export_minutes as export_minutes
+    from .store.changes import stamps as stamps
+    from .store.database import Store as Store
+    from .store.database import StoreError as StoreError
+    from .store.records import Acknowledgement as Acknowledgement
+    from .store.records import Action as Action
+    from .store.records import ReviewRecord as ReviewRecord
+    from .store.records import ReviewSession as ReviewSession
+
+# What the review session uses besides the façade, by the module that defines it. Imported
+# on first use (PEP 562), so that `goalline check` does not pay for the store and the engine.
+_SURFACE = {
+    "engine.evaluate": ("target_in_force",),
+    "engine.report": ("CycleResult", "EscalationEvent", "GoalResult", "MilestoneResult", "Report"),
+    "engine.suggest": ("Suggestion", "format_value", "suggest_target"),
+    "language.diagnostics": ("render",),
+    "language.expressions": ("measure_text",),
+    "output.formats": ("short_target", "value_text"),
+    "output.minutes_files": ("MinutesError", "export_minutes"),
+    "store.changes": ("stamps",),
+    "store.database": ("Store", "StoreError"),
+    "store.records": ("Acknowledgement", "Action", "ReviewRecord", "ReviewSession"),
+}
+_RENAMED = {"measure_text": "text"}
+_WHERE = {name: module for module, names in _SURFACE.items() for name in names}
+
+__all__ = [
+    "Acknowledgement",
+    "Action",
+    "Checked",
+    "CycleResult",
+    "EscalationEvent",
+    "Formatted",
+    "GoalResult",
+    "GoallineError",
+    "MilestoneResult",
+    "MinutesError",
+    "Outcome",
+    "Program",
+    "Report",
+    "ReviewRecord",
+    "ReviewSession",
+    "Store",
+    "StoreError",
+    "Suggestion",
+    "check_against",
+    "check_plan",
+    "check_text",
+    "compile",
+    "explanation",
+    "export_minutes",
+    "format_plan",
+    "format_value",
+    "m",
+    "measure_text",
+    "parse_as_of",
+    "render",
+    "run",
+    "short_target",
+    "stamps",
+    "suggest_target",
+    "target_in_force",
+    "value_text",
+]
+
+
+def __getattr__(name: str) -> object:
+    if name not in _WHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module = importlib.import_module(f"{__package__}.{_WHERE[name]}")
+    return getattr(module, _RENAMED.get(name, name))
 
 
 @dataclass(frozen=True)
-class Checked:
-    """A plan and what the checker said. `plan` is None when there is any error."""
+class Outcome:
+    """A plan, evaluated against a store: the report, or the diagnostics that prevented it."""
 
-    plan: Plan | None
+    checked: Checked
     diagnostics: tuple[Diagnostic, ...]
-    sources: Mapping[str, str] = field(default_factory=dict)
+    report: Report | None = None
+    queries: tuple[Ran, ...] = ()
 
     @property
     def errors(self) -> tuple[Diagnostic, ...]:
         return tuple(d for d in self.diagnostics if d.is_error)
 
-    @property
-    def warnings(self) -> tuple[Diagnostic, ...]:
-        return tuple(d for d in self.diagnostics if not d.is_error)
-
-    @property
-    def ok(self) -> bool:
-        return self.plan is not None
-
-
-def check_plan(path: str, text: str | None = None) -> Checked:
-    """Read, parse and check the plan at `path` (or `text`, named `path`) with its includes."""
-    with paused_gc():  # checking makes no reference cycles either (see paused_gc)
-        return _check(path, text)
-
-
-def _check(path: str, text: str | None) -> Checked:
-    loaded = load(path, text)
-    problems = [*loaded.problems, *(p for f in loaded.files for p in f.problems)]
-    if loaded.problems or any(f.has_syntax_errors for f in loaded.files):
-        return Checked(None, _sorted(problems), loaded.sources)
-    plan, structure = assemble(loaded, path)
-    try:
-        found = run_checks(plan)
-    except RecursionError:
-        found = [_too_deep(loaded.sources, path)]
-    diagnostics = _sorted([*problems, *structure, *found])
-    has_errors = any(d.is_error for d in diagnostics)
-    return Checked(None if has_errors else plan, diagnostics, loaded.sources)
-
-
-def check_text(text: str, name: str = STDIN) -> Checked:
-    return check_plan(name, text)
-
-
-def _sorted(diagnostics: list[Diagnostic]) -> tuple[Diagnostic, ...]:
-    return tuple(sorted(dict.fromkeys(diagnostics), key=sort_key))
-
-
-def _too_deep(sources: Mapping[str, str], root: str) -> Diagnostic:
-    """Point at the deepest parenthesis of the deepest-nested file."""
-    best = (0, root, 0)
-    for name, text in sources.items():
-        depth = deepest = at = 0
-        for index, char in enumerate(text):
-            depth += (char == "(") - (char == ")")
-            if depth > deepest:
-                deepest, at = depth, index
-        best = max(best, (deepest, name, at))
-    _, name, at = best
-    line, column = position_of(sources.get(name, ""), at)
-    return error(
-        "E101", "this expression is nested too deeply to be read", Span(name, line, column)
-    )
-
 
 @dataclass(frozen=True)
-class Formatted:
-    """The canonical text of one file, or why it could not be formatted."""
+class Program:
+    """A plan compiled once: checked, with its time zone and its measures' queries. `run` it
+    against a store whenever the data changes; compile again only when the plan does."""
 
-    text: str | None
-    diagnostics: tuple[Diagnostic, ...]
-    sources: Mapping[str, str]
+    path: str
+    checked: Checked
+    queries: Mapping[tuple[str, str | None], Query] = field(default_factory=dict, repr=False)
+
+    @property
+    def plan(self) -> m.Plan | None:
+        """The checked plan, or None when it has errors (see `checked.diagnostics`)."""
+        return self.checked.plan
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        """The plan's files (its own and its includes'), to watch for changes."""
+        plan = self.checked.plan
+        return (plan.files if plan else ()) or tuple(self.checked.sources) or (self.path,)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The plan's time zone (UTC when it names none, or does not check)."""
+        plan = self.checked.plan
+        return ZoneInfo(plan.info.timezone if plan and plan.info.timezone else "UTC")
+
+    def moment(self, text: str) -> datetime:
+        """An --as-of: a date is local midnight in the plan's zone. Raises ValueError."""
+        return parse_as_of(text, self.zone)
+
+    def run(self, store: Store, as_of: datetime, *, goals: Sequence[str] = ()) -> Outcome:
+        """Check the plan against the store's schema, and evaluate it at `as_of` (only
+        `goals`, when given)."""
+        from .engine.evaluate import evaluate
+        from .engine.fetch import fetch_breakdowns, fetch_values
+        from .engine.schedule import layout
+        from .language.checks import schema
+        from .store.dialect import SQLite
+
+        checked = self.checked
+        if checked.plan is None:
+            return Outcome(checked, checked.diagnostics)
+        plan = checked.plan
+        problems = tuple(schema.check(plan, store.schema()))
+        diagnostics = sorted_diagnostics([*checked.diagnostics, *problems])
+        if any(d.is_error for d in problems):
+            return Outcome(checked, diagnostics)
+        dialect = SQLite()
+        store.prepare_for(dialect)
+        chosen = [g for g in plan.goals if not goals or g.id in goals]
+        layouts = {g.id: layout(plan, g, as_of) for g in chosen}
+        values, ran = fetch_values(plan, chosen, layouts, store, dialect, self.queries)
+        breakdowns = fetch_breakdowns(plan, chosen, layouts, store, dialect, self.queries)
+        completions = {name: c.on for name, c in store.completions().items()}
+        report = evaluate(
+            plan,
+            chosen,
+            plan.milestones,
+            layouts,
+            values,
+            completions,
+            as_of,
+            file=self.path,
+            version=version("goalline"),
+            breakdowns=breakdowns,
+        )
+        return Outcome(checked, diagnostics, report, tuple(ran))
 
 
-def format_plan(text: str, name: str = STDIN) -> Formatted:
-    """Format one file (its includes are formatted on their own). Only syntax matters here:
-    a plan that parses but does not check can still be formatted."""
-    before = parse_text(text, name)
-    if before.has_syntax_errors:
-        return Formatted(None, _sorted(list(before.problems)), {name: text})
-    try:
-        formatted = format_text(text)
-        after = parse_text(formatted, name)
-        changed = after.items != before.items or after.has_syntax_errors
-    except RecursionError:
-        return Formatted(None, (_too_deep({name: text}, name),), {name: text})
-    if changed:
-        # A formatter bug must never cost a user their plan: refuse rather than write.
-        message = "the formatter would change what this plan means; the file is left as it is"
-        return Formatted(None, (error("E900", message, Span(name, 0, 0)),), {name: text})
-    return Formatted(formatted, (), {name: text})
+def compile(path: str, text: str | None = None) -> Program:
+    """Read, parse and check the plan at `path` (or `text`, named `path`) with its includes,
+    and compile its measures; a plan with errors compiles to a Program that evaluates to its
+    diagnostics."""
+    from .engine.fetch import compile_queries
+    from .store.dialect import SQLite
+
+    checked = check_plan(path, text)
+    if checked.plan is None:
+        return Program(path, checked)
+    return Program(path, checked, compile_queries(checked.plan, SQLite()))
+
+
+def run(
+    path: str, store: Store, as_of: datetime, *, text: str | None = None, goals: Sequence[str] = ()
+) -> Outcome:
+    """Compile and run in one call, for a plan evaluated once."""
+    return compile(path, text).run(store, as_of, goals=goals)
 
 
 def check_against(path: str, store: Store, now: datetime, text: str | None = None) -> Checked:
@@ -137,78 +237,16 @@ def check_against(path: str, store: Store, now: datetime, text: str | None = Non
         dialect = SQLite()
         store.prepare_for(dialect)
         problems += achievable.check(checked.plan, history(checked.plan, store, dialect, now))
-    diagnostics = _sorted([*checked.diagnostics, *problems])
+    diagnostics = sorted_diagnostics([*checked.diagnostics, *problems])
     plan = None if any(d.is_error for d in diagnostics) else checked.plan
-    return Checked(plan, diagnostics, checked.sources)
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """A plan, evaluated against a store: the report, or the diagnostics that prevented it."""
-
-    checked: Checked
-    diagnostics: tuple[Diagnostic, ...]
-    report: Report | None = None
-    queries: tuple[Ran, ...] = ()
-
-    @property
-    def errors(self) -> tuple[Diagnostic, ...]:
-        return tuple(d for d in self.diagnostics if d.is_error)
-
-
-def run(
-    path: str,
-    store: Store,
-    as_of: datetime,
-    *,
-    text: str | None = None,
-    goals: Sequence[str] = (),
-    checked: Checked | None = None,
-) -> Outcome:
-    """Check the plan (unless `checked` is the plan at `path` checked already), check it
-    against the store's schema, and evaluate it at `as_of`."""
-    from .engine.evaluate import evaluate
-    from .engine.fetch import fetch_breakdowns, fetch_values
-    from .engine.schedule import layout
-    from .language.checks import schema
-    from .store.dialect import SQLite
-
-    checked = checked or check_plan(path, text)
-    if checked.plan is None:
-        return Outcome(checked, checked.diagnostics)
-    plan = checked.plan
-    problems = tuple(schema.check(plan, store.schema()))
-    diagnostics = _sorted([*checked.diagnostics, *problems])
-    if any(d.is_error for d in problems):
-        return Outcome(checked, diagnostics)
-    dialect = SQLite()
-    store.prepare_for(dialect)
-    chosen = [g for g in plan.goals if not goals or g.id in goals]
-    layouts = {g.id: layout(plan, g, as_of) for g in chosen}
-    values, ran = fetch_values(plan, chosen, layouts, store, dialect)
-    breakdowns = fetch_breakdowns(plan, chosen, layouts, store, dialect)
-    completions = {name: c.on for name, c in store.completions().items()}
-    report = evaluate(
-        plan,
-        chosen,
-        plan.milestones,
-        layouts,
-        values,
-        completions,
-        as_of,
-        file=path,
-        version=version("goalline"),
-        breakdowns=breakdowns,
-    )
-    return Outcome(checked, diagnostics, report, tuple(ran))
+    return replace(checked, plan=plan, diagnostics=diagnostics)
 
 
 def explanation(outcome: Outcome, store: Store, goal: str, cycle_index: int) -> str:
     """The plain-sentence explanation of one cycle of one goal of an evaluated outcome (as
     `goalline explain` prints it): it counts the rows of the cycle's range in the store."""
     from .engine.explain import explain as explain_text
-    from .language import model as m
-    from .store.dialect import quote
+    from .engine.explain import rows_counted
 
     report, plan = outcome.report, outcome.checked.plan
     assert report is not None and plan is not None
@@ -217,31 +255,6 @@ def explanation(outcome: Outcome, store: Store, goal: str, cycle_index: int) -> 
     declared = plan.get(goal)
     assert isinstance(declared, m.Goal)
     ran = next((r for r in outcome.queries if r.indicator == result.indicator), None)
-    counts: dict[str, int] = {}
     bounds = next((r for r in ran.ranges if r.index == cycle.index), None) if ran else None
-    if bounds is not None:
-        for table, time, extra, params in _tables_read(plan, result.indicator):
-            sql = (
-                f"SELECT count(*) FROM {quote(table)} AS t WHERE t.{quote(time)} >= ?"
-                f" AND t.{quote(time)} < ?{extra}"
-            )
-            counts[table] = store.fetch(sql, (bounds.lo, bounds.hi, *params))[0][0]
+    counts = rows_counted(plan, result.indicator, bounds, store) if bounds else {}
     return explain_text(plan, declared, result, cycle, ran, counts)
-
-
-def _tables_read(plan: Plan, indicator_id: str) -> list[tuple[str, str, str, tuple[str, ...]]]:
-    """(table, time column, extra condition, its parameters) for each table a measure reads."""
-    from .engine.measure_sql import RECORDED_TABLE, RECORDED_TIME
-    from .language import model as m
-    from .language.expressions import aggregate_calls, source_of
-
-    indicator = plan.get(indicator_id)
-    assert isinstance(indicator, m.Indicator)
-    if indicator.measure is None:
-        return [(RECORDED_TABLE, RECORDED_TIME, " AND t.indicator = ?", (indicator.id,))]
-    found: dict[str, tuple[str, str, str, tuple[str, ...]]] = {}
-    for call in aggregate_calls(indicator.measure):
-        source = plan.get(source_of(call))
-        if isinstance(source, m.Source) and source.time is not None:
-            found.setdefault(source.table_name, (source.table_name, source.time.id, "", ()))
-    return list(found.values())

@@ -59,9 +59,9 @@ def written_about(record: ReviewRecord) -> set[str]:
 
 def earlier_open_actions(store: Store, session: int) -> dict[str, list[Action]]:
     """The improvement actions still open from reviews before `session`, by subject."""
-    own = {action.id for action in store.review_record(session).actions}
+    own = {action.id for action in store.reviews.review_record(session).actions}
     earlier: dict[str, list[Action]] = {}
-    for action in store.open_actions():
+    for action in store.reviews.open_actions():
         if action.id not in own:
             earlier.setdefault(action.subject, []).append(action)
     return earlier

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from dsl.api import Checked, Outcome, explanation, run
+from dsl.api import Outcome, Program, compile, explanation
 from dsl.engine.report import EscalationEvent, Report
 from dsl.language.diagnostics import render
 from dsl.store.changes import stamps as stamps  # the app watches the plan and the store with it
@@ -46,11 +46,11 @@ class Loaded:
 
 
 def evaluate_now(
-    plan: str, db: str, as_of: datetime | None, checked: Checked | None = None
+    plan: str, db: str, as_of: datetime | None, program: Program | None = None
 ) -> Loaded:
-    """Check and evaluate `plan` against the store `db` at `as_of` (now when
-    None: the engine never reads the clock); `checked` is the plan checked already. Never
-    raises for bad input: problems come back as text."""
+    """Evaluate `plan` against the store `db` at `as_of` (now when None: the engine never
+    reads the clock); `program` is the plan compiled already. Never raises for bad input:
+    problems come back as text."""
     import time
 
     started = time.perf_counter()
@@ -61,8 +61,9 @@ def evaluate_now(
     try:
         with store:
             # the engine never reads the clock
-            outcome = run(plan, store, as_of or datetime.now(UTC), checked=checked)
-            acknowledged = store.acknowledgements()
+            program = program or compile(plan)
+            outcome = program.run(store, as_of or datetime.now(UTC))
+            acknowledged = store.reviews.acknowledgements()
     except StoreError as problem:
         return Loaded(None, (str(problem),), plan_files=(plan,))
     except OSError as problem:

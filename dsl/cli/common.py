@@ -1,31 +1,19 @@
-"""What every subcommand shares: exit codes and how a problem is told."""
+"""What every subcommand shares: reading the plan, --as-of and --timezone, and `stop()`."""
 
 from __future__ import annotations
 
-import sys
 from datetime import UTC, datetime
-from enum import IntEnum
 from typing import TYPE_CHECKING, NoReturn
 
 import click
 
+from ..errors import CannotRun
+
 if TYPE_CHECKING:
+    from ..api import Checked, Program
     from ..language.model import Plan
 
 STDIN = "-"
-
-
-class Exit(IntEnum):
-    """Exit codes, shared by every subcommand."""
-
-    OK = 0
-    """Success; for `check`, no errors (and no warnings under --strict)."""
-    FOUND = 1
-    """The command ran and found something: errors, a file `fmt --check` would change, a
-    goal at or above `evaluate --fail-on`."""
-    CANNOT_RUN = 2
-    """Bad usage, a file that cannot be read, a plan that does not parse or check where one
-    must, a store that is not a goalline store, data that cannot be imported."""
 
 
 def fail(message: str) -> None:
@@ -33,17 +21,33 @@ def fail(message: str) -> None:
 
 
 def stop(message: str) -> NoReturn:
-    """Say why the command cannot run, and end it with `Exit.CANNOT_RUN`."""
-    fail(message)
-    sys.exit(Exit.CANNOT_RUN)
+    """End the command with `Exit.CANNOT_RUN`, saying why (told by `main.Goalline`)."""
+    raise CannotRun(message)
 
 
 def load_plan(path: str) -> Plan:
     """The checked plan at `path`; its errors end the command, as it cannot run without it."""
     from ..api import check_plan
-    from ..language.diagnostics import render
 
     checked = check_plan(path)
+    _stop_unless_checked(path, checked)
+    assert checked.plan is not None
+    return checked.plan
+
+
+def load_program(path: str) -> Program:
+    """The plan at `path`, checked once and compiled for evaluation; its errors end the
+    command."""
+    from ..api import compile
+
+    program = compile(path)
+    _stop_unless_checked(path, program.checked)
+    return program
+
+
+def _stop_unless_checked(path: str, checked: Checked) -> None:
+    from ..language.diagnostics import render
+
     unreadable = [d for d in checked.errors if d.code == "E100"]
     if unreadable:
         where = f"{unreadable[0].span}: " if unreadable[0].span.line else ""
@@ -52,7 +56,6 @@ def load_plan(path: str) -> Plan:
         for diagnostic in checked.errors:
             click.echo(render(diagnostic, checked.sources), err=True)
         stop(f"{path} does not check; see `goalline check {path}`")
-    return checked.plan
 
 
 def moment(text: str | None, timezone: str) -> datetime:

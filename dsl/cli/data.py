@@ -47,8 +47,8 @@ def import_(
     plan: str | None,
 ) -> None:
     """Load FILE (CSV, TSV, JSON or NDJSON; - for standard input) into a table of the store."""
-    from ..store.database import StoreError
-    from ..store.importing import ImportProblem, format_of
+    from ..store.errors import ImportProblem, StoreError
+    from ..store.imports.reading import format_of
 
     if not table.isidentifier():
         stop(f"table '{table}' must be an identifier ({IDENTIFIER_HELP}), as plans name it")
@@ -63,7 +63,7 @@ def import_(
             if not (timezone or plan):
                 zone = store.time_zone(table) or zone
             count = _load(store, stream, name, kind, table, times, pk, zone)
-    except (ImportProblem, StoreError) as problem:
+    except (ImportProblem, StoreError) as problem:  # told with what it means for the import
         stop(f"{problem}; nothing was imported")
     if sys.stderr.isatty():
         click.echo("", err=True)
@@ -84,9 +84,10 @@ def _load(
 ) -> int:
     """Import, starting again with a column widened whenever a value does not fit the type
     detected from the first rows (rare: each restart re-reads the input from the start)."""
-    from ..store.database import ImportPlan
-    from ..store.importing import ImportProblem, Widen, prepare
-    from ..store.read_aside import read_aside
+    from ..store.errors import ImportProblem, Widen
+    from ..store.imports.read_aside import read_aside
+    from ..store.imports.reading import prepare
+    from ..store.imports.writing import ImportPlan
 
     forced: dict[str, str] = {}
     while True:
@@ -148,7 +149,6 @@ def record(
     """Record VALUE for a recorded INDICATOR (one without a measure)."""
     from ..language import model as m
     from ..language.diagnostics import suggestion
-    from ..store.database import StoreError
 
     number = _number(value)
     checked = load_plan(plan) if plan else None
@@ -161,11 +161,8 @@ def record(
         if not found.recorded:
             stop(f"indicator '{indicator}' is computed by its measure; it takes no values")
     measured = moment(at, zone)
-    try:
-        with _writing(db) as store:
-            store.record(indicator, measured.timestamp(), number, note, _now())
-    except StoreError as problem:
-        stop(str(problem))
+    with _writing(db) as store:
+        store.record(indicator, measured.timestamp(), number, note, _now())
     from zoneinfo import ZoneInfo
 
     shown = measured.astimezone(ZoneInfo(zone)).isoformat(timespec="seconds")
@@ -194,7 +191,6 @@ def done(
     from ..language import model as m
     from ..language.cycles import local_date
     from ..language.diagnostics import suggestion
-    from ..store.database import StoreError
 
     checked = load_plan(plan) if plan else None
     zone = zone_of(timezone, checked)
@@ -209,11 +205,8 @@ def done(
         )
     except ValueError:
         stop(f"'{on}' is not a date; write it as 2026-05-31")
-    try:
-        with _writing(db) as store:
-            store.done(milestone, day, note, _now())
-    except StoreError as problem:
-        stop(str(problem))
+    with _writing(db) as store:
+        store.done(milestone, day, note, _now())
     click.echo(f"recorded {milestone} as done on {day}", err=True)
 
 

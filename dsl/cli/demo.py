@@ -61,8 +61,8 @@ def _fill(store: Store, folder: Path) -> None:
     from datetime import UTC, datetime
 
     from ..demo import data as sample_data
-    from ..store.database import ImportPlan
-    from ..store.importing import prepare
+    from ..store.imports.reading import prepare
+    from ..store.imports.writing import ImportPlan
 
     now = datetime.now(UTC).isoformat(timespec="seconds")
     tickets, surveys = sample_data.write_csv(folder)

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .common import Exit, load_plan, moment, stop
+from ..errors import Exit
+from .common import load_program, moment, stop
 
 if TYPE_CHECKING:
     from ..api import Outcome
@@ -46,7 +47,7 @@ def evaluate(
 
     with _reading(db) as store:
         outcome = _outcome(plan, store, db, as_of, goals)
-        acknowledged = store.acknowledgements()
+        acknowledged = store.reviews.acknowledgements()
     report = outcome.report
     assert report is not None
     chosen = fmt or ("table" if sys.stdout.isatty() else "json")
@@ -108,16 +109,15 @@ def _explanation(outcome: Outcome, store: Store, goal: str, cycle_day: str | Non
 def _outcome(
     plan: str, store: Store, db: str, as_of: str | None, goals: tuple[str, ...]
 ) -> Outcome:
-    from ..api import run
     from ..language.diagnostics import render, suggestion
 
-    checked = load_plan(plan)
+    program = load_program(plan)
+    known = [g.id for g in program.plan.goals] if program.plan else []
     for goal in goals:
-        if not any(g.id == goal for g in checked.goals):
-            hint = suggestion(goal, [g.id for g in checked.goals])
-            stop(f"plan {plan} has no goal '{goal}'{hint}")
-    at = moment(as_of, checked.info.timezone or "UTC")
-    outcome = run(plan, store, at, goals=goals)
+        if goal not in known:
+            stop(f"plan {plan} has no goal '{goal}'{suggestion(goal, known)}")
+    at = moment(as_of, program.zone.key)
+    outcome = program.run(store, at, goals=goals)
     if outcome.report is None:
         for diagnostic in outcome.errors:
             click.echo(render(diagnostic, outcome.checked.sources), err=True)
@@ -128,13 +128,9 @@ def _outcome(
 @contextmanager
 def _reading(path: str) -> Iterator[Store]:
     """The store, only if it exists: reading never creates one."""
-    from ..store.database import Store, StoreError
+    from ..store.database import Store
 
-    try:
-        store = Store.open(path)
-    except StoreError as problem:
-        stop(str(problem))
-    with store:
+    with Store.open(path) as store:
         yield store
 
 

@@ -15,7 +15,8 @@ import click
 if TYPE_CHECKING:
     from ..store.database import Store
 
-from .common import STDIN, Exit, fail, moment, stop
+from ..errors import Exit
+from .common import STDIN, fail, moment
 
 UNREADABLE = "E100"  # the diagnostic code of a plan file that cannot be read or decoded
 
@@ -61,12 +62,9 @@ def check(
 
 
 def _open_store(path: str) -> Store:
-    from ..store.database import Store, StoreError
+    from ..store.database import Store
 
-    try:
-        return Store.open(path)
-    except StoreError as problem:
-        stop(str(problem))
+    return Store.open(path)
 
 
 def _verdict(name: str, errors: Sequence[object], warnings: Sequence[object], strict: bool) -> str:

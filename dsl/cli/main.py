@@ -1,8 +1,12 @@
 """The `goalline` command: headless subcommands for people, scripts and CI.
 
 Data goes to standard output, problems to standard error as `goalline: error: ...`, and the
-exit code says what happened (`Exit`). Heavy modules (the parser, the store, the terminal UI)
-are imported inside the commands that need them, so `goalline --help` starts fast.
+exit code says what happened (`Exit`). This is the one place where errors become messages:
+a `GoallineError` raised anywhere below a command (the store's, the import's, the
+configuration's, or `stop()`'s) is told here, one line per problem, never as a traceback.
+
+Heavy modules (the parser, the store, the terminal UI) are imported inside the commands
+that need them, so `goalline --help` starts fast.
 """
 
 from __future__ import annotations
@@ -11,7 +15,8 @@ import sys
 
 import click
 
-from .common import Exit, fail
+from ..errors import Exit, GoallineError
+from .common import fail
 from .data import done, import_, record
 from .demo import demo
 from .evaluate import evaluate, explain
@@ -23,7 +28,19 @@ from .watch import digest, watch
 __all__ = ["Exit", "cli", "main"]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class Goalline(click.Group):
+    """The command group, and the one error edge of every subcommand under it."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except GoallineError as problem:
+            for line in str(problem).splitlines() or [type(problem).__name__]:
+                fail(line)
+            ctx.exit(problem.exit_code)
+
+
+@click.group(cls=Goalline, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="goalline", message="goalline %(version)s")
 def cli() -> None:
     """goalline: set service goals, track them cycle by cycle, and learn from each round."""

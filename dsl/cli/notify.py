@@ -4,24 +4,24 @@ through the channels of `goalline.toml`, and marked handled."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from threading import Event
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from .common import Exit, fail, load_plan, moment, stop
+from ..errors import Exit
+from .common import fail, load_program, moment, stop
 
 if TYPE_CHECKING:
+    from ..api import Program
     from ..notify.config import Config
     from ..notify.delivery import Tally
     from ..store.database import Store
     from ..store.outbox import Delivery, Queued
 
-T = TypeVar("T")
 
 CONFIG_OPTION = click.option(
     "--config", "config_path", help="The configuration (default: goalline.toml here, if any)."
@@ -59,16 +59,16 @@ def notify(
     """Evaluate PLAN, add new escalation events to the outbox and deliver what is due."""
     from ..notify.delivery import now_text
 
-    config = load_config_or_stop(config_path)
-    checked_plan = load_plan(plan)
-    at = moment(as_of, checked_plan.info.timezone or "UTC")
+    config = load_config(config_path)
+    program = load_program(plan)
+    at = moment(as_of, program.zone.key)
     needs_channel(config)
     with open_store(db, config) as store:
         if dry_run:
-            items = to_queue(plan, store, config, at)
+            items = to_queue(program, store, config, at)
             _say_what_would_go(store, items, now_text())
             return
-        round_ = notify_once(plan, store, config, at)
+        round_ = notify_once(program, store, config, at)
     click.echo(round_.summary())
     if round_.tally.failed:
         raise SystemExit(Exit.FOUND)
@@ -93,12 +93,12 @@ class Round:
         )
 
 
-def to_queue(plan: str, store: Store, config: Config, at: datetime) -> list[Queued]:
+def to_queue(program: Program, store: Store, config: Config, at: datetime) -> list[Queued]:
     """The plan's escalation events at `at`, with their recipients (warnings on stderr)."""
-    from ..api import run
     from ..notify.notices import queued
 
-    outcome = run(plan, store, at)
+    plan = program.path
+    outcome = program.run(store, at)
     if outcome.report is None:
         for diagnostic in outcome.errors:
             fail(diagnostic.message)
@@ -106,7 +106,7 @@ def to_queue(plan: str, store: Store, config: Config, at: datetime) -> list[Queu
     notify_config = config.notify
     webhook = notify_config.webhook.url if notify_config.webhook else None
     command = notify_config.command.run[0] if notify_config.command else None
-    known = store.event_keys()
+    known = store.outbox.event_keys()
     items, warnings = queued(outcome.report, notify_config.channels, webhook, command, known)
     for warning in warnings:
         click.echo(f"goalline: warning: {warning}", err=True)
@@ -114,27 +114,24 @@ def to_queue(plan: str, store: Store, config: Config, at: datetime) -> list[Queu
 
 
 def notify_once(
-    plan: str, store: Store, config: Config, at: datetime, stop_event: Event | None = None
+    program: Program, store: Store, config: Config, at: datetime, stop_event: Event | None = None
 ) -> Round:
     """Evaluate, add the new events to the outbox, deliver what is due."""
     from ..notify.delivery import deliver, now_text
 
-    items = to_queue(plan, store, config, at)
-    added = write(store, lambda: store.enqueue(items, now_text()))
-    tally = write(
+    items = to_queue(program, store, config, at)
+    added = store.outbox.enqueue(items, now_text())
+    tally = deliver(
         store,
-        lambda: deliver(
-            store,
-            config.notify,
-            stop=stop_event,
-            warn=lambda line: click.echo(f"goalline: warning: {line}", err=True),
-        ),
+        config.notify,
+        stop=stop_event,
+        warn=lambda line: click.echo(f"goalline: warning: {line}", err=True),
     )
     return Round(added, tally)
 
 
 def _say_what_would_go(store: Store, new: list[Queued], now: str) -> None:
-    due = store.due(now)
+    due = store.outbox.due(now)
     click.echo(f"would add {len(new)} new event{'s' if len(new) != 1 else ''} to the outbox")
     for item in new:
         for channel, recipient in item.recipients:
@@ -156,9 +153,11 @@ def _say_what_would_go(store: Store, new: list[Queued], now: str) -> None:
 )
 def outbox(db: str | None, config_path: str | None, format_: str) -> None:
     """List the events of the outbox and the state of each delivery."""
-    config = load_config_or_stop(config_path)
+    config = load_config(config_path)
     with open_store(db, config) as store:
-        listing = _listing(store.events(), store.deliveries(), store.acknowledgements())
+        listing = _listing(
+            store.outbox.events(), store.outbox.deliveries(), store.reviews.acknowledgements()
+        )
     if format_ == "json":
         click.echo(json.dumps(listing, ensure_ascii=False, indent=2))
         return
@@ -218,10 +217,10 @@ def ack(event: str, db: str | None, config_path: str | None, by: str, note: str 
     again, and `evaluate` reports it as acknowledged."""
     from ..notify.delivery import now_text
 
-    config = load_config_or_stop(config_path)
+    config = load_config(config_path)
     with open_store(db, config) as store:
-        key = write(store, lambda: store.event_key(event))
-        write(store, lambda: store.acknowledge(key, by, note, now_text()))
+        key = store.outbox.event_key(event)
+        store.reviews.acknowledge(key, by, note, now_text())
     click.echo(f"acknowledged {key} (by {by})")
 
 
@@ -237,33 +236,18 @@ def needs_channel(config: Config) -> None:
         )
 
 
-def load_config_or_stop(path: str | None) -> Config:
-    from ..notify.config import ConfigError, load_config
+def load_config(path: str | None) -> Config:
+    """`goalline.toml` (or the file given); a `ConfigError` ends the command, one line per
+    problem."""
+    from ..notify import config
 
-    try:
-        return load_config(path)
-    except ConfigError as problem:
-        for line in str(problem).splitlines()[:-1]:
-            fail(line)
-        stop(str(problem).splitlines()[-1])
+    return config.load_config(path)
 
 
 def open_store(db: str | None, config: Config) -> Store:
-    from ..store.database import Store, StoreError
+    from ..store.database import Store
 
     path = db or config.db
     if path is None:
         stop("no store given: use --db DB, or set `db` in goalline.toml")
-    try:
-        return Store.open(path)
-    except StoreError as problem:
-        stop(str(problem))
-
-
-def write(store: Store, work: Callable[[], T]) -> T:
-    from ..store.database import StoreError
-
-    try:
-        return work()
-    except StoreError as problem:
-        stop(str(problem))
+    return Store.open(path)

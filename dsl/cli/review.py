@@ -26,24 +26,21 @@ def review(plan: str, db: str, as_of: str | None) -> None:
 def open_review(plan: str, db: str, as_of: str | None) -> None:
     """Refuse what the session cannot start with (no plan file, no store), then run it. A
     plan that does not check opens anyway: the session shows why, and recovers when fixed."""
-    from ..api import check_plan
-    from ..store.database import Store, StoreError
+    from ..api import compile
+    from ..store.database import Store
 
     if not Path(plan).is_file():
         stop(f"cannot read {plan}: no such file")
-    try:
-        Store.open(db).close()
-    except StoreError as problem:
-        stop(str(problem))
-    # The plan is checked here, before the first evaluation starts in a thread: Textual's
+    Store.open(db).close()
+    # The plan is compiled here, before the first evaluation starts in a thread: Textual's
     # imports (half a second of Python) then overlap the evaluation's queries, which run in
     # SQLite without the GIL, rather than the check, which needs it as much as they do.
-    checked = check_plan(plan)
+    program = compile(plan)
     at = None
     if as_of:  # a date is midnight in the plan's zone (without one the clock is read later)
-        at = moment(as_of, (checked.plan.info.timezone if checked.plan else None) or "UTC")
+        at = moment(as_of, program.zone.key)
     state = importlib.import_module("tui.state")  # needs only dsl
     with ThreadPoolExecutor(max_workers=1) as pool:
-        first = pool.submit(state.evaluate_now, plan, db, at, checked)
+        first = pool.submit(state.evaluate_now, plan, db, at, program)
         ui = importlib.import_module("tui.app")
         ui.ReviewApp(plan, db, at, first=first).run()

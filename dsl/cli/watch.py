@@ -11,19 +11,13 @@ from typing import TYPE_CHECKING
 
 import click
 
+from ..errors import Exit
 from ..store.changes import Stamps, stamps
-from .common import Exit, fail, load_plan, moment, stop
-from .notify import (
-    CONFIG_OPTION,
-    DB_OPTION,
-    load_config_or_stop,
-    needs_channel,
-    notify_once,
-    open_store,
-    write,
-)
+from .common import fail, load_program, moment, stop
+from .notify import CONFIG_OPTION, DB_OPTION, load_config, needs_channel, notify_once, open_store
 
 if TYPE_CHECKING:
+    from ..api import Program
     from ..engine.report import Report
     from ..notify.config import Config
     from ..output.digest import Digest
@@ -41,41 +35,47 @@ def watch(plan: str, db: str | None, config_path: str | None, every: str) -> Non
     stopped (Ctrl-C or SIGTERM: the delivery in hand is finished first)."""
     from ..notify.config import ConfigError, parse_duration
 
-    config = load_config_or_stop(config_path)
+    config = load_config(config_path)
     try:
         interval = parse_duration(every)
     except ConfigError as problem:
         stop(f"--every: {problem}")
     needs_channel(config)
-    load_plan(plan)  # a plan that does not check stops here, before the loop
+    program = load_program(plan)  # a plan that does not check stops here, before the loop
     stopping = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stopping.set())
     _log(f"watching {plan} and {db or config.db} (every {every}; Ctrl-C stops)")
+    compiled = stamps(program.files)
     while not stopping.is_set():
-        seen = _round(plan, db, config, stopping)
+        if stamps(program.files) != compiled:  # the plan changed: compile it again
+            compiled, program = stamps(program.files), _compile(plan)
+        seen = _round(program, db, config, stopping)
         _wait(seen, interval, stopping)
     _log("stopped")
 
 
-def _round(plan: str, db: str | None, config: Config, stopping: threading.Event) -> Stamps:
+def _compile(plan: str) -> Program:
+    from ..api import compile
+
+    return compile(plan)
+
+
+def _round(program: Program, db: str | None, config: Config, stopping: threading.Event) -> Stamps:
     """One evaluation and its deliveries, logged in one line; what the files looked like
     after it (its own writes are not a change to react to)."""
-    from ..api import check_plan
     from ..language.diagnostics import render
 
-    checked = check_plan(plan)
-    files = checked.plan.files if checked.plan else (plan,)
+    checked = program.checked
     if checked.plan is None:
         first = render(checked.errors[0], checked.sources).splitlines()[0]
         _log(f"the plan does not check, waiting for a fix: {first}")
-    else:
-        with open_store(db, config) as store:
-            at = moment(None, checked.plan.info.timezone or "UTC")
-            _log(notify_once(plan, store, config, at, stopping).summary())
-            path = store.path
-        return stamps((*files, path, f"{path}-wal"))
-    return stamps((*files, db or config.db or ""))
+        return stamps((*program.files, db or config.db or ""))
+    with open_store(db, config) as store:
+        at = moment(None, program.zone.key)
+        _log(notify_once(program, store, config, at, stopping).summary())
+        path = store.path
+    return stamps((*program.files, path, f"{path}-wal"))
 
 
 def _wait(seen: Stamps, interval: timedelta, stopping: threading.Event) -> None:
@@ -107,19 +107,19 @@ def digest(
 ) -> None:
     """Each person's digest: the goals they own or lead, their open improvement actions,
     their milestones due within two weeks."""
-    from ..api import run
     from ..output.digest import digest_text, digests
 
-    config = load_config_or_stop(config_path)
-    checked_plan = load_plan(plan)
-    if person is not None and person not in {p.id for p in checked_plan.people}:
+    config = load_config(config_path)
+    program = load_program(plan)
+    assert program.plan is not None  # load_program stops otherwise
+    if person is not None and person not in {p.id for p in program.plan.people}:
         stop(f"plan {plan} has no person '{person}'")
-    at = moment(as_of, checked_plan.info.timezone or "UTC")
+    at = moment(as_of, program.zone.key)
     if send:
         needs_channel(config)
     with open_store(db, config) as store:
-        outcome = run(plan, store, at)
-        actions = write(store, store.open_actions)
+        outcome = program.run(store, at)
+        actions = store.reviews.open_actions()
     report = outcome.report
     if report is None or outcome.checked.plan is None:
         stop(f"{plan} cannot be evaluated; see `goalline check {plan}`")

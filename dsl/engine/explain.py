@@ -8,9 +8,38 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from ..language import model as m
-from ..language.expressions import aggregate_calls, text
-from .fetch import Ran
+from ..language.cycles import Range
+from ..language.expressions import aggregate_calls, source_of, text
+from ..store.dialect import quote
+from .fetch import Ran, Rows
+from .measure_sql import RECORDED_TABLE, RECORDED_TIME
 from .report import CycleResult, GoalResult
+
+
+def rows_counted(plan: m.Plan, indicator_id: str, bounds: Range, store: Rows) -> dict[str, int]:
+    """How many rows of each table the indicator reads fall in one cycle's range."""
+    counts: dict[str, int] = {}
+    for table, time, extra, params in _tables_read(plan, indicator_id):
+        sql = (
+            f"SELECT count(*) FROM {quote(table)} AS t WHERE t.{quote(time)} >= ?"
+            f" AND t.{quote(time)} < ?{extra}"
+        )
+        counts[table] = store.fetch(sql, (bounds.lo, bounds.hi, *params))[0][0]
+    return counts
+
+
+def _tables_read(plan: m.Plan, indicator_id: str) -> list[tuple[str, str, str, tuple[str, ...]]]:
+    """(table, time column, extra condition, its parameters) for each table a measure reads."""
+    indicator = plan.get(indicator_id)
+    assert isinstance(indicator, m.Indicator)
+    if indicator.measure is None:
+        return [(RECORDED_TABLE, RECORDED_TIME, " AND t.indicator = ?", (indicator.id,))]
+    found: dict[str, tuple[str, str, str, tuple[str, ...]]] = {}
+    for call in aggregate_calls(indicator.measure):
+        source = plan.get(source_of(call))
+        if isinstance(source, m.Source) and source.time is not None:
+            found.setdefault(source.table_name, (source.table_name, source.time.id, "", ()))
+    return list(found.values())
 
 
 def explain(

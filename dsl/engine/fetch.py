@@ -1,18 +1,21 @@
 """The engine's counting half: per-cycle values of every goal, from the store.
 
 Goals that share an indicator and a cycle layout share one query, so the store is asked
-once per indicator and layout, never once per cycle, and never for rows.
+once per indicator and layout, never once per cycle, and never for rows. Where the dialect
+loads the cycles into a relation of their own, a query's text does not depend on them: it
+is compiled once per plan (`compile_queries`) and run against every evaluation's cycles.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from ..language import model as m
+from ..language.cycles import Range
 from ..store.dialect import Dialect
-from .measure_sql import Query, Range, combine, compile_measure
+from .measure_sql import Query, combine, compile_measure
 from .schedule import Layout
 
 
@@ -35,6 +38,36 @@ class Ran:
 
 
 Breakdown = dict[int, dict[str, float | None]]  # cycle index -> value per breakdown key
+Compiled = Mapping[tuple[str, str | None], Query]  # (indicator, breakdown column) -> query
+
+
+def compile_queries(plan: m.Plan, dialect: Dialect) -> dict[tuple[str, str | None], Query]:
+    """Every indicator's query (and its breakdown's), when their text does not depend on the
+    cycles; none for a dialect that lists the cycles in the query itself."""
+    if dialect.cycles_cte(1) is not None:
+        return {}
+    found: dict[tuple[str, str | None], Query] = {}
+    for indicator in plan.indicators:
+        found[indicator.id, None] = compile_measure(indicator, plan, (), dialect)
+        if indicator.breakdown is not None:
+            by = indicator.breakdown.id
+            found[indicator.id, by] = compile_measure(indicator, plan, (), dialect, by)
+    return found
+
+
+def _query(
+    compiled: Compiled,
+    indicator: m.Indicator,
+    plan: m.Plan,
+    ranges: tuple[Range, ...],
+    dialect: Dialect,
+    by: str | None = None,
+) -> Query:
+    """The indicator's query over `ranges`: compiled once if it could be, else now."""
+    query = compiled.get((indicator.id, by))
+    if query is None:
+        return compile_measure(indicator, plan, ranges, dialect, by)
+    return replace(query, ranges=ranges)
 
 
 def fetch_breakdowns(
@@ -43,6 +76,7 @@ def fetch_breakdowns(
     layouts: Mapping[str, Layout],
     store: Rows,
     dialect: Dialect,
+    compiled: Compiled | None = None,
 ) -> dict[str, Breakdown]:
     """For goals whose indicator declares a `breakdown`, the value per cycle and per value of
     that column (one more query per indicator and layout)."""
@@ -55,7 +89,8 @@ def fetch_breakdowns(
             continue
         key = (indicator.id, ranges)
         if key not in done:
-            query = compile_measure(indicator, plan, ranges, dialect, indicator.breakdown.id)
+            by = indicator.breakdown.id
+            query = _query(compiled or {}, indicator, plan, ranges, dialect, by)
             split: Breakdown = {}
             for row in store.fetch(query.sql, query.params, query.ranges):
                 label = "(none)" if row[1] is None else str(row[1])
@@ -71,6 +106,7 @@ def fetch_values(
     layouts: Mapping[str, Layout],
     store: Rows,
     dialect: Dialect,
+    compiled: Compiled | None = None,
 ) -> tuple[dict[str, dict[int, float | None]], list[Ran]]:
     """Each goal's value per cycle index, and the queries that were run."""
     by_layout: dict[tuple[str, tuple[Range, ...]], list[str]] = {}
@@ -85,7 +121,7 @@ def fetch_values(
         assert isinstance(indicator, m.Indicator)
         per_cycle: dict[int, float | None] = {}
         if ranges:
-            query = compile_measure(indicator, plan, ranges, dialect)
+            query = _query(compiled or {}, indicator, plan, ranges, dialect)
             rows = store.fetch(query.sql, query.params, query.ranges)
             per_cycle = {row[0]: combine(indicator.measure, iter(row[1:])) for row in rows}
             ran.append(Ran(indicator_id, ranges, query, tuple(rows)))

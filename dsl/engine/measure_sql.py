@@ -16,6 +16,7 @@ from typing import Any
 
 from ..language import model as m
 from ..language.checks.measures import PERCENTILES
+from ..language.cycles import Range
 from ..language.expressions import aggregate_calls, source_of
 from ..store.dialect import Dialect, quote
 
@@ -30,15 +31,6 @@ _OPS: dict[str, Callable[[float, float], float]] = {
     "*": operator.mul,
     "/": operator.truediv,
 }
-
-
-@dataclass(frozen=True, slots=True)
-class Range:
-    """The instants (seconds since 1970 UTC) whose rows make one cycle's value: [lo, hi)."""
-
-    index: int
-    lo: float
-    hi: float
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,8 +10,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from ..language import model as m
-from ..language.cycles import CycleSpan, cycle_spans, local_midnight
-from .measure_sql import Range
+from ..language.cycles import CycleSpan, Range, cycle_spans, local_midnight
 
 
 @dataclass(frozen=True, slots=True)

@@ -167,3 +167,12 @@ def _first_instant_at_or_after(wall: datetime, tz: ZoneInfo) -> datetime:
         else:
             low = middle
     return high
+
+
+@dataclass(frozen=True, slots=True)
+class Range:
+    """The instants (seconds since 1970 UTC) whose rows make one cycle's value: [lo, hi)."""
+
+    index: int
+    lo: float
+    hi: float

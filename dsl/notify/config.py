@@ -16,11 +16,13 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from ..errors import GoallineError
+
 CONFIG_NAME = "goalline.toml"
 SECURITY = ("none", "starttls", "tls")
 
 
-class ConfigError(Exception):
+class ConfigError(GoallineError):
     """The configuration cannot be used; the message has one line per problem."""
 
 

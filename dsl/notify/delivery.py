@@ -111,11 +111,11 @@ def deliver(
     try:
         left = journal.read()
         if left:
-            store.record_attempts(left, config.max_attempts, config.retry_after)
+            store.outbox.record_attempts(left, config.max_attempts, config.retry_after)
             tally.replayed = len(left)
         journal.clear()
         flushed = time.monotonic()
-        for delivery in store.due(clock()):
+        for delivery in store.outbox.due(clock()):
             if stop is not None and stop.is_set():
                 break
             error = _send(delivery, config, mailer, clock())
@@ -143,7 +143,7 @@ def deliver(
 def _flush(store: Store, config: Notify, journal: Journal, recorded: list[Attempt]) -> None:
     """Record the batch in the store; then the journal has nothing the store lacks."""
     if recorded:
-        store.record_attempts(recorded, config.max_attempts, config.retry_after)
+        store.outbox.record_attempts(recorded, config.max_attempts, config.retry_after)
         recorded.clear()
         journal.clear()
 

@@ -1,172 +1,44 @@
 """The store: one SQLite file holding imported service data and what people record.
 
-This is the only module that opens a store (through sqlite-utils; the review tables are
-written by its part in `review_records.py`, and `importing.py` borrows sqlite-utils' type
-detection). A store is recognised by its SQLite `application_id`; any other file is
-refused before anything is written to it. Every write is one transaction: a failure leaves
-the store as it was. WAL mode and a busy timeout let a review session read while a headless
-import writes.
+This is the only module that opens a store (through sqlite-utils); the review and outbox
+tables are read and written through `store.reviews` and `store.outbox`, imports through
+`imports/`, and the schema is `migrations.py`'s. A store is recognised by its SQLite
+`application_id`; any other file is refused before anything is written to it. Every write
+is one transaction: a failure leaves the store as it was. WAL mode and a busy timeout let a
+review session read while a headless import writes.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database, Migrations
+from sqlite_utils import Database
 
-from ..engine.measure_sql import Range
 from ..language.checks.schema import Schema
-from .dialect import SQLite, quote
+from ..language.cycles import Range
+from .dialect import SQLite
 from .errors import StoreError as StoreError  # raised by the store, imported from here
-from .outbox import OUTBOX_DELIVERIES, OUTBOX_EVENTS, OUTBOX_TABLES, OutboxRecords
-from .reviews import (
-    ACKNOWLEDGEMENTS,
-    REVIEW_ACTIONS,
-    REVIEW_NOTES,
-    REVIEW_PROPOSALS,
-    REVIEW_SESSIONS,
-    REVIEW_TABLES,
-    ReviewRecords,
-    text_or_none,
+from .imports.writing import CONVERTS_TIMES, ImportPlan, write_rows
+from .migrations import (
+    MEASUREMENTS,
+    MIGRATION_NAMES,
+    MILESTONE_EVENTS,
+    RESERVED,
+    TIME_COLUMNS,
+    migrations,
 )
+from .outbox import Outbox
+from .reviews import Reviews, text_or_none
 
 APPLICATION_ID = 0x676F616C  # "goal": marks a SQLite file as a goalline store
 BUSY_TIMEOUT_SECONDS = 30
-MEASUREMENTS = "measurements"
-MILESTONE_EVENTS = "milestone_events"
-TIME_COLUMNS = "time_columns"
-IMPORTS = "imports"
-RESERVED = frozenset(
-    (MEASUREMENTS, MILESTONE_EVENTS, TIME_COLUMNS, IMPORTS, *REVIEW_TABLES, *OUTBOX_TABLES)
-)
-BATCH = 10_000
-
-migrations = Migrations("goalline")
-MIGRATION_NAMES: list[str] = []  # in order; their count is the schema version
-
-
-def migration(step: Callable[[Database], None]) -> Callable[[Database], None]:
-    MIGRATION_NAMES.append(step.__name__)
-    return migrations()(step)
-
-
-@migration
-def m001_initial(db: Database) -> None:
-    db.table(MEASUREMENTS).create(
-        {"id": int, "indicator": str, "at": float, "value": float, "note": str, "recorded_at": str},
-        pk="id",
-        not_null={"indicator", "at", "value", "recorded_at"},
-    )
-    db.table(MEASUREMENTS).create_index(["indicator", "at"])
-    db.table(MILESTONE_EVENTS).create(
-        {"id": int, "milestone": str, "on_date": str, "note": str, "recorded_at": str},
-        pk="id",
-        not_null={"milestone", "on_date", "recorded_at"},
-    )
-    db.table(TIME_COLUMNS).create(
-        {"table_name": str, "column_name": str, "timezone": str}, pk=("table_name", "column_name")
-    )
-    db.table(IMPORTS).create(
-        {"id": int, "table_name": str, "source": str, "rows": int, "imported_at": str}, pk="id"
-    )
-
-
-def _refuse_taken(db: Database, names: tuple[str, ...], purpose: str) -> None:
-    """A table imported by an older goalline, which did not keep these names yet."""
-    taken = [t for t in db.table_names() if t.lower() in names]
-    if taken:
-        raise StoreError(
-            f"the store has a table named '{taken[0]}', a name goalline now keeps for"
-            f" {purpose}; rename that table with a SQLite tool and open the store again"
-        )
-
-
-@migration
-def m002_reviews(db: Database) -> None:
-    _refuse_taken(db, REVIEW_TABLES, "reviews")
-    db.table(ACKNOWLEDGEMENTS).create(
-        {"event": str, "acknowledged_by": str, "note": str, "acknowledged_at": str},
-        pk="event",
-        not_null={"acknowledged_by", "acknowledged_at"},
-    )
-    db.table(REVIEW_SESSIONS).create(
-        {
-            "id": int,
-            "plan": str,
-            "as_of": str,
-            "attendees": str,  # a JSON array of names
-            "started_at": str,
-            "finished_at": str,
-        },
-        pk="id",
-        not_null={"plan", "as_of", "attendees", "started_at"},
-    )
-    db.table(REVIEW_SESSIONS).create_index(["plan", "finished_at"])
-    session = [("session", REVIEW_SESSIONS, "id")]
-    db.table(REVIEW_NOTES).create(
-        {"session": int, "subject": str, "kind": str, "cause": str, "lesson": str},
-        pk=("session", "subject"),
-        not_null={"session", "subject", "kind"},
-        foreign_keys=session,
-    )
-    db.table(REVIEW_ACTIONS).create(
-        {
-            "id": int,
-            "session": int,
-            "subject": str,
-            "title": str,
-            "owner": str,
-            "due": str,
-            "status": str,
-            "created_at": str,
-        },
-        pk="id",
-        not_null={"session", "subject", "title", "owner", "status", "created_at"},
-        foreign_keys=session,
-    )
-    db.table(REVIEW_ACTIONS).create_index(["status"])
-    db.table(REVIEW_PROPOSALS).create(
-        {"session": int, "goal": str, "target": str, "suggestion": str, "note": str},
-        pk=("session", "goal"),
-        not_null={"session", "goal", "target"},
-        foreign_keys=session,
-    )
-
-
-@migration
-def m003_outbox(db: Database) -> None:
-    _refuse_taken(db, OUTBOX_TABLES, "the outbox")
-    db.table(OUTBOX_EVENTS).create(
-        {"id": int, "key": str, "payload": str, "created_at": str},
-        pk="id",
-        not_null={"key", "payload", "created_at"},
-    )
-    db.table(OUTBOX_EVENTS).create_index(["key"], unique=True)
-    db.table(OUTBOX_DELIVERIES).create(
-        {
-            "event": int,
-            "channel": str,
-            "recipient": str,
-            "status": str,  # pending | sent | failed
-            "attempts": int,
-            "last_error": str,
-            "next_attempt_at": str,  # ISO time, UTC; NULL once sent or given up
-            "sent_at": str,
-        },
-        pk=("event", "channel", "recipient"),
-        not_null={"event", "channel", "recipient", "status", "attempts"},
-        foreign_keys=[("event", OUTBOX_EVENTS, "id")],
-    )
-    db.table(OUTBOX_DELIVERIES).create_index(["status", "next_attempt_at"])
-
-
-SCHEMA_VERSION = len(MIGRATION_NAMES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,12 +48,22 @@ class Completion:
     note: str | None
 
 
-class Store(ReviewRecords, OutboxRecords):
+class Store:
     """An open goalline store. Use `Store.open`; close it, or use it as a context manager."""
 
     def __init__(self, db: Database, path: str) -> None:
         self.db = db
         self.path = path
+
+    @cached_property
+    def reviews(self) -> Reviews:
+        """The review tables: acknowledgements, review sessions, notes, actions, targets."""
+        return Reviews(self.db, self._writing)
+
+    @cached_property
+    def outbox(self) -> Outbox:
+        """The outbox tables: escalation events and their deliveries."""
+        return Outbox(self.db, self._writing)
 
     @classmethod
     def open(cls, path: str, *, create: bool = False) -> Store:
@@ -379,106 +261,9 @@ class Store(ReviewRecords, OutboxRecords):
         if plan.table.lower() in RESERVED or plan.table.lower().startswith(("_", "sqlite_")):
             raise StoreError(f"'{plan.table}' is a name goalline keeps for itself; choose another")
         with self._writing():
-            self._shape_table(plan)
-            sql = self._insert_sql(plan)
-            counted = _Counter(rows, plan.progress) if plan.progress else None
-            # sqlite-utils' insert_all builds and commits a statement per small batch; a
-            # million-row import spends most of its time there. One executemany over the
-            # whole stream, inside the one atomic() transaction, is several times faster.
-            cursor = self.db.conn.executemany(sql, counted or rows)
-            count = counted.count if counted else max(cursor.rowcount, 0)
-            for column in plan.time_columns:
-                self.db.table(plan.table).create_index([column], if_not_exists=True)
-                self.db.table(TIME_COLUMNS).upsert(
-                    {"table_name": plan.table, "column_name": column, "timezone": plan.timezone},
-                    pk=("table_name", "column_name"),
-                )
-            record = {"table_name": plan.table, "source": plan.source, "rows": count}
-            self.db.table(IMPORTS).insert({**record, "imported_at": plan.now})
-        return count
-
-    def _shape_table(self, plan: ImportPlan) -> None:
-        table = self.db.table(plan.table)
-        types = {c: _PYTHON_TYPES[plan.types.get(c, "text")] for c in plan.columns}
-        if not table.exists():
-            table.create(types, pk=plan.pk)
-            return
-        existing = {c.name.lower(): c.type.upper() for c in table.columns}
-        for column in plan.columns:
-            if column.lower() not in existing:
-                table.add_column(column, types[column])
-            elif column in plan.time_columns and existing[column.lower()] not in ("REAL", "FLOAT"):
-                raise StoreError(
-                    f"column '{column}' of table '{plan.table}' holds {existing[column.lower()]}"
-                    " values, not times; import into a new table to read it as a time"
-                )
-        if plan.pk and table.pks != [plan.pk] and not _has_unique_index(table, plan.pk):
-            table.create_index([plan.pk], unique=True, if_not_exists=True)
+            return write_rows(self.db, plan, rows)
 
     @property
     def converts_times(self) -> bool:
         """Whether this SQLite can turn ISO 8601 text into an instant (unixepoch, 3.38)."""
-        return sqlite3.sqlite_version_info >= (3, 38, 0)
-
-    def _insert_sql(self, plan: ImportPlan) -> str:
-        names = ", ".join(quote(c) for c in plan.columns)
-        marks = ", ".join(
-            # A time arrives as seconds, or as ISO 8601 text for SQLite to convert.
-            f"CASE WHEN typeof(?{n}) = 'text' THEN unixepoch(?{n}) ELSE ?{n} END"
-            if c in plan.time_columns and self.converts_times
-            # An empty text field is no value; numbers and times arrive as None already.
-            else f"NULLIF(?{n}, '')"
-            if plan.types.get(c) == "text"
-            else f"?{n}"
-            for n, c in enumerate(plan.columns, start=1)
-        )
-        sql = f"INSERT INTO {quote(plan.table)} ({names}) VALUES ({marks})"
-        if plan.pk:
-            updates = ", ".join(
-                f"{quote(c)} = excluded.{quote(c)}" for c in plan.columns if c != plan.pk
-            )
-            sql += f" ON CONFLICT ({quote(plan.pk)}) DO " + (
-                f"UPDATE SET {updates}" if updates else "NOTHING"
-            )
-        return sql
-
-
-class _Counter:
-    """Counts rows as SQLite takes them, and tells the progress callback every batch."""
-
-    def __init__(self, rows: Iterable[Sequence[Any]], progress: Callable[[int], None] | None):
-        self.rows = iter(rows)
-        self.progress = progress
-        self.count = 0
-
-    def __iter__(self) -> _Counter:
-        return self
-
-    def __next__(self) -> Sequence[Any]:
-        row = next(self.rows)
-        self.count += 1
-        if self.progress and self.count % BATCH == 0:
-            self.progress(BATCH)
-        return row
-
-
-@dataclass(frozen=True)
-class ImportPlan:
-    """What an import writes: the table, its columns in row order and their detected types."""
-
-    table: str
-    columns: tuple[str, ...]
-    types: dict[str, str]  # column -> "integer" | "float" | "text"
-    time_columns: frozenset[str]
-    pk: str | None
-    source: str
-    timezone: str
-    now: str
-    progress: Callable[[int], None] | None = None
-
-
-_PYTHON_TYPES: dict[str, type] = {"integer": int, "float": float, "text": str}
-
-
-def _has_unique_index(table: Any, column: str) -> bool:
-    return any(index.unique and index.columns == [column] for index in table.indexes)
+        return CONVERTS_TIMES

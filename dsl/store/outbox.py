@@ -1,7 +1,7 @@
 """The outbox: every escalation event `goalline notify` has seen, and its deliveries, one per
 channel and recipient, with their state.
 
-`OutboxRecords` is the part of `Store` that keeps them (tables created by the store's
+`Outbox` keeps them for an open store, as `store.outbox` (tables created by the store's
 migration 3, written through sqlite-utils inside the store's `_writing()`). An event is
 keyed by `EscalationEvent.key`, so evaluating the same data again adds nothing; its
 deliveries are made when it enters the outbox, for the channels configured then. A failed
@@ -12,7 +12,7 @@ delivery waits `retry_after`, doubled after each failure (at most a day), and is
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -66,13 +66,14 @@ class Attempt:
     error: str | None = None
 
 
-class OutboxRecords:
+class Outbox:
     """Reading and writing the outbox tables."""
 
-    db: Database
-
-    def _writing(self) -> AbstractContextManager[None]:
-        raise NotImplementedError  # the store's: one BEGIN IMMEDIATE transaction
+    def __init__(self, db: Database, writing: Callable[[], AbstractContextManager[None]]) -> None:
+        """`db` is the store's connection; `writing` opens the store's one write transaction
+        (BEGIN IMMEDIATE), inside which every write here runs."""
+        self.db = db
+        self._writing = writing
 
     def enqueue(self, queued: Iterable[Queued], now: str) -> int:
         """Add the events not in the outbox yet, with a pending delivery per recipient; the

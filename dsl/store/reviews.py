@@ -1,14 +1,14 @@
 """What a review leaves in the store: acknowledgements of escalation events, review sessions,
 the cause and lesson written per subject, improvement actions and proposed targets.
 
-`ReviewRecords` is the part of `Store` that keeps them; it writes through sqlite-utils (the
+`Reviews` keeps them for an open store (`store.reviews`); it writes through sqlite-utils (the
 `db` the store opened) inside the store's one-transaction-per-write `_writing()`.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -28,13 +28,14 @@ REVIEW_TABLES = (ACKNOWLEDGEMENTS, REVIEW_SESSIONS, REVIEW_NOTES, REVIEW_ACTIONS
 ACTION_STATUSES = ("open", "done", "dropped")
 
 
-class ReviewRecords:
+class Reviews:
     """Reading and writing the review tables (created by the store's migration 2)."""
 
-    db: Database
-
-    def _writing(self) -> AbstractContextManager[None]:
-        raise NotImplementedError  # the store's: one BEGIN IMMEDIATE transaction
+    def __init__(self, db: Database, writing: Callable[[], AbstractContextManager[None]]) -> None:
+        """`db` is the store's connection; `writing` opens the store's one write transaction
+        (BEGIN IMMEDIATE), inside which every write here runs."""
+        self.db = db
+        self._writing = writing
 
     def acknowledge(self, event: str, by: str, note: str | None, now: str) -> None:
         """Record that `by` has seen `event` (an `EscalationEvent.key`); acknowledging it

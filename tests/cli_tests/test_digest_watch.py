@@ -120,13 +120,13 @@ def test_open_actions_and_milestones_due_within_two_weeks_are_in_the_digest(
     sample: Path,
 ) -> None:
     with Store.open(str(sample / STORE_NAME)) as store:
-        session = store.open_review(str(sample / PLAN_NAME), "2026-05-20", ["zhao_lei"], T0)
-        store.add_action(
+        session = store.reviews.open_review(str(sample / PLAN_NAME), "2026-05-20", ["zhao_lei"], T0)
+        store.reviews.add_action(
             session.id, "quick_answer", "Hire two agents", "zhao_lei", date(2026, 6, 30), T0
         )
-        done = store.add_action(session.id, "quick_answer", "Old one", "zhao_lei", None, T0)
-        store.set_action_status(done.id, "done")
-        store.add_action(session.id, "satisfied", "Not his", "li_na", None, T0)
+        done = store.reviews.add_action(session.id, "quick_answer", "Old one", "zhao_lei", None, T0)
+        store.reviews.set_action_status(done.id, "done")
+        store.reviews.add_action(session.id, "satisfied", "Not his", "li_na", None, T0)
     plan, db = str(sample / PLAN_NAME), str(sample / STORE_NAME)
     # 20 May: the chatbot (zhao_lei's) is due on 31 May and not done until 28 May
     result = goalline("digest", plan, "--db", db, "--as-of", "2026-05-20", "--to", "zhao_lei")

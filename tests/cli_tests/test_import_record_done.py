@@ -24,7 +24,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from dsl.cli.main import Exit, cli
-from dsl.store.database import SCHEMA_VERSION, Store
+from dsl.store.database import Store
+from dsl.store.migrations import SCHEMA_VERSION
 
 DATA = Path(__file__).parent.parent / "fixtures" / "data"
 GOALLINE = Path(sys.executable).parent / "goalline"

@@ -150,8 +150,8 @@ def demo_report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         outcome = run(plan_path, store, as_of)
         assert outcome.report is not None
         first = outcome.report.escalations[0].key
-        store.acknowledge(first, "li_na", "called back", "2027-01-04T09:00:00+00:00")
-        acknowledged = store.acknowledgements()
+        store.reviews.acknowledge(first, "li_na", "called back", "2027-01-04T09:00:00+00:00")
+        acknowledged = store.reviews.acknowledgements()
     return outcome.report.to_dict(acknowledged)
 
 

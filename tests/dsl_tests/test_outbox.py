@@ -99,7 +99,7 @@ def item(key: str, *recipients: tuple[str, str]) -> Queued:
 def table(store: Store) -> list[tuple[str, str, str, int, str | None, str | None, str | None]]:
     return [
         (d.key, d.recipient, d.status, d.attempts, d.last_error, d.next_attempt_at, d.sent_at)
-        for d in store.deliveries()
+        for d in store.outbox.deliveries()
     ]
 
 
@@ -120,31 +120,31 @@ def later(at: str, wait: timedelta) -> str:
 
 def test_an_event_enters_once_with_a_pending_delivery_per_recipient(store: Store) -> None:
     first = item("a/when critical/2026-01-01", ("email", "ann@example.com"), ("webhook", URL))
-    assert store.enqueue([first], T0) == 1
+    assert store.outbox.enqueue([first], T0) == 1
     assert table(store) == [
         ("a/when critical/2026-01-01", "ann@example.com", "pending", 0, None, T0, None),
         ("a/when critical/2026-01-01", URL, "pending", 0, None, T0, None),
     ]
-    (delivery, _) = store.deliveries()
+    (delivery, _) = store.outbox.deliveries()
     assert (delivery.event, delivery.channel, delivery.payload) == (1, "email", first.payload)
 
     # evaluating the same data again adds nothing; a new event is added after the others
     second = item("b/when critical/2026-02-01", ("command", "/usr/bin/page"))
-    assert store.enqueue([first, second], T1) == 1
-    assert [(d.event, d.key, d.recipient) for d in store.deliveries()] == [
+    assert store.outbox.enqueue([first, second], T1) == 1
+    assert [(d.event, d.key, d.recipient) for d in store.outbox.deliveries()] == [
         (1, "a/when critical/2026-01-01", "ann@example.com"),
         (1, "a/when critical/2026-01-01", URL),
         (2, "b/when critical/2026-02-01", "/usr/bin/page"),
     ]
-    assert store.enqueue([first, second], T2) == 0
+    assert store.outbox.enqueue([first, second], T2) == 0
 
 
 def test_an_event_that_reaches_nobody_is_known_all_the_same(store: Store) -> None:
-    assert store.enqueue([item("a/r/2026-01-01")], T0) == 1
-    assert store.deliveries() == []
-    assert store.event_keys() == {"a/r/2026-01-01"}
-    assert store.enqueue([item("a/r/2026-01-01")], T1) == 0
-    assert store.event_key("1") == "a/r/2026-01-01"
+    assert store.outbox.enqueue([item("a/r/2026-01-01")], T0) == 1
+    assert store.outbox.deliveries() == []
+    assert store.outbox.event_keys() == {"a/r/2026-01-01"}
+    assert store.outbox.enqueue([item("a/r/2026-01-01")], T1) == 0
+    assert store.outbox.event_key("1") == "a/r/2026-01-01"
 
 
 def test_enqueue_adds_all_or_nothing(store: Store) -> None:
@@ -153,13 +153,13 @@ def test_enqueue_adds_all_or_nothing(store: Store) -> None:
         "b/when critical/2026-01-01", ("email", "bob@example.com"), ("email", "bob@example.com")
     )
     with pytest.raises(StoreError, match=r"^cannot write to .*store\.db: UNIQUE constraint failed"):
-        store.enqueue([good, twice], T0)
-    assert store.deliveries() == []
-    assert store.enqueue([good], T0) == 1
+        store.outbox.enqueue([good, twice], T0)
+    assert store.outbox.deliveries() == []
+    assert store.outbox.enqueue([good], T0) == 1
 
 
 def test_the_outbox_as_another_program_reads_it(store: Store) -> None:
-    store.enqueue([item("a/when critical/2026-01-01", ("email", "李@例子.cn"))], T0)
+    store.outbox.enqueue([item("a/when critical/2026-01-01", ("email", "李@例子.cn"))], T0)
     with sqlite3.connect(store.path) as connection:
         events = connection.execute(
             "SELECT id, key, payload, created_at FROM outbox_events"
@@ -177,99 +177,103 @@ def test_the_outbox_as_another_program_reads_it(store: Store) -> None:
 
 
 def test_what_is_due(store: Store) -> None:
-    store.enqueue([item("a/r/2026-01-01", ("email", "ann@example.com"))], T0)
-    store.enqueue([item("b/r/2026-01-01", ("email", "ann@example.com"))], T2)
-    assert [d.key for d in store.due(T0)] == ["a/r/2026-01-01"]
-    assert [d.key for d in store.due(T2)] == ["a/r/2026-01-01", "b/r/2026-01-01"]
-    assert store.due("2026-06-30T23:59:59+00:00") == []
+    store.outbox.enqueue([item("a/r/2026-01-01", ("email", "ann@example.com"))], T0)
+    store.outbox.enqueue([item("b/r/2026-01-01", ("email", "ann@example.com"))], T2)
+    assert [d.key for d in store.outbox.due(T0)] == ["a/r/2026-01-01"]
+    assert [d.key for d in store.outbox.due(T2)] == ["a/r/2026-01-01", "b/r/2026-01-01"]
+    assert store.outbox.due("2026-06-30T23:59:59+00:00") == []
 
     # an acknowledged event is not sent any more, its deliveries are left as they are
-    store.acknowledge("a/r/2026-01-01", "ann", "seen", T1)
-    assert [d.key for d in store.due(T2)] == ["b/r/2026-01-01"]
-    assert [d.status for d in store.deliveries()] == ["pending", "pending"]
+    store.reviews.acknowledge("a/r/2026-01-01", "ann", "seen", T1)
+    assert [d.key for d in store.outbox.due(T2)] == ["b/r/2026-01-01"]
+    assert [d.status for d in store.outbox.deliveries()] == ["pending", "pending"]
 
 
 def test_a_failed_delivery_waits_twice_as_long_each_time_then_is_given_up(store: Store) -> None:
-    store.enqueue([item("a/r/2026-01-01", ("email", "ann@example.com"))], T0)
+    store.outbox.enqueue([item("a/r/2026-01-01", ("email", "ann@example.com"))], T0)
     wait = timedelta(minutes=5)
     at = T0
     for tries, expected_wait in ((1, 5), (2, 10), (3, 20)):
-        (delivery,) = store.due(at)
-        store.record_attempts([failed(delivery, at, f"try {tries}")], 4, wait)
+        (delivery,) = store.outbox.due(at)
+        store.outbox.record_attempts([failed(delivery, at, f"try {tries}")], 4, wait)
         after = later(at, timedelta(minutes=expected_wait))
         assert table(store) == [
             ("a/r/2026-01-01", "ann@example.com", "pending", tries, f"try {tries}", after, None)
         ]
-        assert store.due(later(after, -timedelta(seconds=1))) == []  # not before its time
+        assert store.outbox.due(later(after, -timedelta(seconds=1))) == []  # not before its time
         at = after
-    (delivery,) = store.due(at)
-    store.record_attempts([failed(delivery, at, "try 4")], 4, wait)
+    (delivery,) = store.outbox.due(at)
+    store.outbox.record_attempts([failed(delivery, at, "try 4")], 4, wait)
     assert table(store) == [("a/r/2026-01-01", "ann@example.com", "failed", 4, "try 4", None, None)]
-    assert store.due("2030-01-01T00:00:00+00:00") == []
+    assert store.outbox.due("2030-01-01T00:00:00+00:00") == []
 
     # a failure or a success reported for it later changes nothing
-    store.record_attempts([failed(delivery, at, "again")], 4, wait)
+    store.outbox.record_attempts([failed(delivery, at, "again")], 4, wait)
     assert table(store)[0][2:5] == ("failed", 4, "try 4")
 
 
 def test_the_wait_stops_growing_at_a_day(store: Store) -> None:
-    store.enqueue([item("a/r/2026-01-01", ("email", "ann@example.com"))], T0)
-    (delivery,) = store.deliveries()
+    store.outbox.enqueue([item("a/r/2026-01-01", ("email", "ann@example.com"))], T0)
+    (delivery,) = store.outbox.deliveries()
     for _ in range(3):
-        store.record_attempts([failed(delivery, T0)], 100, timedelta(hours=10))
+        store.outbox.record_attempts([failed(delivery, T0)], 100, timedelta(hours=10))
     assert table(store)[0][3] == 3
     assert table(store)[0][5] == later(T0, LONGEST_WAIT)  # not 40 hours
 
 
 def test_many_failures_do_not_overflow_the_wait(store: Store) -> None:
-    store.enqueue([item("a/r/2026-01-01", ("email", "ann@example.com"))], T0)
-    (delivery,) = store.deliveries()
+    store.outbox.enqueue([item("a/r/2026-01-01", ("email", "ann@example.com"))], T0)
+    (delivery,) = store.outbox.deliveries()
     for _ in range(70):  # 2 ** 69 minutes is no timedelta
-        store.record_attempts([failed(delivery, T0)], 1000, timedelta(minutes=1))
+        store.outbox.record_attempts([failed(delivery, T0)], 1000, timedelta(minutes=1))
     assert table(store)[0][2:4] == ("pending", 70)
     assert table(store)[0][5] == later(T0, LONGEST_WAIT)
 
 
 def test_a_retry_after_zero_is_due_at_once(store: Store) -> None:
-    store.enqueue([item("a/r/2026-01-01", ("email", "ann@example.com"))], T0)
-    (delivery,) = store.due(T0)
-    store.record_attempts([failed(delivery, T1)], 3, timedelta(0))
-    assert [d.attempts for d in store.due(T1)] == [1]
+    store.outbox.enqueue([item("a/r/2026-01-01", ("email", "ann@example.com"))], T0)
+    (delivery,) = store.outbox.due(T0)
+    store.outbox.record_attempts([failed(delivery, T1)], 3, timedelta(0))
+    assert [d.attempts for d in store.outbox.due(T1)] == [1]
 
 
 def test_a_delivery_is_recorded_as_sent_once(store: Store) -> None:
-    store.enqueue([item("a/r/2026-01-01", ("email", "ann@example.com"), ("webhook", URL))], T0)
-    email, hook = store.due(T0)
-    store.record_attempts([failed(email, T0), sent(hook, T0)], 5, timedelta(minutes=1))
-    store.record_attempts([sent(email, T1)], 5, timedelta(minutes=1))
+    store.outbox.enqueue(
+        [item("a/r/2026-01-01", ("email", "ann@example.com"), ("webhook", URL))], T0
+    )
+    email, hook = store.outbox.due(T0)
+    store.outbox.record_attempts([failed(email, T0), sent(hook, T0)], 5, timedelta(minutes=1))
+    store.outbox.record_attempts([sent(email, T1)], 5, timedelta(minutes=1))
     assert table(store) == [
         ("a/r/2026-01-01", "ann@example.com", "sent", 2, "the mail server refused: 451", None, T1),
         ("a/r/2026-01-01", URL, "sent", 1, None, None, T0),
     ]
     # a journal replayed after a kill reports them again: nothing changes
-    store.record_attempts([sent(email, T2), sent(hook, T2), failed(hook, T2)], 5, timedelta(0))
+    store.outbox.record_attempts(
+        [sent(email, T2), sent(hook, T2), failed(hook, T2)], 5, timedelta(0)
+    )
     assert [row[2:4] + row[6:] for row in table(store)] == [("sent", 2, T1), ("sent", 1, T0)]
-    assert store.due(T2) == []
-    store.record_attempts([], 5, timedelta(0))  # an empty batch writes nothing
+    assert store.outbox.due(T2) == []
+    store.outbox.record_attempts([], 5, timedelta(0))  # an empty batch writes nothing
 
 
 def test_an_event_is_named_by_its_number_or_its_key(store: Store) -> None:
-    store.enqueue(
+    store.outbox.enqueue(
         [
             item("a/r/2026-01-01", ("email", "a@x.example")),
             item("b/r/2026-01-01", ("email", "b@x.example")),
         ],
         T0,
     )
-    assert store.event_key("2") == "b/r/2026-01-01"
-    assert store.event_key("a/r/2026-01-01") == "a/r/2026-01-01"
+    assert store.outbox.event_key("2") == "b/r/2026-01-01"
+    assert store.outbox.event_key("a/r/2026-01-01") == "a/r/2026-01-01"
     for unknown in ("3", "c/r/2026-01-01", "'; DROP TABLE outbox_events; --"):
         with pytest.raises(StoreError) as caught:
-            store.event_key(unknown)
+            store.outbox.event_key(unknown)
         assert str(caught.value) == (
             f"there is no event '{unknown}' in the outbox; `goalline outbox` lists them"
         )
-    assert len(store.deliveries()) == 2
+    assert len(store.outbox.deliveries()) == 2
 
 
 # ---------------------------------------------------------------- what an event says

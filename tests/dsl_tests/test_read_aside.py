@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from dsl.store import read_aside as aside
-from dsl.store.importing import ImportProblem, Widen
+from dsl.store.errors import ImportProblem, Widen
+from dsl.store.imports import read_aside as aside
 
 
 def numbered(count: int, then: Exception | None = None) -> Iterator[list[Any]]:

@@ -15,9 +15,11 @@ from click.testing import CliRunner
 
 from dsl.cli.main import cli
 from dsl.engine.report import EscalationEvent
-from dsl.store.database import REVIEW_TABLES, ImportPlan, Store, StoreError
+from dsl.store.database import Store, StoreError
+from dsl.store.imports.writing import ImportPlan
 from dsl.store.outbox import OUTBOX_TABLES
 from dsl.store.records import Acknowledgement, Action, Note, Proposal, ReviewRecord, ReviewSession
+from dsl.store.reviews import REVIEW_TABLES
 
 T1 = "2026-07-01T09:00:00+00:00"
 T2 = "2026-07-01T10:30:00+00:00"
@@ -91,16 +93,16 @@ def test_an_acknowledgement_is_kept_by_event_and_acknowledging_again_replaces_it
     store: Store, path: Path
 ) -> None:
     key = "satisfied/when breached 2 times in a row/2026-03-01"
-    store.acknowledge(key, "mia", "calling the team lead", T1)
-    store.acknowledge("chatbot/when in buffer/2026-05-18", "tom", None, T1)
-    assert store.acknowledgements() == {
+    store.reviews.acknowledge(key, "mia", "calling the team lead", T1)
+    store.reviews.acknowledge("chatbot/when in buffer/2026-05-18", "tom", None, T1)
+    assert store.reviews.acknowledgements() == {
         "chatbot/when in buffer/2026-05-18": Acknowledgement(
             "chatbot/when in buffer/2026-05-18", "tom", None, T1
         ),
         key: Acknowledgement(key, "mia", "calling the team lead", T1),
     }
-    store.acknowledge(key, "tom", "", T2)
-    assert store.acknowledgements()[key] == Acknowledgement(key, "tom", None, T2)
+    store.reviews.acknowledge(key, "tom", "", T2)
+    assert store.reviews.acknowledgements()[key] == Acknowledgement(key, "tom", None, T2)
     assert rows(path, "SELECT * FROM acknowledgements ORDER BY event") == [
         ("chatbot/when in buffer/2026-05-18", "tom", None, T1),
         (key, "tom", None, T2),
@@ -110,7 +112,7 @@ def test_an_acknowledgement_is_kept_by_event_and_acknowledging_again_replaces_it
 def test_an_acknowledgement_needs_who_gave_it(store: Store, path: Path) -> None:
     before = snapshot(path)
     with pytest.raises(StoreError) as raised:
-        store.acknowledge("e/r/2026-01-01", "", "note", T1)
+        store.reviews.acknowledge("e/r/2026-01-01", "", "note", T1)
     assert str(raised.value) == "an acknowledgement needs who acknowledged it"
     assert snapshot(path) == before
 
@@ -119,9 +121,11 @@ def test_an_acknowledgement_needs_who_gave_it(store: Store, path: Path) -> None:
 
 
 def test_open_review_returns_the_session_as_stored(store: Store, path: Path) -> None:
-    session = store.open_review(PLAN, "2026-07-01", ["Mia Novak", "", "张伟", "Mia Novak"], T1)
+    session = store.reviews.open_review(
+        PLAN, "2026-07-01", ["Mia Novak", "", "张伟", "Mia Novak"], T1
+    )
     assert session == ReviewSession(1, PLAN, "2026-07-01", T1, None, ("Mia Novak", "张伟"))
-    assert store.unfinished_review(PLAN) == session
+    assert store.reviews.unfinished_review(PLAN) == session
     # Attendees are a JSON array another program can read, with names as written.
     assert rows(path, "SELECT * FROM review_sessions") == [
         (1, PLAN, "2026-07-01", '["Mia Novak", "张伟"]', T1, None)
@@ -131,26 +135,26 @@ def test_open_review_returns_the_session_as_stored(store: Store, path: Path) -> 
 def test_unfinished_review_resumes_the_latest_unfinished_session_of_that_plan_only(
     store: Store,
 ) -> None:
-    first = store.open_review(PLAN, "2026-06-01", ["mia"], T1)
-    second = store.open_review(PLAN, "2026-07-01", ["tom"], T2)
-    other = store.open_review("plans/desk.goal", "2026-07-01", [], T3)
-    assert store.unfinished_review(PLAN) == second
-    store.finish_review(second.id, T3)
-    assert store.unfinished_review(PLAN) == first
-    assert store.unfinished_review("plans/desk.goal") == other
-    assert store.unfinished_review("plans/none.goal") is None
-    store.finish_review(first.id, T3)
-    assert store.unfinished_review(PLAN) is None
+    first = store.reviews.open_review(PLAN, "2026-06-01", ["mia"], T1)
+    second = store.reviews.open_review(PLAN, "2026-07-01", ["tom"], T2)
+    other = store.reviews.open_review("plans/desk.goal", "2026-07-01", [], T3)
+    assert store.reviews.unfinished_review(PLAN) == second
+    store.reviews.finish_review(second.id, T3)
+    assert store.reviews.unfinished_review(PLAN) == first
+    assert store.reviews.unfinished_review("plans/desk.goal") == other
+    assert store.reviews.unfinished_review("plans/none.goal") is None
+    store.reviews.finish_review(first.id, T3)
+    assert store.reviews.unfinished_review(PLAN) is None
 
 
 def test_set_attendees_replaces_them_and_finishing_again_keeps_the_first_time(
     store: Store,
 ) -> None:
-    session = store.open_review(PLAN, "2026-07-01", ["mia"], T1)
-    store.set_attendees(session.id, ["tom", "  ", "mia", "tom"])
-    store.finish_review(session.id, T2)
-    store.finish_review(session.id, T3)
-    assert store.review_record(session.id).session == ReviewSession(
+    session = store.reviews.open_review(PLAN, "2026-07-01", ["mia"], T1)
+    store.reviews.set_attendees(session.id, ["tom", "  ", "mia", "tom"])
+    store.reviews.finish_review(session.id, T2)
+    store.reviews.finish_review(session.id, T3)
+    assert store.reviews.review_record(session.id).session == ReviewSession(
         session.id, PLAN, "2026-07-01", T1, T2, ("tom", "mia")
     )
 
@@ -158,18 +162,18 @@ def test_set_attendees_replaces_them_and_finishing_again_keeps_the_first_time(
 @pytest.mark.parametrize(
     "write",
     [
-        lambda s: s.set_attendees(7, ["mia"]),
-        lambda s: s.finish_review(7, T1),
-        lambda s: s.save_note(7, "satisfied", "goal", "cause", None),
-        lambda s: s.add_action(7, "satisfied", "Hire", "mia", None, T1),
-        lambda s: s.propose_target(7, "satisfied", ">= 92", None, None),
-        lambda s: s.review_record(7),
+        lambda s: s.reviews.set_attendees(7, ["mia"]),
+        lambda s: s.reviews.finish_review(7, T1),
+        lambda s: s.reviews.save_note(7, "satisfied", "goal", "cause", None),
+        lambda s: s.reviews.add_action(7, "satisfied", "Hire", "mia", None, T1),
+        lambda s: s.reviews.propose_target(7, "satisfied", ">= 92", None, None),
+        lambda s: s.reviews.review_record(7),
     ],
 )
 def test_a_session_that_does_not_exist_is_refused_and_nothing_is_written(
     store: Store, path: Path, write: Callable[[Store], object]
 ) -> None:
-    store.open_review(PLAN, "2026-07-01", [], T1)
+    store.reviews.open_review(PLAN, "2026-07-01", [], T1)
     before = snapshot(path)
     with pytest.raises(StoreError) as raised:
         write(store)
@@ -183,11 +187,11 @@ def test_a_session_that_does_not_exist_is_refused_and_nothing_is_written(
 def test_a_note_is_one_per_subject_and_saving_again_replaces_it_in_place(
     store: Store, path: Path
 ) -> None:
-    session = store.open_review(PLAN, "2026-07-01", [], T1).id
-    store.save_note(session, "satisfied", "goal", "Queue grew", None)
-    store.save_note(session, "chatbot", "milestone", None, "Plan buffer")
-    store.save_note(session, "satisfied", "goal", "Queue grew in March", "Staff earlier")
-    assert store.review_record(session).notes == (
+    session = store.reviews.open_review(PLAN, "2026-07-01", [], T1).id
+    store.reviews.save_note(session, "satisfied", "goal", "Queue grew", None)
+    store.reviews.save_note(session, "chatbot", "milestone", None, "Plan buffer")
+    store.reviews.save_note(session, "satisfied", "goal", "Queue grew in March", "Staff earlier")
+    assert store.reviews.review_record(session).notes == (
         Note("satisfied", "goal", "Queue grew in March", "Staff earlier"),
         Note("chatbot", "milestone", None, "Plan buffer"),
     )
@@ -195,21 +199,21 @@ def test_a_note_is_one_per_subject_and_saving_again_replaces_it_in_place(
 
 
 def test_a_note_left_empty_is_removed(store: Store, path: Path) -> None:
-    session = store.open_review(PLAN, "2026-07-01", [], T1).id
-    store.save_note(session, "satisfied", "goal", "Queue grew", "")
+    session = store.reviews.open_review(PLAN, "2026-07-01", [], T1).id
+    store.reviews.save_note(session, "satisfied", "goal", "Queue grew", "")
     assert rows(path, "SELECT cause, lesson FROM review_notes") == [("Queue grew", None)]
-    store.save_note(session, "satisfied", "goal", "", None)
-    assert store.review_record(session).notes == ()
+    store.reviews.save_note(session, "satisfied", "goal", "", None)
+    assert store.reviews.review_record(session).notes == ()
     assert rows(path, "SELECT count(*) FROM review_notes") == [(0,)]
 
 
 def test_notes_of_one_session_are_not_those_of_another(store: Store) -> None:
-    first = store.open_review(PLAN, "2026-06-01", [], T1).id
-    second = store.open_review(PLAN, "2026-07-01", [], T2).id
-    store.save_note(first, "satisfied", "goal", "June", None)
-    store.save_note(second, "satisfied", "goal", "July", None)
-    assert store.review_record(first).notes == (Note("satisfied", "goal", "June", None),)
-    assert store.review_record(second).notes == (Note("satisfied", "goal", "July", None),)
+    first = store.reviews.open_review(PLAN, "2026-06-01", [], T1).id
+    second = store.reviews.open_review(PLAN, "2026-07-01", [], T2).id
+    store.reviews.save_note(first, "satisfied", "goal", "June", None)
+    store.reviews.save_note(second, "satisfied", "goal", "July", None)
+    assert store.reviews.review_record(first).notes == (Note("satisfied", "goal", "June", None),)
+    assert store.reviews.review_record(second).notes == (Note("satisfied", "goal", "July", None),)
 
 
 # ---------------------------------------------------------------- actions
@@ -218,17 +222,19 @@ def test_notes_of_one_session_are_not_those_of_another(store: Store) -> None:
 def test_actions_are_added_open_and_listed_by_due_date_across_sessions(
     store: Store, path: Path
 ) -> None:
-    first = store.open_review(PLAN, "2026-06-01", [], T1).id
-    second = store.open_review("plans/desk.goal", "2026-07-01", [], T2).id
-    hire = store.add_action(first, "satisfied", "Hire two agents", "mia", date(2026, 9, 1), T1)
-    wiki = store.add_action(first, "chatbot", "Write the FAQ", "tom", None, T1)
-    train = store.add_action(second, "reply_fast", "Train", "tom", date(2026, 8, 1), T2)
+    first = store.reviews.open_review(PLAN, "2026-06-01", [], T1).id
+    second = store.reviews.open_review("plans/desk.goal", "2026-07-01", [], T2).id
+    hire = store.reviews.add_action(
+        first, "satisfied", "Hire two agents", "mia", date(2026, 9, 1), T1
+    )
+    wiki = store.reviews.add_action(first, "chatbot", "Write the FAQ", "tom", None, T1)
+    train = store.reviews.add_action(second, "reply_fast", "Train", "tom", date(2026, 8, 1), T2)
     assert hire == Action(1, "satisfied", "Hire two agents", "mia", date(2026, 9, 1), "open")
-    assert store.open_actions() == (train, hire, wiki)
-    store.set_action_status(train.id, "done")
-    store.set_action_status(wiki.id, "dropped")
-    assert store.open_actions() == (hire,)
-    assert store.review_record(first).actions == (
+    assert store.reviews.open_actions() == (train, hire, wiki)
+    store.reviews.set_action_status(train.id, "done")
+    store.reviews.set_action_status(wiki.id, "dropped")
+    assert store.reviews.open_actions() == (hire,)
+    assert store.reviews.review_record(first).actions == (
         hire,
         Action(2, "chatbot", "Write the FAQ", "tom", None, "dropped"),
     )
@@ -240,19 +246,19 @@ def test_actions_are_added_open_and_listed_by_due_date_across_sessions(
 
 
 def test_a_status_other_than_open_done_or_dropped_is_refused(store: Store, path: Path) -> None:
-    session = store.open_review(PLAN, "2026-07-01", [], T1).id
-    action = store.add_action(session, "satisfied", "Hire", "mia", None, T1)
+    session = store.reviews.open_review(PLAN, "2026-07-01", [], T1).id
+    action = store.reviews.add_action(session, "satisfied", "Hire", "mia", None, T1)
     before = snapshot(path)
     with pytest.raises(StoreError) as raised:
-        store.set_action_status(action.id, "closed")
+        store.reviews.set_action_status(action.id, "closed")
     assert str(raised.value) == (
         "'closed' is not a status of an improvement action; use open, done or dropped"
     )
     with pytest.raises(StoreError) as raised:
-        store.set_action_status(99, "done")
+        store.reviews.set_action_status(99, "done")
     assert str(raised.value) == "there is no improvement action 99"
     assert snapshot(path) == before
-    assert store.open_actions() == (action,)
+    assert store.reviews.open_actions() == (action,)
 
 
 @pytest.mark.parametrize(
@@ -265,10 +271,10 @@ def test_a_status_other_than_open_done_or_dropped_is_refused(store: Store, path:
 def test_an_action_needs_a_title_and_an_owner(
     store: Store, path: Path, title: str, owner: str, message: str
 ) -> None:
-    session = store.open_review(PLAN, "2026-07-01", [], T1).id
+    session = store.reviews.open_review(PLAN, "2026-07-01", [], T1).id
     before = snapshot(path)
     with pytest.raises(StoreError) as raised:
-        store.add_action(session, "satisfied", title, owner, None, T1)
+        store.reviews.add_action(session, "satisfied", title, owner, None, T1)
     assert str(raised.value) == message
     assert snapshot(path) == before
 
@@ -279,27 +285,27 @@ def test_an_action_needs_a_title_and_an_owner(
 def test_a_proposal_is_one_per_goal_replaced_when_proposed_again_and_withdrawn_when_empty(
     store: Store, path: Path
 ) -> None:
-    session = store.open_review(PLAN, "2026-07-01", [], T1).id
-    store.propose_target(session, "satisfied", ">= 92", "91.2%", "")
-    store.propose_target(session, "reply_fast", "<= 50", None, "the new tool helps")
-    store.propose_target(session, "satisfied", ">= 91", "91.2%", "one step at a time")
-    assert store.review_record(session).proposals == (
+    session = store.reviews.open_review(PLAN, "2026-07-01", [], T1).id
+    store.reviews.propose_target(session, "satisfied", ">= 92", "91.2%", "")
+    store.reviews.propose_target(session, "reply_fast", "<= 50", None, "the new tool helps")
+    store.reviews.propose_target(session, "satisfied", ">= 91", "91.2%", "one step at a time")
+    assert store.reviews.review_record(session).proposals == (
         Proposal("satisfied", ">= 91", "91.2%", "one step at a time"),
         Proposal("reply_fast", "<= 50", None, "the new tool helps"),
     )
-    store.propose_target(session, "reply_fast", "", None, None)
+    store.reviews.propose_target(session, "reply_fast", "", None, None)
     assert rows(path, "SELECT * FROM review_proposals") == [
         (session, "satisfied", ">= 91", "91.2%", "one step at a time")
     ]
 
 
 def test_the_review_record_holds_everything_written_in_the_session(store: Store) -> None:
-    session = store.open_review(PLAN, "2026-07-01", ["mia", "tom"], T1)
-    store.save_note(session.id, "satisfied", "goal", "Queue grew", "Staff earlier")
-    action = store.add_action(session.id, "satisfied", "Hire", "mia", date(2026, 9, 1), T2)
-    store.propose_target(session.id, "satisfied", ">= 91", "91.2%", None)
-    store.finish_review(session.id, T3)
-    assert store.review_record(session.id) == ReviewRecord(
+    session = store.reviews.open_review(PLAN, "2026-07-01", ["mia", "tom"], T1)
+    store.reviews.save_note(session.id, "satisfied", "goal", "Queue grew", "Staff earlier")
+    action = store.reviews.add_action(session.id, "satisfied", "Hire", "mia", date(2026, 9, 1), T2)
+    store.reviews.propose_target(session.id, "satisfied", ">= 91", "91.2%", None)
+    store.reviews.finish_review(session.id, T3)
+    assert store.reviews.review_record(session.id) == ReviewRecord(
         session=ReviewSession(session.id, PLAN, "2026-07-01", T1, T3, ("mia", "tom")),
         notes=(Note("satisfied", "goal", "Queue grew", "Staff earlier"),),
         actions=(action,),
@@ -308,10 +314,10 @@ def test_the_review_record_holds_everything_written_in_the_session(store: Store)
 
 
 def test_empty_strings_are_stored_as_null(store: Store, path: Path) -> None:
-    session = store.open_review(PLAN, "2026-07-01", [], T1).id
-    store.acknowledge("e/r/2026-01-01", "mia", "", T1)
-    store.save_note(session, "satisfied", "goal", "", "lesson")
-    store.propose_target(session, "satisfied", ">= 91", "", "")
+    session = store.reviews.open_review(PLAN, "2026-07-01", [], T1).id
+    store.reviews.acknowledge("e/r/2026-01-01", "mia", "", T1)
+    store.reviews.save_note(session, "satisfied", "goal", "", "lesson")
+    store.reviews.propose_target(session, "satisfied", ">= 91", "", "")
     assert rows(path, "SELECT note FROM acknowledgements") == [(None,)]
     assert rows(path, "SELECT cause, lesson FROM review_notes") == [(None, "lesson")]
     assert rows(path, "SELECT suggestion, note FROM review_proposals") == [(None, None)]
@@ -321,14 +327,14 @@ def test_empty_strings_are_stored_as_null(store: Store, path: Path) -> None:
 def test_hostile_strings_are_stored_and_read_back_literally(
     store: Store, path: Path, text: str
 ) -> None:
-    session = store.open_review(text, text, [text], text)
-    store.acknowledge(text, text, text, text)
-    store.save_note(session.id, text, text, text, text)
-    action = store.add_action(session.id, text, text, text, None, text)
-    store.propose_target(session.id, text, text, text, text)
-    assert store.acknowledgements() == {text: Acknowledgement(text, text, text, text)}
-    assert store.unfinished_review(text) == session
-    assert store.review_record(session.id) == ReviewRecord(
+    session = store.reviews.open_review(text, text, [text], text)
+    store.reviews.acknowledge(text, text, text, text)
+    store.reviews.save_note(session.id, text, text, text, text)
+    action = store.reviews.add_action(session.id, text, text, text, None, text)
+    store.reviews.propose_target(session.id, text, text, text, text)
+    assert store.reviews.acknowledgements() == {text: Acknowledgement(text, text, text, text)}
+    assert store.reviews.unfinished_review(text) == session
+    assert store.reviews.review_record(session.id) == ReviewRecord(
         ReviewSession(session.id, text, text, text, None, (text,)),
         (Note(text, text, text, text),),
         (Action(action.id, text, text, text, None, "open"),),
@@ -341,8 +347,8 @@ def test_hostile_strings_are_stored_and_read_back_literally(
 def test_a_write_that_fails_inside_its_transaction_leaves_the_store_unchanged(
     store: Store, path: Path
 ) -> None:
-    session = store.open_review(PLAN, "2026-07-01", [], T1).id
-    store.save_note(session, "satisfied", "goal", "before", None)
+    session = store.reviews.open_review(PLAN, "2026-07-01", [], T1).id
+    store.reviews.save_note(session, "satisfied", "goal", "before", None)
     connection = sqlite3.connect(path)
     connection.execute(
         "CREATE TRIGGER full AFTER UPDATE ON review_notes"
@@ -352,12 +358,16 @@ def test_a_write_that_fails_inside_its_transaction_leaves_the_store_unchanged(
     connection.close()
     before = snapshot(path)
     with pytest.raises(StoreError) as raised:
-        store.save_note(session, "satisfied", "goal", "after", None)
+        store.reviews.save_note(session, "satisfied", "goal", "after", None)
     assert str(raised.value) == f"cannot write to {path}: the disk is full"
     assert snapshot(path) == before
-    assert store.review_record(session).notes == (Note("satisfied", "goal", "before", None),)
-    store.add_action(session, "satisfied", "Hire", "mia", None, T2)  # the store is still usable
-    assert len(store.open_actions()) == 1
+    assert store.reviews.review_record(session).notes == (
+        Note("satisfied", "goal", "before", None),
+    )
+    store.reviews.add_action(
+        session, "satisfied", "Hire", "mia", None, T2
+    )  # the store is still usable
+    assert len(store.reviews.open_actions()) == 1
 
 
 # ---------------------------------------------------------------- names and migration
@@ -395,8 +405,8 @@ def test_a_version_1_store_moves_to_the_latest_version_on_open_and_keeps_its_dat
             ("nps", 41.0, "survey")
         ]
         assert [c.on for c in store.completions().values()] == [date(2026, 5, 28)]
-        session = store.open_review(PLAN, "2026-07-01", ["mia"], T2)
-        assert store.unfinished_review(PLAN) == session
+        session = store.reviews.open_review(PLAN, "2026-07-01", ["mia"], T2)
+        assert store.reviews.unfinished_review(PLAN) == session
     assert rows(path, "SELECT name FROM _sqlite_migrations ORDER BY id") == [
         ("m001_initial",),
         ("m002_reviews",),

@@ -19,8 +19,11 @@ from typing import Any
 
 import pytest
 
-from dsl.store.database import APPLICATION_ID, Completion, ImportPlan, Store, StoreError, quote
-from dsl.store.importing import ImportProblem, format_of, prepare
+from dsl.store.database import APPLICATION_ID, Completion, Store, StoreError
+from dsl.store.dialect import quote
+from dsl.store.errors import ImportProblem
+from dsl.store.imports.reading import format_of, prepare
+from dsl.store.imports.writing import ImportPlan
 
 NOW = "2026-07-01T00:00:00+00:00"
 

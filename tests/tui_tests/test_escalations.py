@@ -133,7 +133,7 @@ async def test_acknowledging_an_event_names_who_and_lowers_the_count(demo: Path)
         await settle(app, pilot)
         scorecard = text_of(app, "#summary")
     with Store.open(str(demo / STORE_NAME)) as store:
-        acknowledged = store.acknowledgements()
+        acknowledged = store.reviews.acknowledgements()
     assert dialog == "AcknowledgeDialog"
     assert suggested == "Wang Fang"
     # The acknowledged event goes after those still to acknowledge; the cursor follows it.
@@ -172,7 +172,7 @@ async def test_an_empty_name_is_refused_and_escape_cancels(demo: Path) -> None:
         back_on = type(app.screen).__name__
         states = {row[0] for row in rows(app)}
     with Store.open(str(demo / STORE_NAME)) as store:
-        acknowledged = store.acknowledgements()
+        acknowledged = store.reviews.acknowledgements()
     assert still_open == "AcknowledgeDialog"
     assert problem == "Say who acknowledges the event: the name cannot be empty."
     assert back_on == "EscalationsScreen"
@@ -182,7 +182,7 @@ async def test_an_empty_name_is_refused_and_escape_cancels(demo: Path) -> None:
 
 async def test_an_earlier_acknowledgement_shows_who_and_when(demo: Path) -> None:
     with Store.open(str(demo / STORE_NAME)) as store:  # acknowledged from the command line
-        store.acknowledge(
+        store.reviews.acknowledge(
             "knowledge_base/when in buffer/2026-04-01", "li_na", None, "2026-04-02T01:30:00+00:00"
         )
     app = review_app(demo)

@@ -215,7 +215,7 @@ async def test_a_whole_review_is_written_to_the_minutes_next_to_the_plan(
     assert (proposal["suggestion"], proposal["how"]) == (suggestion.text, suggestion.how)
     assert proposal["note"] == "Q4 survey ran after Double 11"
     with Store.open(str(demo / STORE_NAME)) as store:
-        assert store.unfinished_review(str((demo / PLAN_NAME).resolve())) is None
+        assert store.reviews.unfinished_review(str((demo / PLAN_NAME).resolve())) is None
 
 
 async def test_the_suggestion_is_shown_beside_the_proposed_target(demo: Path) -> None:
@@ -300,7 +300,7 @@ async def test_a_bad_due_date_is_refused_with_a_message(demo: Path, told: list[s
     assert listed == "none yet"
     assert kept == "Call detractors"  # nothing typed is lost
     with Store.open(str(demo / STORE_NAME)) as store:
-        assert store.open_actions() == ()
+        assert store.reviews.open_actions() == ()
 
 
 async def test_an_action_needs_a_title(demo: Path, told: list[str]) -> None:
@@ -338,7 +338,7 @@ async def test_markup_typed_in_a_note_is_shown_and_exported_literally(
     assert "- Attendees: [b]Boss[/b], li_na" in markdown
     with Store.open(str(demo / STORE_NAME)) as store:
         assert (
-            store.unfinished_review(str((demo / PLAN_NAME).resolve())) is not None
+            store.reviews.unfinished_review(str((demo / PLAN_NAME).resolve())) is not None
         )  # not finished
 
 
@@ -487,9 +487,9 @@ async def test_actions_open_from_an_earlier_review_are_listed_and_can_be_marked_
         marked = actions_listed(app, "earlier-actions")  # at once, before the store has it
         await settle(app, pilot)
         with Store.open(str(demo / STORE_NAME)) as store:
-            still_open = store.open_actions()
+            still_open = store.reviews.open_actions()
             assert first is not None
-            status = store.review_record(first.id).actions[0].status
+            status = store.reviews.review_record(first.id).actions[0].status
         after = (demo / MINUTES_MD).read_text(encoding="utf-8")
     assert first is not None and second is not None and second.id != first.id
     assert heading_shown
@@ -521,7 +521,7 @@ async def test_enter_cycles_an_actions_status_and_the_store_keeps_the_last(demo:
         last = actions_listed(app)
         with Store.open(str(demo / STORE_NAME)) as store:
             assert session is not None
-            (action,) = store.review_record(session.id).actions
+            (action,) = store.reviews.review_record(session.id).actions
         listed = panel(app).query_one("#actions", OptionList)
         listed.scroll_visible(animate=False)  # below the form, as tabbing to it would
         await pilot.pause()
@@ -529,7 +529,7 @@ async def test_enter_cycles_an_actions_status_and_the_store_keeps_the_last(demo:
         await settle(app, pilot)
         clicked = actions_listed(app)
         with Store.open(str(demo / STORE_NAME)) as store:
-            reopened = store.open_actions()
+            reopened = store.reviews.open_actions()
     assert seen == [
         "[done] Sign up — director, no due date",
         "[dropped] Sign up — director, no due date",

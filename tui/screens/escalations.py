@@ -217,7 +217,8 @@ class AcknowledgeDialog(FormDialog):
         note = self.optional("#note")
         key, now = self.event.key, now_iso()
         session(self).write(
-            lambda store: store.acknowledge(key, by, note, now), f"acknowledged {key} as {by}"
+            lambda store: store.reviews.acknowledge(key, by, note, now),
+            f"acknowledged {key} as {by}",
         )
 
 

@@ -158,8 +158,8 @@ class ReviewScreen(Screen[None]):
     def _look_for_session(self) -> None:
         try:
             with Store.open(self.review_app.db) as store:
-                session = store.unfinished_review(self.plan_key)
-                record = store.review_record(session.id) if session else None
+                session = store.reviews.unfinished_review(self.plan_key)
+                record = store.reviews.review_record(session.id) if session else None
         except StoreError as problem:
             self.app.call_from_thread(self._cannot_start, str(problem))
             return
@@ -215,7 +215,7 @@ class ReviewScreen(Screen[None]):
 
         def open_session(store: Store) -> None:
             try:
-                session = store.open_review(plan, as_of, attendees, now)
+                session = store.reviews.open_review(plan, as_of, attendees, now)
             except StoreError:
                 self.app.call_from_thread(self._may_start_again)
                 raise  # the app tells what the store said
@@ -402,7 +402,7 @@ class ReviewScreen(Screen[None]):
         if session is not None:
             self._save(
                 ("note", message.subject),
-                lambda store: store.save_note(
+                lambda store: store.reviews.save_note(
                     session.id, message.subject, message.kind, message.cause, message.lesson
                 ),
                 message.subject,
@@ -413,7 +413,7 @@ class ReviewScreen(Screen[None]):
         if session is not None:
             self._save(
                 ("target", message.goal),
-                lambda store: store.propose_target(
+                lambda store: store.reviews.propose_target(
                     session.id, message.goal, message.target, message.suggestion, message.note
                 ),
                 message.goal,
@@ -424,7 +424,7 @@ class ReviewScreen(Screen[None]):
         session = self.session
         names = split_names(event.value)
         if session is not None and tuple(names) != session.attendees:
-            self._save("attendees", lambda store: store.set_attendees(session.id, names))
+            self._save("attendees", lambda store: store.reviews.set_attendees(session.id, names))
 
     def on_action_wanted(self, message: ActionWanted) -> None:
         session, panel = self.session, self.panels.get(message.subject)
@@ -434,7 +434,7 @@ class ReviewScreen(Screen[None]):
         self.written.add(message.subject)
 
         def add(store: Store) -> None:
-            action = store.add_action(
+            action = store.reviews.add_action(
                 session.id, message.subject, message.title, message.owner, message.due, now
             )
             self.app.call_from_thread(panel.show_added, action)
@@ -445,7 +445,7 @@ class ReviewScreen(Screen[None]):
         """Stored at once, through the drafts: of quick changes, the last one stays."""
         self._save(
             ("action", message.action),
-            lambda store: store.set_action_status(message.action, message.status),
+            lambda store: store.reviews.set_action_status(message.action, message.status),
         )
         self.save_drafts()
 
@@ -485,9 +485,9 @@ class ReviewScreen(Screen[None]):
             with Store.open(app.db) as store:
                 self.drafts.save(store)  # everything typed so far, before it is read back
                 if finish:
-                    store.finish_review(session, now_text())
-                record = store.review_record(session)
-                acknowledgements = store.acknowledgements()
+                    store.reviews.finish_review(session, now_text())
+                record = store.reviews.review_record(session)
+                acknowledgements = store.reviews.acknowledgements()
         except StoreError as problem:
             app.call_from_thread(self._minutes_failed, str(problem))
             return

@@ -15,35 +15,20 @@ import csv
 import io
 import itertools
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from typing import IO, Any
 from zoneinfo import ZoneInfo
 
 from sqlite_utils.utils import TypeTracker
 
-from ..language.diagnostics import suggestion
+from ...language.diagnostics import suggestion
+from ..errors import ImportProblem
+from .converting import SAMPLE_ROWS, record_rows, text_rows, undecodable_line, wrong_width
 
 FORMATS = ("csv", "tsv", "json", "ndjson")
-SAMPLE_ROWS = 1_000
-MEMO_SIZE = 4_096  # converted values remembered per number column
-_UNSEEN = object()
 # Big enough for any field a person writes, small enough to stop a runaway file early.
 csv.field_size_limit(16 * 1024 * 1024)
-
-
-class ImportProblem(Exception):
-    """Why an import stopped; the message names the file, the row and the column."""
-
-
-class Widen(Exception):
-    """A value that does not fit its column's detected type: import again with `to`."""
-
-    def __init__(self, column: str, to: str) -> None:
-        super().__init__(f"column '{column}' needs {to}")
-        self.column = column
-        self.to = to
 
 
 @dataclass(frozen=True)
@@ -95,7 +80,7 @@ def prepare(
         sample = list(itertools.islice(records, SAMPLE_ROWS))
         times = _time_indexes(columns, tuple(time_columns), name)
         types = _detect(columns, sample, times, True) | dict(forced or {})
-        rows = _text_rows(
+        rows = text_rows(
             text, reader, sample, columns, types, times, zone, name, stream, store_converts_times
         )
         return Prepared(columns, types, frozenset(times.values()), rows)
@@ -106,7 +91,7 @@ def prepare(
     times = _time_indexes(columns, tuple(time_columns), name)
     types = _detect(columns, json_sample, times, False) | dict(forced or {})
     every = itertools.chain(json_sample, json_records)
-    json_rows = _record_rows(every, columns, types, times, zone, name)
+    json_rows = record_rows(every, columns, types, times, zone, name)
     return Prepared(columns, types, frozenset(times.values()), json_rows)
 
 
@@ -120,7 +105,7 @@ def _lines(stream: IO[bytes], name: str) -> Iterator[str]:
     try:
         yield from text
     except UnicodeDecodeError:
-        raise ImportProblem(f"{name}:{_undecodable_line(stream)}: this is not UTF-8 text") from None
+        raise ImportProblem(f"{name}:{undecodable_line(stream)}: this is not UTF-8 text") from None
     finally:
         text.close()
 
@@ -135,16 +120,6 @@ class _Borrowed(io.TextIOWrapper):
             self.detach()
 
 
-def _undecodable_line(stream: IO[bytes]) -> int:
-    stream.seek(0)
-    for number, raw in enumerate(stream, start=1):
-        try:
-            raw.decode("utf-8")
-        except UnicodeDecodeError:
-            return number
-    return 1
-
-
 def _csv(reader: Any, name: str, stream: IO[bytes]) -> Iterator[Any]:
     """The header, then (line, row) for each row: used for the header and the first rows;
     `_text_rows` reads the rest straight from the reader."""
@@ -153,7 +128,7 @@ def _csv(reader: Any, name: str, stream: IO[bytes]) -> Iterator[Any]:
     except csv.Error as exc:
         raise ImportProblem(f"{name}:1: cannot be read ({exc})") from None
     except UnicodeDecodeError:
-        raise ImportProblem(f"{name}:{_undecodable_line(stream)}: this is not UTF-8 text") from None
+        raise ImportProblem(f"{name}:{undecodable_line(stream)}: this is not UTF-8 text") from None
     if not header or not any(h.strip() for h in header):
         raise ImportProblem(f"{name}: the file is empty; a first line must name the columns")
     columns = tuple(h.strip() for h in header)
@@ -169,17 +144,13 @@ def _csv(reader: Any, name: str, stream: IO[bytes]) -> Iterator[Any]:
             raise ImportProblem(f"{name}:{reader.line_num}: cannot be read ({exc})") from None
         except UnicodeDecodeError:
             raise ImportProblem(
-                f"{name}:{_undecodable_line(stream)}: this is not UTF-8 text"
+                f"{name}:{undecodable_line(stream)}: this is not UTF-8 text"
             ) from None
         if not row:
             continue  # a blank line
         if len(row) != width:
-            raise _width(name, reader.line_num, width, len(row))
+            raise wrong_width(name, reader.line_num, width, len(row))
         yield reader.line_num, row
-
-
-def _width(name: str, line: int, width: int, found: int) -> ImportProblem:
-    return ImportProblem(f"{name}:{line}: expected {width} fields, as in the header, found {found}")
 
 
 def _json(lines: Iterator[str], name: str, fmt: str) -> Iterator[Any]:
@@ -283,172 +254,3 @@ def _json_type(values: list[Any]) -> str:
     if present and all(isinstance(v, int | float) for v in present):
         return "float"
     return "text"
-
-
-# ---------------------------------------------------------------- rows
-
-
-def _text_rows(
-    text: io.TextIOWrapper,
-    reader: Any,
-    sample: list[tuple[int, list[str]]],
-    columns: tuple[str, ...],
-    types: Mapping[str, str],
-    times: dict[int, str],
-    zone: ZoneInfo,
-    name: str,
-    stream: IO[bytes],
-    store_converts_times: bool,
-) -> Iterator[list[Any]]:
-    """CSV and TSV rows: empty fields become NULL, numbers numbers, times instants.
-
-    This loop runs once per row of a million-row file: it reads the rows straight from the
-    CSV reader, and function calls, which cost most here, are kept out of the usual case."""
-    try:
-        parse = datetime.fromisoformat
-        # Service data repeats its numbers (scores, counts, minutes to one decimal): each
-        # number column remembers the values it has converted, so most fields cost one
-        # dictionary look-up instead of a conversion and its checks.
-        numbers: list[tuple[int, dict[str, Any], Callable[[str, str], Any], str]] = [
-            (index, {"": None}, _integer if types[column] == "integer" else _real, column)
-            for index, column in enumerate(columns)
-            if types[column] in ("integer", "float") and index not in times
-        ]
-        width = len(columns)
-        for values in itertools.chain((values for _, values in sample), reader):
-            if len(values) != width:
-                if not values:
-                    continue  # a blank line
-                raise _width(name, reader.line_num, width, len(values))
-            # The reader's own list is converted in place; empty text fields become NULL
-            # in the INSERT itself (NULLIF), which costs nothing here.
-            row: list[Any] = values
-            for index, memo, convert, column in numbers:
-                value = row[index]
-                number = memo.get(value, _UNSEEN)
-                if number is _UNSEEN:
-                    number = convert(value, column)
-                    if len(memo) < MEMO_SIZE:
-                        memo[value] = number
-                row[index] = number
-            for index in times:
-                value = row[index]
-                if not value:
-                    row[index] = None
-                else:
-                    try:
-                        moment = parse(value)
-                    except ValueError:
-                        number = _line_of(sample, values, reader)
-                        raise _not_a_time(name, number, times[index], value) from None
-                    # Converting an instant costs more than reading it; SQLite's unixepoch()
-                    # does it in C for the form it reads the same: whole seconds with an offset
-                    # (2026-03-05T09:14:27+08:00) or Z (2026-03-05T01:14:27Z).
-                    # Read by fromisoformat, 25 characters with the sign at 19 can only be
-                    # YYYY-MM-DDTHH:MM:SS+HH:MM, and 20 ending in Z only YYYY-MM-DDTHH:MM:SSZ.
-                    if store_converts_times and (
-                        (len(value) == 25 and value[19] in "+-" and value[22] == ":")
-                        or (len(value) == 20 and value[19] == "Z")
-                    ):
-                        continue
-                    row[index] = (
-                        moment if moment.tzinfo else moment.replace(tzinfo=zone)
-                    ).timestamp()
-            yield row
-    except csv.Error as exc:
-        raise ImportProblem(f"{name}:{reader.line_num}: cannot be read ({exc})") from None
-    except UnicodeDecodeError:
-        raise ImportProblem(f"{name}:{_undecodable_line(stream)}: this is not UTF-8 text") from None
-    finally:
-        text.close()
-
-
-def _integer(value: str, column: str) -> int:
-    if value.isascii() and value.isdigit() and (value[0] != "0" or len(value) == 1):
-        return int(value)  # the usual case, checked without a round trip through str()
-    try:
-        whole = int(value)
-    except ValueError:
-        whole = None
-    if whole is None or str(whole) != value:  # 00042 and +5 are not rewritten
-        raise Widen(column, "float" if _float(value) is not None else "text")
-    return whole
-
-
-def _real(value: str, column: str) -> float:
-    real = _float(value)
-    if real is None:  # inf and nan too: text that only looks like a number
-        raise Widen(column, "text")
-    return real
-
-
-def _line_of(sample: list[tuple[int, list[str]]], values: list[str], reader: Any) -> int:
-    """The line a row came from: its recorded line in the first rows, else the reader's."""
-    return next((number for number, row in sample if row is values), reader.line_num)
-
-
-def _float(value: str) -> float | None:
-    try:
-        number = float(value)
-    except ValueError:
-        return None
-    return number if number == number and abs(number) != float("inf") else None
-
-
-def _record_rows(
-    records: Iterator[tuple[int, dict[str, Any]]],
-    columns: tuple[str, ...],
-    types: Mapping[str, str],
-    times: dict[int, str],
-    zone: ZoneInfo,
-    name: str,
-) -> Iterator[list[Any]]:
-    """JSON records: values in column order, nested values as JSON text, times as instants."""
-    known = set(columns)
-    for number, record in records:
-        if not known.issuperset(record):
-            key = sorted(record.keys() - known)[0]
-            raise ImportProblem(
-                f"{name}:{number}: key '{key}' is not among the keys of the first"
-                f" {SAMPLE_ROWS:,} records; give every record the same keys"
-            )
-        row = [_json_value(record.get(c)) for c in columns]
-        for index, column in enumerate(columns):
-            value = row[index]
-            if index in times:
-                if value is not None:
-                    row[index] = _instant(value, zone, name, number, column)
-            elif value is not None:
-                kind = types[column]
-                if kind == "integer" and not isinstance(value, int):
-                    raise Widen(column, "float" if isinstance(value, float) else "text")
-                if kind == "float" and not isinstance(value, int | float):
-                    raise Widen(column, "text")
-                if kind == "text" and not isinstance(value, str):
-                    row[index] = json.dumps(value)  # a number in a text column stays as written
-        yield row
-
-
-def _json_value(value: Any) -> Any:
-    if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False)
-    if value == "":
-        return None
-    return value
-
-
-def _instant(value: Any, zone: ZoneInfo, name: str, number: int, column: str) -> float:
-    try:
-        moment = datetime.fromisoformat(str(value).strip())
-    except ValueError:
-        raise _not_a_time(name, number, column, value) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=zone)
-    return moment.timestamp()
-
-
-def _not_a_time(name: str, number: int, column: str, value: object) -> ImportProblem:
-    return ImportProblem(
-        f"{name}:{number}: column '{column}': '{value}' is not a time;"
-        " expected ISO 8601, such as 2026-03-05T09:14:27+08:00 or 2026-03-05 09:14"
-    )

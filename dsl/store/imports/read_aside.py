@@ -16,7 +16,7 @@ import signal
 from collections.abc import Iterator
 from typing import Any, NoReturn
 
-from .importing import ImportProblem, Widen
+from ..errors import ImportProblem, Widen
 
 BATCH = 2_000  # rows per message: big enough to be cheap, small enough to keep memory flat
 PIPE_BYTES = 1 << 20  # Linux pipes hold 64 KB by default: a batch would need many wake-ups
