@@ -4,11 +4,11 @@ Run from the repository root: `.venv/bin/python bench/notify_bench.py`. It print
 beside their targets; it is not a test, and a missed target does not change its exit code.
 
 1. A store whose outbox holds 10,000 pending events, one e-mail recipient each, their
-   payloads made by `dsl.notices.payload` from the sample year's events (`goalline demo`),
+   payloads made by `dsl.notify.notices.payload` from the sample year's events (`goalline demo`),
    each under a key of its own; put there with `Store.enqueue` (timed too).
 2. A real SMTP server on loopback (aiosmtpd) in a child process of its own, as a mail
    server would be; it counts the messages it accepts.
-3. `dsl.delivery.deliver` over the outbox, as `goalline notify` runs it after evaluating:
+3. `dsl.notify.delivery.deliver` over the outbox, as `goalline notify` runs it after evaluating:
    wall time, messages per second, and how many write transactions the store saw
    (`Store.record_attempts` calls: the store is updated in batches, not per message).
    Then every delivery must be `sent` and the server must have received 10,000 messages.

@@ -2,200 +2,40 @@
 
 Every node knows where it was written (`span`), but spans never take part in equality, so a
 plan and its reformatted copy compare equal. References are kept as `Ref`s (an identifier
-and a span); the checker guarantees they resolve, and `Plan.get` looks them up.
+and a span); the checker guarantees they resolve, and `Plan.get` looks them up. The small
+values (`values`) and the measure expressions (`measures`) have modules of their own and are
+re-exported here, so that `model`, imported as `m`, names every node of a plan.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Literal, TypeVar
 
-from .source import NOWHERE, Span
-
-# An impossible date in the text (2026-02-30) is reported when read and stands as this one.
-INVALID_DATE = date.min
-
-
-class Number(float):
-    """A numeric literal: equal to its value, and remembering how it was written (`20_000`)."""
-
-    __slots__ = ("text",)
-    text: str
-
-    def __new__(cls, text: str) -> Number:
-        number = super().__new__(cls, text.replace("_", ""))
-        number.text = str(text)
-        return number
-
-    def __reduce__(self) -> tuple[type[Number], tuple[str]]:
-        return (Number, (self.text,))
-
-
-def _span() -> Span:
-    return field(default=NOWHERE, compare=False, repr=False)
-
-
-def _places() -> Mapping[str, Span]:
-    """Where each attribute of a declaration was written, by model field name."""
-    return field(default_factory=dict, compare=False, repr=False)
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Ref:
-    """A reference to a declaration (or a role such as `owner`) by its identifier."""
-
-    id: str
-    span: Span = _span()
-
-    def __str__(self) -> str:
-        return self.id
-
-
-DURATION_UNITS = {"m": 1, "h": 60, "d": 60 * 24, "w": 60 * 24 * 7}
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Duration:
-    """`30m`, `4h`, `2d`, `3w`: minutes, hours, days or weeks."""
-
-    amount: int
-    unit: Literal["m", "h", "d", "w"]
-    span: Span = _span()
-
-    @property
-    def minutes(self) -> int:
-        return self.amount * DURATION_UNITS[self.unit]
-
-    @property
-    def timedelta(self) -> timedelta:
-        return timedelta(minutes=self.minutes)
-
-    def __str__(self) -> str:
-        return f"{self.amount}{self.unit}"
-
-
-CycleUnit = Literal["daily", "weekly", "monthly", "quarterly", "yearly", "days", "weeks", "months"]
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Cycle:
-    """A tracking cycle: a calendar unit, or `every N days|weeks|months` from the period start."""
-
-    unit: CycleUnit
-    every: int = 1
-    span: Span = _span()
-
-    def __str__(self) -> str:
-        if self.unit in ("days", "weeks", "months"):
-            noun = self.unit if self.every != 1 else self.unit[:-1]
-            return f"every {self.every} {noun}"
-        return self.unit
-
-
-# ---------------------------------------------------------------- measure expressions
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Value:
-    """A number or a string in a measure or a condition."""
-
-    value: Number | str
-    span: Span = _span()
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Column:
-    """`source.column` inside an aggregate."""
-
-    source: str
-    column: str
-    span: Span = _span()
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Name:
-    """A bare identifier in an expression: a source, as in `count(tickets)`."""
-
-    id: str
-    span: Span = _span()
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Arith:
-    """`a + b - c` or `a * b / c`: operands joined left to right by operators."""
-
-    operands: tuple[Expr, ...]
-    operators: tuple[str, ...]
-    span: Span = _span()
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Call:
-    """`name(args where condition)`: an aggregate, or a row function like `minutes_between`."""
-
-    function: str
-    args: tuple[Expr, ...]
-    where: Condition | None = None
-    span: Span = _span()
-
-
-Expr = Value | Column | Name | Arith | Call
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Compare:
-    """`column OP literal` with OP one of `= != < <= > >=`."""
-
-    column: str
-    op: str
-    value: Value
-    span: Span = _span()
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class MemberOf:
-    """`column in ("a", "b")`."""
-
-    column: str
-    values: tuple[Value, ...]
-    span: Span = _span()
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class NullTest:
-    """`column is null` or `column is not null`."""
-
-    column: str
-    negated: bool
-    span: Span = _span()
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Not:
-    condition: Condition
-    span: Span = _span()
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class AllOf:
-    """Conditions joined with `and`."""
-
-    conditions: tuple[Condition, ...]
-    span: Span = _span()
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class AnyOf:
-    """Conditions joined with `or`."""
-
-    conditions: tuple[Condition, ...]
-    span: Span = _span()
-
-
-Condition = Compare | MemberOf | NullTest | Not | AllOf | AnyOf
-
+from .measures import AllOf as AllOf
+from .measures import AnyOf as AnyOf
+from .measures import Arith as Arith
+from .measures import Call as Call
+from .measures import Column as Column
+from .measures import Compare as Compare
+from .measures import Condition as Condition
+from .measures import Expr as Expr
+from .measures import MemberOf as MemberOf
+from .measures import Name as Name
+from .measures import Not as Not
+from .measures import NullTest as NullTest
+from .measures import Value as Value
+from .source import Span
+from .values import DURATION_UNITS as DURATION_UNITS
+from .values import INVALID_DATE as INVALID_DATE
+from .values import Cycle as Cycle
+from .values import CycleUnit as CycleUnit
+from .values import Duration as Duration
+from .values import Number as Number
+from .values import Ref as Ref
+from .values import places_field, span_field
 
 # ---------------------------------------------------------------- targets and thresholds
 
@@ -211,7 +51,7 @@ class Target:
     high: Number | None = None
     start: date | None = None
     by: date | None = None
-    span: Span = _span()
+    span: Span = span_field()
 
     @property
     def is_range(self) -> bool:
@@ -260,7 +100,7 @@ class Threshold:
     cmp: str
     value: Number
     pace: bool = False
-    span: Span = _span()
+    span: Span = span_field()
 
     @property
     def text(self) -> str:
@@ -284,7 +124,7 @@ class Trigger:
     count: int = 1
     in_a_row: bool = False
     explicit_count: bool = field(default=False, compare=False)
-    span: Span = _span()
+    span: Span = span_field()
 
     @property
     def text(self) -> str:
@@ -303,7 +143,7 @@ class Rule:
     trigger: Trigger
     notify: tuple[Ref, ...] = ()
     run: tuple[Ref, ...] = ()
-    span: Span = _span()
+    span: Span = span_field()
 
     @property
     def text(self) -> str:
@@ -317,7 +157,7 @@ class Step:
     text: str
     by: Ref
     within: Duration
-    span: Span = _span()
+    span: Span = span_field()
 
 
 # ---------------------------------------------------------------- declarations
@@ -332,15 +172,15 @@ class PlanInfo:
     owner: Ref | None = None
     review: Cycle | None = None
     note: str | None = None
-    span: Span = _span()
-    places: Mapping[str, Span] = _places()
+    span: Span = span_field()
+    places: Mapping[str, Span] = places_field()
     keyword = "plan"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Include:
     path: str
-    span: Span = _span()
+    span: Span = span_field()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -349,8 +189,8 @@ class Person:
     title: str | None = None
     email: str | None = None
     note: str | None = None
-    span: Span = _span()
-    places: Mapping[str, Span] = _places()
+    span: Span = span_field()
+    places: Mapping[str, Span] = places_field()
     keyword = "person"
 
 
@@ -361,8 +201,8 @@ class Team:
     lead: Ref | None = None
     members: tuple[Ref, ...] = ()
     note: str | None = None
-    span: Span = _span()
-    places: Mapping[str, Span] = _places()
+    span: Span = span_field()
+    places: Mapping[str, Span] = places_field()
     keyword = "team"
 
 
@@ -372,8 +212,8 @@ class Objective:
     title: str | None = None
     owner: Ref | None = None
     note: str | None = None
-    span: Span = _span()
-    places: Mapping[str, Span] = _places()
+    span: Span = span_field()
+    places: Mapping[str, Span] = places_field()
     keyword = "objective"
 
 
@@ -384,8 +224,8 @@ class Source:
     table: Ref | None = None
     time: Ref | None = None
     note: str | None = None
-    span: Span = _span()
-    places: Mapping[str, Span] = _places()
+    span: Span = span_field()
+    places: Mapping[str, Span] = places_field()
     keyword = "source"
 
     @property
@@ -406,8 +246,8 @@ class Indicator:
     measure: Expr | None = None
     aggregate: Ref | None = None
     note: str | None = None
-    span: Span = _span()
-    places: Mapping[str, Span] = _places()
+    span: Span = span_field()
+    places: Mapping[str, Span] = places_field()
     keyword = "indicator"
 
     @property
@@ -421,8 +261,8 @@ class Runbook:
     title: str | None = None
     steps: tuple[Step, ...] = ()
     note: str | None = None
-    span: Span = _span()
-    places: Mapping[str, Span] = _places()
+    span: Span = span_field()
+    places: Mapping[str, Span] = places_field()
     keyword = "runbook"
 
 
@@ -432,8 +272,8 @@ class Escalation:
     title: str | None = None
     rules: tuple[Rule, ...] = ()
     note: str | None = None
-    span: Span = _span()
-    places: Mapping[str, Span] = _places()
+    span: Span = span_field()
+    places: Mapping[str, Span] = places_field()
     keyword = "escalation"
 
 
@@ -455,8 +295,8 @@ class Goal:
     warn: Threshold | None = None
     critical: Threshold | None = None
     note: str | None = None
-    span: Span = _span()
-    places: Mapping[str, Span] = _places()
+    span: Span = span_field()
+    places: Mapping[str, Span] = places_field()
     keyword = "goal"
 
     @property
@@ -476,8 +316,8 @@ class Milestone:
     after: tuple[Ref, ...] = ()
     escalation: Ref | None = None
     note: str | None = None
-    span: Span = _span()
-    places: Mapping[str, Span] = _places()
+    span: Span = span_field()
+    places: Mapping[str, Span] = places_field()
     keyword = "milestone"
 
 

@@ -3,18 +3,18 @@ history (W404). The messages are the ones docs/language.md shows."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from dsl.api import check_against
-from dsl.cli.main import Exit, cli
+from dsl.cli.main import Exit
 from dsl.store.database import Store
 
-DOCS = Path(__file__).parent.parent.parent / "docs" / "language.md"
+from ..helpers import REPO, goalline
+
+DOCS = REPO / "docs" / "language.md"
 PLAN = """\
 plan "Help desk 2026" {
   period  2026-01-01 .. 2026-12-31
@@ -47,18 +47,18 @@ JULY = datetime(2026, 7, 1, tzinfo=UTC)
 
 
 @pytest.fixture
-def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "t.csv").write_text("id,created_at,wait_min,closed_at\n" + ROWS)
-    result = CliRunner().invoke(
-        cli, ["import", "t.csv", "--db", "s.db", "--table", "tickets", "--time", "created_at"]
+def waits_db(workdir: Path) -> Path:
+    """s.db in the current folder, holding six months of tickets (`ROWS`)."""
+    (workdir / "t.csv").write_text("id,created_at,wait_min,closed_at\n" + ROWS)
+    result = goalline(
+        "import", "t.csv", "--db", "s.db", "--table", "tickets", "--time", "created_at"
     )
     assert result.exit_code == 0, result.stderr
-    yield tmp_path / "s.db"
+    return workdir / "s.db"
 
 
-def headlines(plan: str, store: Path) -> list[str]:
-    with Store.open(str(store)) as opened:
+def headlines(plan: str, db: Path) -> list[str]:
+    with Store.open(str(db)) as opened:
         checked = check_against("plan.goal", opened, JULY, plan)
     return [d.headline() for d in checked.diagnostics]
 
@@ -91,63 +91,64 @@ def documented(line: str) -> bool:
     ],
     ids=["E401", "E402", "E403"],
 )
-def test_names_the_store_does_not_have(store: Path, change: tuple[str, str], expected: str) -> None:
-    assert headlines(PLAN.replace(*change), store) == [expected]
+def test_names_the_store_does_not_have(
+    waits_db: Path, change: tuple[str, str], expected: str
+) -> None:
+    assert headlines(PLAN.replace(*change), waits_db) == [expected]
     assert documented(expected.replace("plan.goal", "plan.goal", 1))
 
 
-def test_the_time_column_is_checked(store: Path) -> None:
+def test_the_time_column_is_checked(waits_db: Path) -> None:
     plan = PLAN.replace("{ time created_at }", "{ time created }")
-    assert headlines(plan, store) == [
+    assert headlines(plan, waits_db) == [
         "plan.goal:8:33: error: table 'tickets' has no column 'created' (did you mean"
         " 'created_at'?) [E402]"
     ]
 
 
-def test_the_columns_of_a_condition_are_checked(store: Path) -> None:
+def test_the_columns_of_a_condition_are_checked(waits_db: Path) -> None:
     plan = PLAN.replace("mean(tickets.wait_min)", "mean(tickets.wait_min where chanel = 1)")
-    assert headlines(plan, store) == [
+    assert headlines(plan, waits_db) == [
         "plan.goal:14:40: error: table 'tickets' has no column 'chanel' [E402]"
     ]
 
 
-def test_history_that_never_reached_the_target(store: Path) -> None:
+def test_history_that_never_reached_the_target(waits_db: Path) -> None:
     expected = (
         "plan.goal:19:3: warning: goal 'short': history never reached the target <= 2 in 6"
         " cycles (best 3.1); is it realistic? [W404]"
     )
-    assert headlines(PLAN.replace("<= 5", "<= 2"), store) == [expected]
+    assert headlines(PLAN.replace("<= 5", "<= 2"), waits_db) == [expected]
 
 
-def test_history_that_always_reached_the_target(store: Path) -> None:
-    assert headlines(PLAN, store) == [
+def test_history_that_always_reached_the_target(waits_db: Path) -> None:
+    assert headlines(PLAN, waits_db) == [
         "plan.goal:19:3: warning: goal 'short': history reached the target <= 5 in every one"
         " of 6 cycles (worst 3.6); is it challenging enough? [W404]"
     ]
 
 
-def test_history_that_sometimes_reached_the_target_says_nothing(store: Path) -> None:
-    assert headlines(PLAN.replace("<= 5", "<= 3.3"), store) == []
+def test_history_that_sometimes_reached_the_target_says_nothing(waits_db: Path) -> None:
+    assert headlines(PLAN.replace("<= 5", "<= 3.3"), waits_db) == []
 
 
-def test_too_little_history_says_nothing(store: Path) -> None:
-    with Store.open(str(store)) as opened:
+def test_too_little_history_says_nothing(waits_db: Path) -> None:
+    with Store.open(str(waits_db)) as opened:
         checked = check_against("plan.goal", opened, datetime(2026, 3, 1, tzinfo=UTC), PLAN)
     assert checked.diagnostics == ()
 
 
-def test_the_command_exits_1_on_schema_errors_and_2_without_a_store(store: Path) -> None:
-    (store.parent / "plan.goal").write_text(PLAN.replace("wait_min", "wait"), encoding="utf-8")
-    runner = CliRunner()
-    found = runner.invoke(cli, ["check", "plan.goal", "--db", "s.db"])
+def test_the_command_exits_1_on_schema_errors_and_2_without_a_store(waits_db: Path) -> None:
+    (waits_db.parent / "plan.goal").write_text(PLAN.replace("wait_min", "wait"), encoding="utf-8")
+    found = goalline("check", "plan.goal", "--db", "s.db")
     assert found.exit_code == Exit.FOUND
     assert "[E402]" in found.stdout
-    missing = runner.invoke(cli, ["check", "plan.goal", "--db", "nowhere.db"])
+    missing = goalline("check", "plan.goal", "--db", "nowhere.db")
     assert missing.exit_code == Exit.CANNOT_RUN
     assert missing.stderr == (
         "goalline: error: there is no store at nowhere.db: import data or record a value first\n"
     )
-    assert not (store.parent / "nowhere.db").exists()
+    assert not (waits_db.parent / "nowhere.db").exists()
 
 
 def test_documented_examples_use_the_real_wording() -> None:
@@ -160,13 +161,12 @@ def test_documented_examples_use_the_real_wording() -> None:
         assert documented(line)
 
 
-def test_check_judges_history_as_of_the_date_given(store: Path) -> None:
-    (store.parent / "plan.goal").write_text(PLAN, encoding="utf-8")
-    runner = CliRunner()
-    early = runner.invoke(cli, ["check", "plan.goal", "--db", "s.db", "--as-of", "2026-03-01"])
+def test_check_judges_history_as_of_the_date_given(waits_db: Path) -> None:
+    (waits_db.parent / "plan.goal").write_text(PLAN, encoding="utf-8")
+    early = goalline("check", "plan.goal", "--db", "s.db", "--as-of", "2026-03-01")
     assert (early.exit_code, early.stdout) == (0, "plan.goal: ok\n")
-    later = runner.invoke(cli, ["check", "plan.goal", "--db", "s.db", "--as-of", "2026-07-01"])
+    later = goalline("check", "plan.goal", "--db", "s.db", "--as-of", "2026-07-01")
     assert later.exit_code == 0
     assert "history reached the target <= 5 in every one of 6 cycles" in later.stdout
-    wrong = runner.invoke(cli, ["check", "plan.goal", "--db", "s.db", "--as-of", "soon"])
+    wrong = goalline("check", "plan.goal", "--db", "s.db", "--as-of", "soon")
     assert wrong.exit_code == Exit.CANNOT_RUN

@@ -5,13 +5,11 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import pytest
-from click.testing import CliRunner
+from dsl.cli.main import Exit
 
-from dsl.cli.main import Exit, cli
+from ..helpers import DESIGN_EXAMPLE, FIXTURES, goalline
 
-DESIGN = Path(__file__).parent.parent / "fixtures" / "design" / "language-example.goal"
-FORMAT = Path(__file__).parent.parent / "fixtures" / "format"
+FORMAT = FIXTURES / "format"
 
 VALID = """\
 plan "Small" {
@@ -40,30 +38,17 @@ goal quick "Answer quickly" {
 """
 
 
-@pytest.fixture
-def runner() -> CliRunner:
-    return CliRunner()
-
-
-@pytest.fixture
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
-def test_check_a_clean_plan_says_ok(runner: CliRunner, workdir: Path) -> None:
+def test_check_a_clean_plan_says_ok(workdir: Path) -> None:
     (workdir / "small.goal").write_text(VALID, encoding="utf-8")
-    result = runner.invoke(cli, ["check", "small.goal"])
+    result = goalline("check", "small.goal")
     assert result.exit_code == Exit.OK
     assert result.output == "small.goal: ok\n"
 
 
-def test_check_prints_each_problem_with_place_source_line_and_caret(
-    runner: CliRunner, workdir: Path
-) -> None:
+def test_check_prints_each_problem_with_place_source_line_and_caret(workdir: Path) -> None:
     bad = VALID.replace("owner      ann", "owner      anne").replace("<= 5", ">= 5")
     (workdir / "bad.goal").write_text(bad, encoding="utf-8")
-    result = runner.invoke(cli, ["check", "bad.goal"])
+    result = goalline("check", "bad.goal")
     assert result.exit_code == Exit.FOUND
     assert result.output == (
         "bad.goal:19:3: error: target >= 5 contradicts 'better lower' of indicator 'answer':"
@@ -77,40 +62,40 @@ def test_check_prints_each_problem_with_place_source_line_and_caret(
     )
 
 
-def test_warnings_pass_unless_strict(runner: CliRunner, workdir: Path) -> None:
+def test_warnings_pass_unless_strict(workdir: Path) -> None:
     (workdir / "w.goal").write_text(VALID.replace('unit     "min"\n', ""), encoding="utf-8")
-    relaxed = runner.invoke(cli, ["check", "w.goal"])
+    relaxed = goalline("check", "w.goal")
     assert relaxed.exit_code == Exit.OK
     assert relaxed.output.splitlines()[-1] == "w.goal: ok (1 warning)"
-    strict = runner.invoke(cli, ["check", "--strict", "w.goal"])
+    strict = goalline("check", "--strict", "w.goal")
     assert strict.exit_code == Exit.FOUND
     assert strict.output.splitlines()[-1] == "w.goal: 1 warning"
 
 
-def test_check_a_missing_file_cannot_run(runner: CliRunner, workdir: Path) -> None:
-    result = runner.invoke(cli, ["check", "nowhere.goal"])
+def test_check_a_missing_file_cannot_run(workdir: Path) -> None:
+    result = goalline("check", "nowhere.goal")
     assert result.exit_code == Exit.CANNOT_RUN
     assert result.stderr == "goalline: error: cannot read nowhere.goal: No such file or directory\n"
     assert result.stdout == ""
 
 
-def test_check_reads_standard_input(runner: CliRunner, workdir: Path) -> None:
-    result = runner.invoke(cli, ["check", "-"], input=VALID.replace("ann", "bob"))
+def test_check_reads_standard_input(workdir: Path) -> None:
+    result = goalline("check", "-", input=VALID.replace("ann", "bob"))
     assert result.exit_code == Exit.OK
     assert result.output == "<stdin>: ok\n"
 
 
-def test_check_several_files_reports_the_worst(runner: CliRunner, workdir: Path) -> None:
+def test_check_several_files_reports_the_worst(workdir: Path) -> None:
     (workdir / "good.goal").write_text(VALID, encoding="utf-8")
     (workdir / "broken.goal").write_text("goal {", encoding="utf-8")
-    result = runner.invoke(cli, ["check", "good.goal", "broken.goal"])
+    result = goalline("check", "good.goal", "broken.goal")
     assert result.exit_code == Exit.FOUND
     assert "good.goal: ok\n" in result.output
     assert "broken.goal: 1 error\n" in result.output
 
 
-def test_check_summary_gives_an_overview(runner: CliRunner) -> None:
-    result = runner.invoke(cli, ["check", "--summary", str(DESIGN)])
+def test_check_summary_gives_an_overview() -> None:
+    result = goalline("check", "--summary", str(DESIGN_EXAMPLE))
     assert result.exit_code == Exit.OK
     overview = result.output[result.output.index("Customer Support 2026") :]
     assert overview == (
@@ -131,49 +116,49 @@ def test_check_summary_gives_an_overview(runner: CliRunner) -> None:
     )
 
 
-def test_fmt_rewrites_a_file_in_place(runner: CliRunner, workdir: Path) -> None:
+def test_fmt_rewrites_a_file_in_place(workdir: Path) -> None:
     shutil.copy(FORMAT / "messy.goal", workdir / "messy.goal")
-    result = runner.invoke(cli, ["fmt", "messy.goal"])
+    result = goalline("fmt", "messy.goal")
     assert result.exit_code == Exit.OK
     expected = (FORMAT / "messy.expected.goal").read_text(encoding="utf-8")
     assert (workdir / "messy.goal").read_text(encoding="utf-8") == expected
     assert list(workdir.iterdir()) == [workdir / "messy.goal"]  # no temporary file left
 
 
-def test_fmt_check_reports_without_writing(runner: CliRunner, workdir: Path) -> None:
+def test_fmt_check_reports_without_writing(workdir: Path) -> None:
     shutil.copy(FORMAT / "messy.goal", workdir / "messy.goal")
     shutil.copy(FORMAT / "messy.expected.goal", workdir / "tidy.goal")
     before = (workdir / "messy.goal").read_bytes()
-    result = runner.invoke(cli, ["fmt", "--check", "messy.goal", "tidy.goal"])
+    result = goalline("fmt", "--check", "messy.goal", "tidy.goal")
     assert result.exit_code == Exit.FOUND
     assert result.output == "would reformat messy.goal\n"
     assert (workdir / "messy.goal").read_bytes() == before
-    assert runner.invoke(cli, ["fmt", "--check", "tidy.goal"]).exit_code == Exit.OK
+    assert goalline("fmt", "--check", "tidy.goal").exit_code == Exit.OK
 
 
-def test_fmt_diff_prints_the_change(runner: CliRunner, workdir: Path) -> None:
+def test_fmt_diff_prints_the_change(workdir: Path) -> None:
     (workdir / "p.goal").write_text('person a   "A"\n', encoding="utf-8")
-    result = runner.invoke(cli, ["fmt", "--diff", "p.goal"])
+    result = goalline("fmt", "--diff", "p.goal")
     assert result.exit_code == Exit.FOUND
     assert '-person a   "A"\n+person a "A"\n' in result.output
     assert (workdir / "p.goal").read_text(encoding="utf-8") == 'person a   "A"\n'
 
 
-def test_fmt_standard_input_to_standard_output(runner: CliRunner) -> None:
-    result = runner.invoke(cli, ["fmt", "-"], input='person   a "A"  {email "a@x"}\n')
+def test_fmt_standard_input_to_standard_output() -> None:
+    result = goalline("fmt", "-", input='person   a "A"  {email "a@x"}\n')
     assert result.exit_code == Exit.OK
     assert result.output == 'person a "A" { email "a@x" }\n'
 
 
-def test_fmt_refuses_a_plan_that_does_not_parse(runner: CliRunner, workdir: Path) -> None:
+def test_fmt_refuses_a_plan_that_does_not_parse(workdir: Path) -> None:
     (workdir / "bad.goal").write_text("goal g { cycle montly }\n", encoding="utf-8")
-    result = runner.invoke(cli, ["fmt", "bad.goal"])
+    result = goalline("fmt", "bad.goal")
     assert result.exit_code == Exit.CANNOT_RUN
     assert "bad.goal:1:16: error: unexpected 'montly' (did you mean 'monthly'?)" in result.output
     assert (workdir / "bad.goal").read_text(encoding="utf-8") == "goal g { cycle montly }\n"
 
 
-def test_version(runner: CliRunner) -> None:
-    result = runner.invoke(cli, ["--version"])
+def test_version() -> None:
+    result = goalline("--version")
     assert result.exit_code == 0
     assert result.output == "goalline 0.1.0\n"

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -13,35 +12,13 @@ import time
 from datetime import date
 from pathlib import Path
 
-import pytest
-from click.testing import CliRunner, Result
-
 from dsl.cli.demo import PLAN_NAME, STORE_NAME
-from dsl.cli.main import cli
 from dsl.store.database import Store
 
+from ..helpers import REPO, goalline
 from .servers import Mailbox, smtp_server
 
 T0 = "2026-07-01T09:00:00+00:00"
-
-
-def goalline(*args: str) -> Result:
-    return CliRunner().invoke(cli, list(args))
-
-
-@pytest.fixture(scope="module")
-def sample_year(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("digest") / "sample"
-    result = goalline("demo", "--no-ui", "--dir", str(folder))
-    assert result.exit_code == 0, result.output
-    return folder
-
-
-@pytest.fixture
-def sample(sample_year: Path, tmp_path: Path) -> Path:
-    folder = tmp_path / "sample"
-    shutil.copytree(sample_year, folder)
-    return folder
 
 
 def collector(folder: Path) -> list[str]:
@@ -73,8 +50,8 @@ def received(folder: Path) -> list[dict[str, object]]:
 # ---------------------------------------------------------------- digest
 
 
-def test_one_persons_digest_lists_their_goals_worst_first_with_trend(sample: Path) -> None:
-    plan, db = str(sample / PLAN_NAME), str(sample / STORE_NAME)
+def test_one_persons_digest_lists_their_goals_worst_first_with_trend(sample_copy: Path) -> None:
+    plan, db = str(sample_copy / PLAN_NAME), str(sample_copy / STORE_NAME)
     result = goalline("digest", plan, "--db", db, "--as-of", "2027-01-01", "--to", "zhao_lei")
     assert (result.exit_code, result.stderr) == (0, "")
     assert result.stdout == (
@@ -96,9 +73,9 @@ def test_one_persons_digest_lists_their_goals_worst_first_with_trend(sample: Pat
 
 
 def test_everyone_with_something_to_report_gets_a_digest_in_the_plans_order(
-    sample: Path,
+    sample_copy: Path,
 ) -> None:
-    plan, db = str(sample / PLAN_NAME), str(sample / STORE_NAME)
+    plan, db = str(sample_copy / PLAN_NAME), str(sample_copy / STORE_NAME)
     result = goalline("digest", plan, "--db", db, "--as-of", "2027-01-01")
     assert result.exit_code == 0
     to = [line for line in result.stdout.splitlines() if line.startswith("To: ")]
@@ -117,17 +94,19 @@ def test_everyone_with_something_to_report_gets_a_digest_in_the_plans_order(
 
 
 def test_open_actions_and_milestones_due_within_two_weeks_are_in_the_digest(
-    sample: Path,
+    sample_copy: Path,
 ) -> None:
-    with Store.open(str(sample / STORE_NAME)) as store:
-        session = store.reviews.open_review(str(sample / PLAN_NAME), "2026-05-20", ["zhao_lei"], T0)
+    with Store.open(str(sample_copy / STORE_NAME)) as store:
+        session = store.reviews.open_review(
+            str(sample_copy / PLAN_NAME), "2026-05-20", ["zhao_lei"], T0
+        )
         store.reviews.add_action(
             session.id, "quick_answer", "Hire two agents", "zhao_lei", date(2026, 6, 30), T0
         )
         done = store.reviews.add_action(session.id, "quick_answer", "Old one", "zhao_lei", None, T0)
         store.reviews.set_action_status(done.id, "done")
         store.reviews.add_action(session.id, "satisfied", "Not his", "li_na", None, T0)
-    plan, db = str(sample / PLAN_NAME), str(sample / STORE_NAME)
+    plan, db = str(sample_copy / PLAN_NAME), str(sample_copy / STORE_NAME)
     # 20 May: the chatbot (zhao_lei's) is due on 31 May and not done until 28 May
     result = goalline("digest", plan, "--db", db, "--as-of", "2026-05-20", "--to", "zhao_lei")
     assert result.exit_code == 0
@@ -140,18 +119,18 @@ def test_open_actions_and_milestones_due_within_two_weeks_are_in_the_digest(
     )
 
 
-def test_an_unknown_person_is_refused(sample: Path) -> None:
-    plan, db = str(sample / PLAN_NAME), str(sample / STORE_NAME)
+def test_an_unknown_person_is_refused(sample_copy: Path) -> None:
+    plan, db = str(sample_copy / PLAN_NAME), str(sample_copy / STORE_NAME)
     result = goalline("digest", plan, "--db", db, "--to", "zhao_li")
     assert result.exit_code == 2
     assert result.stderr == f"goalline: error: plan {plan} has no person 'zhao_li'\n"
 
 
-def test_send_delivers_each_digest_as_json_to_the_command(sample: Path) -> None:
-    config = write_config(sample, collector(sample))
+def test_send_delivers_each_digest_as_json_to_the_command(sample_copy: Path) -> None:
+    config = write_config(sample_copy, collector(sample_copy))
     result = goalline(
         "digest",
-        str(sample / PLAN_NAME),
+        str(sample_copy / PLAN_NAME),
         "--config",
         str(config),
         "--as-of",
@@ -159,7 +138,7 @@ def test_send_delivers_each_digest_as_json_to_the_command(sample: Path) -> None:
         "--send",
     )
     assert (result.exit_code, result.stdout) == (0, "sent 5 of 5 digests\n")
-    got = received(sample)
+    got = received(sample_copy)
     assert [d["person"]["id"] for d in got] == [  # type: ignore[index]
         "wang_fang",
         "zhao_lei",
@@ -181,10 +160,16 @@ def test_send_delivers_each_digest_as_json_to_the_command(sample: Path) -> None:
     ]
 
 
-def test_a_digest_that_cannot_be_sent_fails_with_exit_1(sample: Path) -> None:
-    config = write_config(sample, [sys.executable, "-c", "import sys; sys.exit('no pager')"])
+def test_a_digest_that_cannot_be_sent_fails_with_exit_1(sample_copy: Path) -> None:
+    config = write_config(sample_copy, [sys.executable, "-c", "import sys; sys.exit('no pager')"])
     result = goalline(
-        "digest", str(sample / PLAN_NAME), "--config", str(config), "--to", "director", "--send"
+        "digest",
+        str(sample_copy / PLAN_NAME),
+        "--config",
+        str(config),
+        "--to",
+        "director",
+        "--send",
     )
     assert result.exit_code == 1
     assert result.stdout == "sent 0 of 1 digests\n"
@@ -193,19 +178,19 @@ def test_a_digest_that_cannot_be_sent_fails_with_exit_1(sample: Path) -> None:
     )
 
 
-def test_send_e_mails_each_person_their_digest(sample: Path) -> None:
+def test_send_e_mails_each_person_their_digest(sample_copy: Path) -> None:
     box = Mailbox()
     with smtp_server(box) as controller:
-        (sample / "goalline.toml").write_text(
-            f'db = "{sample / STORE_NAME}"\n[notify.email]\nhost = "127.0.0.1"\n'
+        (sample_copy / "goalline.toml").write_text(
+            f'db = "{sample_copy / STORE_NAME}"\n[notify.email]\nhost = "127.0.0.1"\n'
             f'port = {controller.port}\nfrom = "goalline@example.com"\n',
             encoding="utf-8",
         )
         result = goalline(
             "digest",
-            str(sample / PLAN_NAME),
+            str(sample_copy / PLAN_NAME),
             "--config",
-            str(sample / "goalline.toml"),
+            str(sample_copy / "goalline.toml"),
             "--as-of",
             "2027-01-01",
             "--send",
@@ -281,7 +266,7 @@ def start_watch(folder: Path, every: str) -> subprocess.Popen[str]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
+        env={**os.environ, "PYTHONPATH": str(REPO)},
     )
 
 

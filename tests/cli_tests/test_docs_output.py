@@ -11,11 +11,9 @@ import shlex
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from dsl.cli.main import cli
+from ..helpers import REPO, copy_sample, goalline
 
-REPO = Path(__file__).resolve().parents[2]
 README = REPO / "README.md"
 COMMANDS = REPO / "docs" / "commands.md"
 
@@ -36,14 +34,13 @@ def examples(document: Path) -> list[tuple[str, str, bool]]:
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("docs") / "sample"
-    result = CliRunner().invoke(cli, ["demo", "--no-ui", "--dir", str(folder)])
-    assert result.exit_code == 0, result.output
+def recorded_sample(sample: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the sample with the values docs/commands.md records on its way."""
+    folder = copy_sample(sample, tmp_path_factory.mktemp("docs") / "sample")
     with pytest.MonkeyPatch.context() as patch:
         patch.chdir(folder)
         for command in RECORD.findall(COMMANDS.read_text(encoding="utf-8")):
-            CliRunner().invoke(cli, shlex.split(command)[1:])  # some show a refusal
+            goalline(*shlex.split(command)[1:])  # some show a refusal
     return folder
 
 
@@ -54,7 +51,7 @@ def printed(command: str, folder: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     if words[0] == "evaluate" and "--format" not in words:
         words += ["--format", "table"]
     monkeypatch.chdir(folder)
-    result = CliRunner().invoke(cli, words)
+    result = goalline(*words)
     assert result.exit_code in (0, 1), result.output
     return result.stdout
 
@@ -71,30 +68,30 @@ def test_the_docs_show_examples_of_evaluate_and_explain_on_the_sample() -> None:
     ids=[command.split(" --db")[0] for command, _, _ in examples(COMMANDS)],
 )
 def test_each_example_in_the_commands_doc_prints_what_it_shows(
-    command: str, shown: str, cut: bool, sample: Path, monkeypatch: pytest.MonkeyPatch
+    command: str, shown: str, cut: bool, recorded_sample: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    output = printed(command, sample, monkeypatch)
+    output = printed(command, recorded_sample, monkeypatch)
     assert (output[: len(shown)] if cut else output) == shown
 
 
 def test_the_readme_scorecard_is_the_start_of_what_evaluate_prints(
-    sample: Path, monkeypatch: pytest.MonkeyPatch
+    recorded_sample: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     text = README.read_text(encoding="utf-8")
     shown = re.search(r"```text\n(Customer Support 2026\n.*?)```", text, re.S)
     assert shown is not None
     command = "goalline evaluate customer-support.goal --db support.db --as-of 2027-01-01"
-    output = printed(command, sample, monkeypatch)
+    output = printed(command, recorded_sample, monkeypatch)
     # the README cuts the list of escalations short
     assert output.startswith(shown.group(1))
     assert output.count("\n") > shown.group(1).count("\n")
 
 
 def test_the_sample_year_ends_with_every_status_on_the_scorecard(
-    sample: Path, monkeypatch: pytest.MonkeyPatch
+    recorded_sample: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     command = "goalline evaluate customer-support.goal --db support.db --as-of 2027-01-01"
-    lines = printed(command, sample, monkeypatch).split("\n\n")[1].splitlines()[1:]
+    lines = printed(command, recorded_sample, monkeypatch).split("\n\n")[1].splitlines()[1:]
     assert [line.split()[0] for line in lines] == [
         "critical",
         "breached",

@@ -6,10 +6,9 @@ from __future__ import annotations
 import os
 import pty
 import subprocess
-import sys
 from pathlib import Path
 
-GOALLINE = Path(sys.executable).parent / "goalline"
+from ..helpers import GOALLINE
 
 
 def big_csv(folder: Path, rows: int = 25_000) -> Path:

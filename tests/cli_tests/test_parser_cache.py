@@ -8,13 +8,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-DESIGN = Path(__file__).parent.parent / "fixtures" / "design" / "language-example.goal"
+from ..helpers import DESIGN_EXAMPLE
 
 
 def run_check(cache_home: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "XDG_CACHE_HOME": str(cache_home)}
     return subprocess.run(
-        [sys.executable, "-m", "dsl", "check", str(DESIGN)],
+        [sys.executable, "-m", "dsl", "check", str(DESIGN_EXAMPLE)],
         capture_output=True,
         text=True,
         env=env,

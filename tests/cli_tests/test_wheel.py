@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-EXAMPLE = REPO / "tests" / "fixtures" / "design" / "language-example.goal"
+from ..helpers import DESIGN_EXAMPLE, REPO
+
 HEAVY = ("textual", "sqlite_utils")
 
 # Run `goalline --help` through dsl.cli.main in-process, then list the heavy modules it loaded.
@@ -109,7 +109,7 @@ def test_installed_goalline_checks_a_plan_outside_the_checkout(
     installed: Installed, tmp_path: Path
 ) -> None:
     plan = tmp_path / "language-example.goal"
-    shutil.copyfile(EXAMPLE, plan)
+    shutil.copyfile(DESIGN_EXAMPLE, plan)
     done = _run([str(installed.bin / "goalline"), "check", plan.name], tmp_path, timeout=120)
     output = done.stdout + done.stderr
     assert done.returncode == 0, output

@@ -12,19 +12,16 @@ until it does.
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from dsl.api import Checked, check_plan
 from dsl.language.diagnostics import render
 
-REPO = Path(__file__).resolve().parent.parent.parent
+from ..helpers import REPO, goalline_process
+
 PREFIX = "tests/fixtures/bad/"
 BAD = REPO / PREFIX
-GOALLINE = Path(sys.executable).parent / "goalline"
 
 EXPECTED: dict[str, list[str]] = {
     "empty.goal": [
@@ -468,14 +465,8 @@ def test_rendered_binary_garbage_is_escaped() -> None:
 # ---------------------------------------------------------------- through the command line
 
 
-def goalline(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(GOALLINE), *args], cwd=REPO, capture_output=True, text=True, timeout=120
-    )
-
-
 def test_cli_exits_1_for_a_plan_with_errors_and_shows_the_caret() -> None:
-    run = goalline("check", PREFIX + "unknown_timezone.goal")
+    run = goalline_process("check", PREFIX + "unknown_timezone.goal", cwd=REPO)
     assert run.returncode == 1
     assert run.stdout == (
         f"{PREFIX}unknown_timezone.goal:4:3: error: unknown time zone 'Asia/Shangai'"
@@ -488,7 +479,7 @@ def test_cli_exits_1_for_a_plan_with_errors_and_shows_the_caret() -> None:
 
 
 def test_cli_exits_2_for_a_missing_file() -> None:
-    run = goalline("check", PREFIX + "no_such_plan.goal")
+    run = goalline_process("check", PREFIX + "no_such_plan.goal", cwd=REPO)
     assert run.returncode == 2
     assert "cannot read tests/fixtures/bad/no_such_plan.goal" in run.stderr
     assert "Traceback" not in run.stdout + run.stderr
@@ -498,7 +489,7 @@ def test_cli_checks_every_bad_plan_without_a_traceback() -> None:
     readable = [
         PREFIX + n for n in fixture_names() if n not in ("not_utf8.goal", "include_not_utf8.goal")
     ]
-    run = goalline("check", *readable)
+    run = goalline_process("check", *readable, cwd=REPO)
     assert run.returncode == 1
     assert "Traceback" not in run.stdout + run.stderr
     assert "internal error" not in run.stderr
@@ -507,7 +498,7 @@ def test_cli_checks_every_bad_plan_without_a_traceback() -> None:
 
 
 def test_cli_exits_2_for_a_file_that_is_not_utf8() -> None:
-    run = goalline("check", PREFIX + "not_utf8.goal")
+    run = goalline_process("check", PREFIX + "not_utf8.goal", cwd=REPO)
     assert run.returncode == 2
     assert "not UTF-8" in run.stderr
     assert "Traceback" not in run.stdout + run.stderr

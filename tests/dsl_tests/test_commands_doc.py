@@ -14,7 +14,6 @@ from zoneinfo import ZoneInfo
 
 import click
 import pytest
-from click.testing import CliRunner
 
 from dsl.api import check_plan, run
 from dsl.cli.demo import AS_OF, PLAN_NAME, STORE_NAME
@@ -23,7 +22,9 @@ from dsl.language.cycles import parse_as_of
 from dsl.output.formats import CSV_COLUMNS
 from dsl.store.database import Store
 
-COMMANDS = Path(__file__).resolve().parent.parent.parent / "docs" / "commands.md"
+from ..helpers import REPO, copy_sample
+
+COMMANDS = REPO / "docs" / "commands.md"
 TEXT = COMMANDS.read_text(encoding="utf-8")
 
 # A command's section runs from `## goalline NAME` to the next `## ` heading.
@@ -137,11 +138,9 @@ def test_example_line_names_a_real_command_and_its_options(line: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def demo_report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+def demo_report(sample: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """The report of the sample year, as `goalline demo` writes and evaluates it."""
-    folder = tmp_path_factory.mktemp("demo")
-    result = CliRunner().invoke(cli, ["demo", "--no-ui", "--dir", str(folder)])
-    assert result.exit_code == 0, result.output
+    folder = copy_sample(sample, tmp_path_factory.mktemp("demo"))
     plan_path = str(folder / PLAN_NAME)
     plan = check_plan(plan_path).plan
     assert plan is not None

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from pathlib import Path
 
 from dsl.notify.config import EXAMPLE, parse_config
 
-REPO = Path(__file__).resolve().parents[2]
+from ..helpers import REPO
+
 README = (REPO / "README.md").read_text(encoding="utf-8")
 COMMANDS = (REPO / "docs" / "commands.md").read_text(encoding="utf-8")
 

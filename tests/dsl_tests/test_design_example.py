@@ -4,7 +4,6 @@ check without errors, and mean exactly what the page says."""
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -12,25 +11,25 @@ from dsl.api import check_plan, check_text, format_plan
 from dsl.language import model as m
 from dsl.language.parse import parse_text
 
-FIXTURE = Path(__file__).parent.parent / "fixtures" / "design" / "language-example.goal"
+from ..helpers import DESIGN_EXAMPLE
 
 
 @pytest.fixture(scope="module")
-def plan() -> m.Plan:
-    checked = check_plan(str(FIXTURE))
+def design_plan() -> m.Plan:
+    checked = check_plan(str(DESIGN_EXAMPLE))
     assert checked.errors == ()
     assert checked.plan is not None
     return checked.plan
 
 
-def goal(plan: m.Plan, ident: str) -> m.Goal:
+def goal_in(plan: m.Plan, ident: str) -> m.Goal:
     found = plan.get(ident)
     assert isinstance(found, m.Goal)
     return found
 
 
 def test_design_example_checks_with_only_the_warnings_its_text_invites() -> None:
-    checked = check_plan(str(FIXTURE))
+    checked = check_plan(str(DESIGN_EXAMPLE))
     assert [(d.code, d.span.line, d.span.column) for d in checked.diagnostics] == [
         ("W402", 49, 11),  # nps has no unit
         ("W403", 84, 6),  # warn > 25 is looser than the July target <= 20
@@ -43,8 +42,8 @@ def test_design_example_checks_with_only_the_warnings_its_text_invites() -> None
     )
 
 
-def test_plan_block(plan: m.Plan) -> None:
-    info = plan.info
+def test_plan_block(design_plan: m.Plan) -> None:
+    info = design_plan.info
     assert info.title == "Customer Support 2026"
     assert (info.period_start, info.period_end) == (date(2026, 1, 1), date(2026, 12, 31))
     assert info.timezone == "Asia/Shanghai"
@@ -52,24 +51,24 @@ def test_plan_block(plan: m.Plan) -> None:
     assert str(info.review) == "monthly"
 
 
-def test_people_teams_and_sources(plan: m.Plan) -> None:
-    assert [(p.id, p.title, p.email) for p in plan.people] == [
+def test_people_teams_and_sources(design_plan: m.Plan) -> None:
+    assert [(p.id, p.title, p.email) for p in design_plan.people] == [
         ("wang_fang", "Wang Fang", "wang.fang@example.com"),
         ("zhao_lei", "Zhao Lei", "zhao.lei@example.com"),
         ("director", "Service Director", "director@example.com"),
     ]
-    assert [(t.id, str(t.lead)) for t in plan.teams] == [
+    assert [(t.id, str(t.lead)) for t in design_plan.teams] == [
         ("support", "wang_fang"),
         ("tech", "zhao_lei"),
     ]
-    assert [(s.id, s.table_name, str(s.time)) for s in plan.sources] == [
+    assert [(s.id, s.table_name, str(s.time)) for s in design_plan.sources] == [
         ("tickets", "tickets", "created_at"),
         ("surveys", "surveys", "answered_at"),
     ]
 
 
-def test_level_goal_with_weight_thresholds_and_collaborating_team(plan: m.Plan) -> None:
-    satisfied = goal(plan, "satisfied")
+def test_level_goal_with_weight_thresholds_and_collaborating_team(design_plan: m.Plan) -> None:
+    satisfied = goal_in(design_plan, "satisfied")
     assert [t.text for t in satisfied.targets] == [">= 90"]
     assert (satisfied.baseline, satisfied.weight) == (86, 3)
     assert satisfied.warn == m.Threshold(cmp="<", value=m.Number("92"))
@@ -80,8 +79,8 @@ def test_level_goal_with_weight_thresholds_and_collaborating_team(plan: m.Plan) 
     assert satisfied.is_progress is False
 
 
-def test_target_from_a_date_and_a_rolling_window(plan: m.Plan) -> None:
-    quick = goal(plan, "quick_answer")
+def test_target_from_a_date_and_a_rolling_window(design_plan: m.Plan) -> None:
+    quick = goal_in(design_plan, "quick_answer")
     assert [(t.text, t.start) for t in quick.targets] == [
         ("<= 30", None),
         ("<= 20", date(2026, 7, 1)),
@@ -91,8 +90,8 @@ def test_target_from_a_date_and_a_rolling_window(plan: m.Plan) -> None:
     assert str(quick.cycle) == "weekly"
 
 
-def test_progress_goal_keeps_the_number_as_written(plan: m.Plan) -> None:
-    volume = goal(plan, "resolved_volume")
+def test_progress_goal_keeps_the_number_as_written(design_plan: m.Plan) -> None:
+    volume = goal_in(design_plan, "resolved_volume")
     (target,) = volume.targets
     assert target.is_progress and target.by == date(2026, 12, 31)
     assert target.value == 20000 and target.text == ">= 20_000"
@@ -100,8 +99,8 @@ def test_progress_goal_keeps_the_number_as_written(plan: m.Plan) -> None:
     assert volume.critical is not None and volume.critical.pace
 
 
-def test_measures_are_expressions_not_text(plan: m.Plan) -> None:
-    csat = plan.get("csat")
+def test_measures_are_expressions_not_text(design_plan: m.Plan) -> None:
+    csat = design_plan.get("csat")
     assert isinstance(csat, m.Indicator)
     assert csat.measure == m.Arith(
         operands=(
@@ -115,21 +114,21 @@ def test_measures_are_expressions_not_text(plan: m.Plan) -> None:
         ),
         operators=("*", "/"),
     )
-    first_response = plan.get("first_response")
+    first_response = design_plan.get("first_response")
     assert isinstance(first_response, m.Indicator)
     assert first_response.measure == m.Call(
         function="p90", args=(m.Column(source="tickets", column="first_response_min"),)
     )
 
 
-def test_recorded_indicator(plan: m.Plan) -> None:
-    nps = plan.get("nps")
+def test_recorded_indicator(design_plan: m.Plan) -> None:
+    nps = design_plan.get("nps")
     assert isinstance(nps, m.Indicator)
     assert nps.recorded and str(nps.aggregate) == "last" and nps.kind == "kpi"
 
 
-def test_escalation_rules_and_runbook(plan: m.Plan) -> None:
-    standard = plan.get("standard")
+def test_escalation_rules_and_runbook(design_plan: m.Plan) -> None:
+    standard = design_plan.get("standard")
     assert isinstance(standard, m.Escalation)
     assert [r.text for r in standard.rules] == [
         "when breached 1 time",
@@ -143,7 +142,7 @@ def test_escalation_rules_and_runbook(plan: m.Plan) -> None:
     assert [str(r) for r in third.notify] == ["director"]
     assert [str(r) for r in third.run] == ["response_plan"]
     assert [str(r) for r in standard.rules[3].notify] == ["owner", "lead"]
-    runbook = plan.get("response_plan")
+    runbook = design_plan.get("response_plan")
     assert isinstance(runbook, m.Runbook)
     assert [(s.text, str(s.by), s.within.minutes) for s in runbook.steps] == [
         ("Open the overflow queue", "support", 30),
@@ -152,32 +151,32 @@ def test_escalation_rules_and_runbook(plan: m.Plan) -> None:
     ]
 
 
-def test_milestone_and_its_escalation_declared_after_it(plan: m.Plan) -> None:
-    chatbot = plan.get("chatbot")
+def test_milestone_and_its_escalation_declared_after_it(design_plan: m.Plan) -> None:
+    chatbot = design_plan.get("chatbot")
     assert isinstance(chatbot, m.Milestone)
     assert chatbot.due == date(2026, 5, 31)
     assert chatbot.buffer == m.Duration(amount=14, unit="d")
-    late = plan.get("late_delivery")
+    late = design_plan.get("late_delivery")
     assert isinstance(late, m.Escalation)
     assert [r.trigger.event for r in late.rules] == ["in_buffer", "overdue"]
 
 
-def test_every_node_knows_where_it_was_written(plan: m.Plan) -> None:
-    satisfied = goal(plan, "satisfied")
+def test_every_node_knows_where_it_was_written(design_plan: m.Plan) -> None:
+    satisfied = goal_in(design_plan, "satisfied")
     assert (satisfied.span.line, satisfied.span.column) == (69, 6)
-    assert satisfied.span.file == str(FIXTURE)
+    assert satisfied.span.file == str(DESIGN_EXAMPLE)
     assert satisfied.owner is not None and satisfied.owner.span.line == 75
     assert satisfied.targets[0].span.line == 72
 
 
 def test_spans_do_not_take_part_in_equality() -> None:
-    text = FIXTURE.read_text(encoding="utf-8")
+    text = DESIGN_EXAMPLE.read_text(encoding="utf-8")
     shifted = "\n\n# moved down\n" + text
     assert parse_text(text, "a.goal").items == parse_text(shifted, "b.goal").items
 
 
 def test_format_round_trip_keeps_the_meaning_and_is_idempotent() -> None:
-    text = FIXTURE.read_text(encoding="utf-8")
+    text = DESIGN_EXAMPLE.read_text(encoding="utf-8")
     formatted = format_plan(text, "x.goal").text
     assert formatted is not None
     assert parse_text(formatted, "x.goal").items == parse_text(text, "x.goal").items

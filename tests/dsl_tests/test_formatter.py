@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from dsl.api import format_plan
 from dsl.language.parse import parse_text
 
-FIXTURES = Path(__file__).parent.parent / "fixtures" / "format"
+from ..helpers import FIXTURES
+
+FORMAT = FIXTURES / "format"
 
 
 def fmt(text: str) -> str:
@@ -20,15 +20,15 @@ def fmt(text: str) -> str:
 
 
 def test_messy_plan_gets_the_canonical_layout() -> None:
-    messy = (FIXTURES / "messy.goal").read_text(encoding="utf-8")
-    expected = (FIXTURES / "messy.expected.goal").read_text(encoding="utf-8")
+    messy = (FORMAT / "messy.goal").read_text(encoding="utf-8")
+    expected = (FORMAT / "messy.expected.goal").read_text(encoding="utf-8")
     assert fmt(messy) == expected
     assert fmt(expected) == expected
     assert parse_text(expected, "t.goal").items == parse_text(messy, "t.goal").items
 
 
 def test_every_comment_survives() -> None:
-    messy = (FIXTURES / "messy.goal").read_text(encoding="utf-8")
+    messy = (FORMAT / "messy.goal").read_text(encoding="utf-8")
     comments = [line[line.index("#") :] for line in messy.splitlines() if "#" in line]
     formatted = fmt(messy)
     assert [line[line.index("#") :] for line in formatted.splitlines() if "#" in line] == comments

@@ -8,17 +8,16 @@ compares the rule names found in the trees with the rules of the grammar. A rule
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from lark import Lark, Token, Tree
 
 from dsl.language.grammar import PARSER_OPTIONS, grammar_text, tree_parser
 from dsl.language.parse import parse_text
 
+from ..helpers import DESIGN_EXAMPLE
+
 pytest.importorskip("interegular", reason="strict mode needs interegular (a dev dependency)")
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "fixtures" / "design" / "language-example.goal"
 
 # What the design example does not show: every other rule, alternative and keyword.
 REST_OF_THE_LANGUAGE = """\
@@ -114,7 +113,10 @@ milestone empty_milestone { }
 
 def _trees() -> list[Tree]:
     parser = tree_parser()
-    return [parser.parse(EXAMPLE.read_text(encoding="utf-8")), parser.parse(REST_OF_THE_LANGUAGE)]
+    return [
+        parser.parse(DESIGN_EXAMPLE.read_text(encoding="utf-8")),
+        parser.parse(REST_OF_THE_LANGUAGE),
+    ]
 
 
 def _grammar_rule_names() -> set[str]:
@@ -148,7 +150,7 @@ def test_grammar_builds_strict_with_the_projects_options():
 
 def test_coverage_examples_parse_cleanly():
     """The examples are valid syntax for the model parser too (no syntax errors)."""
-    for text in (EXAMPLE.read_text(encoding="utf-8"), REST_OF_THE_LANGUAGE):
+    for text in (DESIGN_EXAMPLE.read_text(encoding="utf-8"), REST_OF_THE_LANGUAGE):
         parsed = parse_text(text, "coverage.goal")
         assert not parsed.has_syntax_errors, [p.message for p in parsed.problems]
 

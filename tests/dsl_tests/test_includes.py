@@ -8,7 +8,9 @@ import pytest
 
 from dsl.api import check_plan
 
-INCLUDES = Path(__file__).parent.parent / "fixtures" / "includes"
+from ..helpers import FIXTURES
+
+INCLUDES = FIXTURES / "includes"
 
 
 def test_included_declarations_resolve_references_in_the_root(

@@ -20,7 +20,9 @@ def month(n: int, value: float | None, target: str, complete: bool = True) -> Cy
     return CycleResult(n - 1, date(2026, n, 1), end, complete, value, target, None, None, "met", "")
 
 
-def goal(id: str, title: str, values: list[float], target: str, **fields: object) -> GoalResult:
+def monthly_goal(
+    id: str, title: str, values: list[float], target: str, **fields: object
+) -> GoalResult:
     cycles = [month(n, v, target) for n, v in enumerate(values, start=1)]
     cycles.append(month(len(values) + 1, None, target, complete=False))
     result = GoalResult(
@@ -42,7 +44,7 @@ def goal(id: str, title: str, values: list[float], target: str, **fields: object
     return replace(result, **fields)  # type: ignore[arg-type]
 
 
-REPLY = goal(
+REPLY = monthly_goal(
     "reply_fast",
     "Reply | fast\nwithin an hour",
     [50, 130, 45],
@@ -51,7 +53,7 @@ REPLY = goal(
     better="lower",
     decimals=0,
 )
-SOLVE = goal("solve_most", "Solve nine in ten", [91, 88, 93, 95, 89, 92], ">= 90")
+SOLVE = monthly_goal("solve_most", "Solve nine in ten", [91, 88, 93, 95, 89, 92], ">= 90")
 CRITICAL = EscalationEvent(
     subject="reply_fast",
     kind="goal",

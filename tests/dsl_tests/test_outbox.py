@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -84,12 +82,6 @@ HAPPY_JAN = "happy/when breached 1 time in a row/2026-01-01"
 IN_BUFFER = "portal/when in buffer/2026-03-16"
 OVERDUE = "portal/when overdue/2026-03-23"
 HAPPY_MAR = "happy/when breached 1 time in a row/2026-03-01"
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with Store.open(str(tmp_path / "store.db"), create=True) as store:
-        yield store
 
 
 def item(key: str, *recipients: tuple[str, str]) -> Queued:

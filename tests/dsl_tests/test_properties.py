@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -32,10 +31,9 @@ from dsl.language.diagnostics import Diagnostic, render
 from dsl.language.grammar import PARSER_OPTIONS, grammar_text
 from dsl.language.parse import ParsedFile, parse_text
 
-REPO = Path(__file__).resolve().parents[2]
-EXAMPLE_PATH = REPO / "tests" / "fixtures" / "design" / "language-example.goal"
-EXAMPLE = EXAMPLE_PATH.read_text(encoding="utf-8")
-GOALLINE = Path(sys.executable).parent / "goalline"
+from ..helpers import DESIGN_EXAMPLE, GOALLINE
+
+EXAMPLE = DESIGN_EXAMPLE.read_text(encoding="utf-8")
 CODE = re.compile(r"[EW]\d{3}")
 
 

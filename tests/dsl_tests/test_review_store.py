@@ -6,20 +6,20 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from dsl.cli.main import cli
 from dsl.engine.report import EscalationEvent
 from dsl.store.database import Store, StoreError
 from dsl.store.imports.writing import ImportPlan
 from dsl.store.outbox import OUTBOX_TABLES
 from dsl.store.records import Acknowledgement, Action, Note, Proposal, ReviewRecord, ReviewSession
 from dsl.store.reviews import REVIEW_TABLES
+
+from ..helpers import goalline, query, snapshot
 
 T1 = "2026-07-01T09:00:00+00:00"
 T2 = "2026-07-01T10:30:00+00:00"
@@ -32,35 +32,6 @@ HOSTILE = (
     "line one\nline two",
     "回电 ✓",
 )
-
-
-def snapshot(path: Path) -> dict[str, bytes | None]:
-    """The bytes of a store and its write-ahead log (None where there is no such file)."""
-    return {
-        suffix: (Path(f"{path}{suffix}").read_bytes() if Path(f"{path}{suffix}").exists() else None)
-        for suffix in ("", "-wal")
-    }
-
-
-def rows(path: Path, sql: str) -> list[tuple[object, ...]]:
-    connection = sqlite3.connect(path)
-    try:
-        return connection.execute(sql).fetchall()
-    finally:
-        connection.close()
-
-
-@pytest.fixture
-def path(tmp_path: Path) -> Path:
-    path = tmp_path / "store.db"
-    Store.open(str(path), create=True).close()
-    return path
-
-
-@pytest.fixture
-def store(path: Path) -> Iterator[Store]:
-    with Store.open(str(path)) as store:
-        yield store
 
 
 # ---------------------------------------------------------------- the event key
@@ -90,7 +61,7 @@ def test_an_event_key_is_subject_rule_and_cycle_start_or_the_day_it_fired() -> N
 
 
 def test_an_acknowledgement_is_kept_by_event_and_acknowledging_again_replaces_it(
-    store: Store, path: Path
+    store: Store, store_path: Path
 ) -> None:
     key = "satisfied/when breached 2 times in a row/2026-03-01"
     store.reviews.acknowledge(key, "mia", "calling the team lead", T1)
@@ -103,31 +74,31 @@ def test_an_acknowledgement_is_kept_by_event_and_acknowledging_again_replaces_it
     }
     store.reviews.acknowledge(key, "tom", "", T2)
     assert store.reviews.acknowledgements()[key] == Acknowledgement(key, "tom", None, T2)
-    assert rows(path, "SELECT * FROM acknowledgements ORDER BY event") == [
+    assert query(store_path, "SELECT * FROM acknowledgements ORDER BY event") == [
         ("chatbot/when in buffer/2026-05-18", "tom", None, T1),
         (key, "tom", None, T2),
     ]
 
 
-def test_an_acknowledgement_needs_who_gave_it(store: Store, path: Path) -> None:
-    before = snapshot(path)
+def test_an_acknowledgement_needs_who_gave_it(store: Store, store_path: Path) -> None:
+    before = snapshot(store_path)
     with pytest.raises(StoreError) as raised:
         store.reviews.acknowledge("e/r/2026-01-01", "", "note", T1)
     assert str(raised.value) == "an acknowledgement needs who acknowledged it"
-    assert snapshot(path) == before
+    assert snapshot(store_path) == before
 
 
 # ---------------------------------------------------------------- sessions
 
 
-def test_open_review_returns_the_session_as_stored(store: Store, path: Path) -> None:
+def test_open_review_returns_the_session_as_stored(store: Store, store_path: Path) -> None:
     session = store.reviews.open_review(
         PLAN, "2026-07-01", ["Mia Novak", "", "张伟", "Mia Novak"], T1
     )
     assert session == ReviewSession(1, PLAN, "2026-07-01", T1, None, ("Mia Novak", "张伟"))
     assert store.reviews.unfinished_review(PLAN) == session
     # Attendees are a JSON array another program can read, with names as written.
-    assert rows(path, "SELECT * FROM review_sessions") == [
+    assert query(store_path, "SELECT * FROM review_sessions") == [
         (1, PLAN, "2026-07-01", '["Mia Novak", "张伟"]', T1, None)
     ]
 
@@ -171,21 +142,21 @@ def test_set_attendees_replaces_them_and_finishing_again_keeps_the_first_time(
     ],
 )
 def test_a_session_that_does_not_exist_is_refused_and_nothing_is_written(
-    store: Store, path: Path, write: Callable[[Store], object]
+    store: Store, store_path: Path, write: Callable[[Store], object]
 ) -> None:
     store.reviews.open_review(PLAN, "2026-07-01", [], T1)
-    before = snapshot(path)
+    before = snapshot(store_path)
     with pytest.raises(StoreError) as raised:
         write(store)
     assert str(raised.value) == "there is no review session 7"
-    assert snapshot(path) == before
+    assert snapshot(store_path) == before
 
 
 # ---------------------------------------------------------------- notes
 
 
 def test_a_note_is_one_per_subject_and_saving_again_replaces_it_in_place(
-    store: Store, path: Path
+    store: Store, store_path: Path
 ) -> None:
     session = store.reviews.open_review(PLAN, "2026-07-01", [], T1).id
     store.reviews.save_note(session, "satisfied", "goal", "Queue grew", None)
@@ -195,16 +166,16 @@ def test_a_note_is_one_per_subject_and_saving_again_replaces_it_in_place(
         Note("satisfied", "goal", "Queue grew in March", "Staff earlier"),
         Note("chatbot", "milestone", None, "Plan buffer"),
     )
-    assert rows(path, "SELECT count(*) FROM review_notes") == [(2,)]
+    assert query(store_path, "SELECT count(*) FROM review_notes") == [(2,)]
 
 
-def test_a_note_left_empty_is_removed(store: Store, path: Path) -> None:
+def test_a_note_left_empty_is_removed(store: Store, store_path: Path) -> None:
     session = store.reviews.open_review(PLAN, "2026-07-01", [], T1).id
     store.reviews.save_note(session, "satisfied", "goal", "Queue grew", "")
-    assert rows(path, "SELECT cause, lesson FROM review_notes") == [("Queue grew", None)]
+    assert query(store_path, "SELECT cause, lesson FROM review_notes") == [("Queue grew", None)]
     store.reviews.save_note(session, "satisfied", "goal", "", None)
     assert store.reviews.review_record(session).notes == ()
-    assert rows(path, "SELECT count(*) FROM review_notes") == [(0,)]
+    assert query(store_path, "SELECT count(*) FROM review_notes") == [(0,)]
 
 
 def test_notes_of_one_session_are_not_those_of_another(store: Store) -> None:
@@ -220,7 +191,7 @@ def test_notes_of_one_session_are_not_those_of_another(store: Store) -> None:
 
 
 def test_actions_are_added_open_and_listed_by_due_date_across_sessions(
-    store: Store, path: Path
+    store: Store, store_path: Path
 ) -> None:
     first = store.reviews.open_review(PLAN, "2026-06-01", [], T1).id
     second = store.reviews.open_review("plans/desk.goal", "2026-07-01", [], T2).id
@@ -238,17 +209,19 @@ def test_actions_are_added_open_and_listed_by_due_date_across_sessions(
         hire,
         Action(2, "chatbot", "Write the FAQ", "tom", None, "dropped"),
     )
-    assert rows(path, "SELECT * FROM review_actions ORDER BY id") == [
+    assert query(store_path, "SELECT * FROM review_actions ORDER BY id") == [
         (1, 1, "satisfied", "Hire two agents", "mia", "2026-09-01", "open", T1),
         (2, 1, "chatbot", "Write the FAQ", "tom", None, "dropped", T1),
         (3, 2, "reply_fast", "Train", "tom", "2026-08-01", "done", T2),
     ]
 
 
-def test_a_status_other_than_open_done_or_dropped_is_refused(store: Store, path: Path) -> None:
+def test_a_status_other_than_open_done_or_dropped_is_refused(
+    store: Store, store_path: Path
+) -> None:
     session = store.reviews.open_review(PLAN, "2026-07-01", [], T1).id
     action = store.reviews.add_action(session, "satisfied", "Hire", "mia", None, T1)
-    before = snapshot(path)
+    before = snapshot(store_path)
     with pytest.raises(StoreError) as raised:
         store.reviews.set_action_status(action.id, "closed")
     assert str(raised.value) == (
@@ -257,7 +230,7 @@ def test_a_status_other_than_open_done_or_dropped_is_refused(store: Store, path:
     with pytest.raises(StoreError) as raised:
         store.reviews.set_action_status(99, "done")
     assert str(raised.value) == "there is no improvement action 99"
-    assert snapshot(path) == before
+    assert snapshot(store_path) == before
     assert store.reviews.open_actions() == (action,)
 
 
@@ -269,21 +242,21 @@ def test_a_status_other_than_open_done_or_dropped_is_refused(store: Store, path:
     ],
 )
 def test_an_action_needs_a_title_and_an_owner(
-    store: Store, path: Path, title: str, owner: str, message: str
+    store: Store, store_path: Path, title: str, owner: str, message: str
 ) -> None:
     session = store.reviews.open_review(PLAN, "2026-07-01", [], T1).id
-    before = snapshot(path)
+    before = snapshot(store_path)
     with pytest.raises(StoreError) as raised:
         store.reviews.add_action(session, "satisfied", title, owner, None, T1)
     assert str(raised.value) == message
-    assert snapshot(path) == before
+    assert snapshot(store_path) == before
 
 
 # ---------------------------------------------------------------- proposals and the record
 
 
 def test_a_proposal_is_one_per_goal_replaced_when_proposed_again_and_withdrawn_when_empty(
-    store: Store, path: Path
+    store: Store, store_path: Path
 ) -> None:
     session = store.reviews.open_review(PLAN, "2026-07-01", [], T1).id
     store.reviews.propose_target(session, "satisfied", ">= 92", "91.2%", "")
@@ -294,7 +267,7 @@ def test_a_proposal_is_one_per_goal_replaced_when_proposed_again_and_withdrawn_w
         Proposal("reply_fast", "<= 50", None, "the new tool helps"),
     )
     store.reviews.propose_target(session, "reply_fast", "", None, None)
-    assert rows(path, "SELECT * FROM review_proposals") == [
+    assert query(store_path, "SELECT * FROM review_proposals") == [
         (session, "satisfied", ">= 91", "91.2%", "one step at a time")
     ]
 
@@ -313,19 +286,19 @@ def test_the_review_record_holds_everything_written_in_the_session(store: Store)
     )
 
 
-def test_empty_strings_are_stored_as_null(store: Store, path: Path) -> None:
+def test_empty_strings_are_stored_as_null(store: Store, store_path: Path) -> None:
     session = store.reviews.open_review(PLAN, "2026-07-01", [], T1).id
     store.reviews.acknowledge("e/r/2026-01-01", "mia", "", T1)
     store.reviews.save_note(session, "satisfied", "goal", "", "lesson")
     store.reviews.propose_target(session, "satisfied", ">= 91", "", "")
-    assert rows(path, "SELECT note FROM acknowledgements") == [(None,)]
-    assert rows(path, "SELECT cause, lesson FROM review_notes") == [(None, "lesson")]
-    assert rows(path, "SELECT suggestion, note FROM review_proposals") == [(None, None)]
+    assert query(store_path, "SELECT note FROM acknowledgements") == [(None,)]
+    assert query(store_path, "SELECT cause, lesson FROM review_notes") == [(None, "lesson")]
+    assert query(store_path, "SELECT suggestion, note FROM review_proposals") == [(None, None)]
 
 
 @pytest.mark.parametrize("text", HOSTILE)
 def test_hostile_strings_are_stored_and_read_back_literally(
-    store: Store, path: Path, text: str
+    store: Store, store_path: Path, text: str
 ) -> None:
     session = store.reviews.open_review(text, text, [text], text)
     store.reviews.acknowledge(text, text, text, text)
@@ -340,27 +313,29 @@ def test_hostile_strings_are_stored_and_read_back_literally(
         (Action(action.id, text, text, text, None, "open"),),
         (Proposal(text, text, text, text),),
     )
-    tables = {r[0] for r in rows(path, "SELECT name FROM sqlite_master WHERE type = 'table'")}
+    tables = {
+        r[0] for r in query(store_path, "SELECT name FROM sqlite_master WHERE type = 'table'")
+    }
     assert set(REVIEW_TABLES) <= tables
 
 
 def test_a_write_that_fails_inside_its_transaction_leaves_the_store_unchanged(
-    store: Store, path: Path
+    store: Store, store_path: Path
 ) -> None:
     session = store.reviews.open_review(PLAN, "2026-07-01", [], T1).id
     store.reviews.save_note(session, "satisfied", "goal", "before", None)
-    connection = sqlite3.connect(path)
+    connection = sqlite3.connect(store_path)
     connection.execute(
         "CREATE TRIGGER full AFTER UPDATE ON review_notes"
         " BEGIN SELECT RAISE(ABORT, 'the disk is full'); END"
     )
     connection.commit()
     connection.close()
-    before = snapshot(path)
+    before = snapshot(store_path)
     with pytest.raises(StoreError) as raised:
         store.reviews.save_note(session, "satisfied", "goal", "after", None)
-    assert str(raised.value) == f"cannot write to {path}: the disk is full"
-    assert snapshot(path) == before
+    assert str(raised.value) == f"cannot write to {store_path}: the disk is full"
+    assert snapshot(store_path) == before
     assert store.reviews.review_record(session).notes == (
         Note("satisfied", "goal", "before", None),
     )
@@ -392,14 +367,14 @@ def as_version_1(path: Path) -> None:
 
 
 def test_a_version_1_store_moves_to_the_latest_version_on_open_and_keeps_its_data(
-    path: Path,
+    store_path: Path,
 ) -> None:
-    with Store.open(str(path)) as store:
+    with Store.open(str(store_path)) as store:
         store.record("nps", 1772673267.0, 41.0, "survey", T1)
         store.done("chatbot", date(2026, 5, 28), None, T1)
-    as_version_1(path)
-    assert rows(path, "SELECT name FROM _sqlite_migrations") == [("m001_initial",)]
-    with Store.open(str(path)) as store:
+    as_version_1(store_path)
+    assert query(store_path, "SELECT name FROM _sqlite_migrations") == [("m001_initial",)]
+    with Store.open(str(store_path)) as store:
         assert store.schema_version == 3
         assert store.fetch("SELECT indicator, value, note FROM measurements") == [
             ("nps", 41.0, "survey")
@@ -407,7 +382,7 @@ def test_a_version_1_store_moves_to_the_latest_version_on_open_and_keeps_its_dat
         assert [c.on for c in store.completions().values()] == [date(2026, 5, 28)]
         session = store.reviews.open_review(PLAN, "2026-07-01", ["mia"], T2)
         assert store.reviews.unfinished_review(PLAN) == session
-    assert rows(path, "SELECT name FROM _sqlite_migrations ORDER BY id") == [
+    assert query(store_path, "SELECT name FROM _sqlite_migrations ORDER BY id") == [
         ("m001_initial",),
         ("m002_reviews",),
         ("m003_outbox",),
@@ -439,37 +414,36 @@ goal promoters "Promoters" {
 
 
 def test_a_reading_command_works_on_a_version_1_store_and_moves_it_forward(
-    path: Path, tmp_path: Path
+    store_path: Path, tmp_path: Path
 ) -> None:
-    with Store.open(str(path)) as store:
+    with Store.open(str(store_path)) as store:
         store.record("nps", 1772673267.0, 41.0, None, T1)  # 2026-03-05, first quarter
-    as_version_1(path)
+    as_version_1(store_path)
     plan = tmp_path / "tiny.goal"
     plan.write_text(TINY, encoding="utf-8")
-    result = CliRunner().invoke(
-        cli,
-        ["evaluate", str(plan), "--db", str(path), "--as-of", "2026-04-01", "--format", "json"],
+    result = goalline(
+        "evaluate", str(plan), "--db", str(store_path), "--as-of", "2026-04-01", "--format", "json"
     )
     assert (result.exit_code, result.stderr) == (0, "")
     [cycle] = json.loads(result.stdout)["goals"][0]["cycles"][:1]
     assert (cycle["value"], cycle["status"]) == (41, "met")
-    assert rows(path, "SELECT count(*) FROM _sqlite_migrations") == [(3,)]
+    assert query(store_path, "SELECT count(*) FROM _sqlite_migrations") == [(3,)]
 
 
 def test_a_version_1_store_with_a_table_of_a_new_name_is_refused_and_left_as_it_was(
-    path: Path,
+    store_path: Path,
 ) -> None:
-    as_version_1(path)
-    connection = sqlite3.connect(path)
+    as_version_1(store_path)
+    connection = sqlite3.connect(store_path)
     connection.execute("CREATE TABLE review_notes (id INTEGER PRIMARY KEY, text TEXT)")
     connection.commit()
     connection.close()
-    before = snapshot(path)
+    before = snapshot(store_path)
     with pytest.raises(StoreError) as raised:
-        Store.open(str(path))
+        Store.open(str(store_path))
     assert str(raised.value) == (
         "the store has a table named 'review_notes', a name goalline now keeps for reviews;"
         " rename that table with a SQLite tool and open the store again"
     )
-    assert snapshot(path) == before
-    assert rows(path, "SELECT count(*) FROM _sqlite_migrations") == [(1,)]
+    assert snapshot(store_path) == before
+    assert query(store_path, "SELECT count(*) FROM _sqlite_migrations") == [(1,)]

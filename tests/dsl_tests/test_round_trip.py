@@ -10,8 +10,9 @@ import pytest
 from dsl.api import format_plan
 from dsl.language.parse import parse_text
 
-ROOT = Path(__file__).parent.parent.parent
-PLANS = sorted([*ROOT.glob("sample-plans/**/*.goal"), *ROOT.glob("tests/fixtures/**/*.goal")])
+from ..helpers import REPO
+
+PLANS = sorted([*REPO.glob("sample-plans/**/*.goal"), *REPO.glob("tests/fixtures/**/*.goal")])
 
 
 def _parses(path: Path) -> bool:
@@ -30,7 +31,7 @@ def test_there_is_something_to_round_trip() -> None:
     assert len(PARSING) >= 10
 
 
-@pytest.mark.parametrize("path", PARSING, ids=[str(p.relative_to(ROOT)) for p in PARSING])
+@pytest.mark.parametrize("path", PARSING, ids=[str(p.relative_to(REPO)) for p in PARSING])
 def test_format_keeps_the_model_and_is_idempotent(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     formatted = format_plan(text, path.name).text

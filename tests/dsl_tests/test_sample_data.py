@@ -27,7 +27,8 @@ from dsl.api import check_plan
 from dsl.demo import data as sd
 from dsl.language import model as m
 
-REPO = Path(__file__).resolve().parent.parent.parent
+from ..helpers import REPO
+
 PLAN_PATH = REPO / "sample-plans" / "customer-support.goal"
 LOCAL = ZoneInfo("Asia/Shanghai")
 MONTHS = tuple(f"2026-{n:02d}" for n in range(1, 13))
@@ -47,7 +48,7 @@ OPS: dict[str, Callable[[float, float], bool]] = {
 
 
 @pytest.fixture(scope="module")
-def plan() -> m.Plan:
+def sample_plan() -> m.Plan:
     checked = check_plan(str(PLAN_PATH))
     assert checked.plan is not None, checked.diagnostics
     return checked.plan
@@ -355,18 +356,18 @@ def test_write_csv(tmp_path: Path) -> None:
     assert re.search(r",(open|pending),,[01]\r?\n", text)  # resolved_at empty when unresolved
 
 
-def test_nps_values_tell_their_story(plan: m.Plan) -> None:
+def test_nps_values_tell_their_story(sample_plan: m.Plan) -> None:
     values = sd.nps_values()
     assert [local(stamp).month for stamp, _ in values] == [3, 6, 9, 12]
     assert all(stamp.endswith("+08:00") and isinstance(v, float) for stamp, v in values)
-    statuses = [status(plan, "promoters", v, local(s).date()) for s, v in values]
+    statuses = [status(sample_plan, "promoters", v, local(s).date()) for s, v in values]
     assert statuses == ["breached", "warning", "met", "critical"]
 
 
-def test_milestone_completions(plan: m.Plan) -> None:
+def test_milestone_completions(sample_plan: m.Plan) -> None:
     """The knowledge base is late but inside its buffer; the others are done on time."""
     done = dict(sd.milestone_completions())
-    milestones = {ms.id: ms for ms in plan.milestones}
+    milestones = {ms.id: ms for ms in sample_plan.milestones}
     assert set(done) == set(milestones)
     knowledge_base = milestones["knowledge_base"]
     assert knowledge_base.due is not None
@@ -379,8 +380,8 @@ def test_milestone_completions(plan: m.Plan) -> None:
 # ---------------------------------------------------------------- the story
 
 
-def test_satisfaction_story(year: Year, plan: m.Plan) -> None:
-    statuses = year.monthly(plan, "satisfied")
+def test_satisfaction_story(year: Year, sample_plan: m.Plan) -> None:
+    statuses = year.monthly(sample_plan, "satisfied")
     assert statuses["2026-11"] == "critical"  # Double 11
     assert statuses["2026-12"] == "warning"  # recovering
     assert statuses["2026-06"] == "breached"  # 618 and the new chatbot
@@ -398,8 +399,8 @@ def test_satisfaction_values(year: Year) -> None:
     assert sum(v >= 92 for v in value.values()) >= 7
 
 
-def test_resolution_rate_breached_three_months_in_a_row(year: Year, plan: m.Plan) -> None:
-    statuses = year.monthly(plan, "resolve_rate")
+def test_resolution_rate_breached_three_months_in_a_row(year: Year, sample_plan: m.Plan) -> None:
+    statuses = year.monthly(sample_plan, "resolve_rate")
     assert [statuses[f"2026-{n:02d}"] for n in range(6, 13)] == [
         "warning",  # June, 618
         "warning",  # July: the target tightens to 88
@@ -413,23 +414,23 @@ def test_resolution_rate_breached_three_months_in_a_row(year: Year, plan: m.Plan
     assert [statuses[m] for m in ("2026-01", "2026-03", "2026-04", "2026-05")] == ["met"] * 4
 
 
-def test_reopen_story(year: Year, plan: m.Plan) -> None:
+def test_reopen_story(year: Year, sample_plan: m.Plan) -> None:
     """Reopened tickets creep up in the autumn; the target tightens from 5 % to 4 % in
     October, so the year ends breached three months in a row."""
-    statuses = year.monthly(plan, "solved_for_good")
+    statuses = year.monthly(sample_plan, "solved_for_good")
     assert {statuses[m] for m in ("2026-02", "2026-09")} == {"warning"}
     assert [statuses[m] for m in ("2026-10", "2026-11", "2026-12")] == ["breached"] * 3
     assert list(statuses.values()).count("met") == 7
 
 
-def test_callback_values_tell_their_story(plan: m.Plan) -> None:
+def test_callback_values_tell_their_story(sample_plan: m.Plan) -> None:
     """Recorded on the last day of each month from January to November; December's is not
     in yet, so the year ends without data for `called_back`."""
     values = sd.callback_values()
     assert [local(stamp).date() for stamp, _ in values] == [
         date(2026, n + 1, 1) - timedelta(days=1) for n in range(1, 12)
     ]
-    statuses = [status(plan, "called_back", v, local(s).date()) for s, v in values]
+    statuses = [status(sample_plan, "called_back", v, local(s).date()) for s, v in values]
     assert statuses == [
         "met",
         "breached",  # the New Year holiday's skeleton crew
@@ -454,8 +455,8 @@ def test_monthly_first_response(year: Year) -> None:
         assert value[month] <= 18, month
 
 
-def test_quick_answer_breaches_weeks_in_a_row(year: Year, plan: m.Plan) -> None:
-    cycles = year.quick_answer(plan)
+def test_quick_answer_breaches_weeks_in_a_row(year: Year, sample_plan: m.Plan) -> None:
+    cycles = year.quick_answer(sample_plan)
     statuses = [s for _, _, s in cycles]
     before_november = [s for first, _, s in cycles if first < date(2026, 10, 26)]
     assert "breached" not in before_november and "critical" not in before_november
@@ -467,8 +468,8 @@ def test_quick_answer_breaches_weeks_in_a_row(year: Year, plan: m.Plan) -> None:
     assert statuses.count("met") > len(statuses) / 2
 
 
-def test_urgent_first_daily(year: Year, plan: m.Plan) -> None:
-    days = year.urgent_first(plan)
+def test_urgent_first_daily(year: Year, sample_plan: m.Plan) -> None:
+    days = year.urgent_first(sample_plan)
     no_data = [day for day, s in days if s == "no_data"]
     assert no_data == [date(2026, 8, 22), date(2026, 8, 23)]  # the server move
     november = [s for day, s in days if day.month == 11]
@@ -480,8 +481,8 @@ def test_urgent_first_daily(year: Year, plan: m.Plan) -> None:
     assert [s for _, s in days].count("met") > 300
 
 
-def test_fast_resolution_weekly(year: Year, plan: m.Plan) -> None:
-    cycles = year.fast_resolution(plan)
+def test_fast_resolution_weekly(year: Year, sample_plan: m.Plan) -> None:
+    cycles = year.fast_resolution(sample_plan)
     status_of = {first: s for first, _, s in cycles}
     assert status_of[date(2026, 11, 9)] == "critical"  # the Double 11 week
     assert status_of[date(2026, 11, 2)] == status_of[date(2026, 11, 16)] == "breached"
@@ -500,13 +501,13 @@ def test_resolved_volume_is_ahead_of_pace(year: Year) -> None:
         assert resolved >= expected
 
 
-def test_every_status_appears(year: Year, plan: m.Plan) -> None:
+def test_every_status_appears(year: Year, sample_plan: m.Plan) -> None:
     seen = {
-        *year.monthly(plan, "satisfied").values(),
-        *year.monthly(plan, "resolve_rate").values(),
-        *year.monthly(plan, "solved_for_good").values(),
-        *(s for _, _, s in year.quick_answer(plan)),
-        *(s for _, _, s in year.fast_resolution(plan)),
-        *(s for _, s in year.urgent_first(plan)),
+        *year.monthly(sample_plan, "satisfied").values(),
+        *year.monthly(sample_plan, "resolve_rate").values(),
+        *year.monthly(sample_plan, "solved_for_good").values(),
+        *(s for _, _, s in year.quick_answer(sample_plan)),
+        *(s for _, _, s in year.fast_resolution(sample_plan)),
+        *(s for _, s in year.urgent_first(sample_plan)),
     }
     assert seen == {"met", "warning", "breached", "critical", "no_data"}

@@ -9,14 +9,13 @@ import re
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from dsl.api import check_plan, check_text, format_plan
-from dsl.cli.main import cli
 from dsl.language import model as m
 from dsl.language.parse import parse_text
 
-REPO = Path(__file__).resolve().parent.parent.parent
+from ..helpers import REPO, goalline
+
 SAMPLES = REPO / "sample-plans"
 LANGUAGE = REPO / "docs" / "language.md"
 README = REPO / "README.md"
@@ -495,7 +494,7 @@ def _output_lines(code: str, text: str | bytes | None, files: dict[str, str]) ->
         Path("plan.goal").write_text(formatted or text, encoding="utf-8")
     for name, content in files.items():
         Path(name).write_text(content, encoding="utf-8")
-    result = CliRunner().invoke(cli, ["check", "plan.goal"])
+    result = goalline("check", "plan.goal")
     return [
         line
         for line in result.output.splitlines()

@@ -1,7 +1,7 @@
 """The store and the import reader, called directly: what `Store` and `prepare` promise.
 
 Everything is read back with plain `sqlite3`, as another program would see it. The commands
-that use them are tested in tests/cli_tests/test_import_record_done.py.
+that use them are tested in tests/cli_tests/import_record_done/.
 """
 
 from __future__ import annotations
@@ -25,22 +25,16 @@ from dsl.store.errors import ImportProblem
 from dsl.store.imports.reading import format_of, prepare
 from dsl.store.imports.writing import ImportPlan
 
+from ..helpers import snapshot
+
 NOW = "2026-07-01T00:00:00+00:00"
-
-
-def snapshot(path: Path) -> dict[str, bytes | None]:
-    """The bytes of a store and its write-ahead log (None where there is no such file)."""
-    return {
-        suffix: (Path(f"{path}{suffix}").read_bytes() if Path(f"{path}{suffix}").exists() else None)
-        for suffix in ("", "-wal")
-    }
 
 
 def leftovers(path: Path) -> list[str]:
     return sorted(p.name for p in path.parent.iterdir() if p.name.startswith(path.name))
 
 
-def plan(table: str = "tickets", **changes: Any) -> ImportPlan:
+def import_plan(table: str = "tickets", **changes: Any) -> ImportPlan:
     fields: dict[str, Any] = {
         "table": table,
         "columns": ("id", "created_at", "channel"),
@@ -59,11 +53,11 @@ ROWS = [[1, 1772673267.0, "phone"], [2, 1772673268.0, "chat"], [3, None, "email"
 
 
 @pytest.fixture
-def store_path(tmp_path: Path) -> Path:
+def tickets_store(tmp_path: Path) -> Path:
     """A store holding three tickets, closed again."""
     path = tmp_path / "store.db"
     with Store.open(str(path), create=True) as store:
-        assert store.import_rows(plan(), ROWS) == 3
+        assert store.import_rows(import_plan(), ROWS) == 3
     return path
 
 
@@ -117,12 +111,12 @@ def test_a_new_store_is_wal_with_the_goalline_application_id_and_schema_version_
     connection.close()
 
 
-def test_reopening_a_store_writes_nothing(store_path: Path) -> None:
-    before = snapshot(store_path)
-    with Store.open(str(store_path)) as store:
+def test_reopening_a_store_writes_nothing(tickets_store: Path) -> None:
+    before = snapshot(tickets_store)
+    with Store.open(str(tickets_store)) as store:
         assert store.schema_version == 3
         assert store.table_names() == ["tickets"]
-    assert snapshot(store_path) == before
+    assert snapshot(tickets_store) == before
 
 
 @pytest.mark.parametrize("create", [False, True])
@@ -166,27 +160,29 @@ def test_an_empty_sqlite_file_is_refused_and_left_untouched(tmp_path: Path, crea
     assert leftovers(path) == ["empty.db"]
 
 
-def test_a_store_written_by_a_newer_goalline_is_refused(store_path: Path) -> None:
-    with sqlite3.connect(store_path) as connection:
+def test_a_store_written_by_a_newer_goalline_is_refused(tickets_store: Path) -> None:
+    with sqlite3.connect(tickets_store) as connection:
         connection.execute(
             "INSERT INTO _sqlite_migrations (migration_set, name, applied_at)"
             " VALUES ('goalline', 'm999_from_the_future', '2027-01-01')"
         )
     connection.close()
-    before = snapshot(store_path)
+    before = snapshot(tickets_store)
     with pytest.raises(StoreError) as raised:
-        Store.open(str(store_path))
-    assert str(raised.value) == f"{store_path} was written by a newer goalline; upgrade to use it"
-    assert snapshot(store_path) == before
+        Store.open(str(tickets_store))
+    assert (
+        str(raised.value) == f"{tickets_store} was written by a newer goalline; upgrade to use it"
+    )
+    assert snapshot(tickets_store) == before
 
 
 # ---------------------------------------------------------------- import_rows
 
 
 def test_import_rows_creates_the_table_with_its_types_and_an_index_on_the_time_column(
-    store_path: Path,
+    tickets_store: Path,
 ) -> None:
-    with Store.open(str(store_path)) as store:
+    with Store.open(str(tickets_store)) as store:
         assert store.columns("tickets") == {
             "id": "INTEGER",
             "created_at": "REAL",
@@ -195,7 +191,7 @@ def test_import_rows_creates_the_table_with_its_types_and_an_index_on_the_time_c
         assert store.time_columns("tickets") == frozenset({"created_at"})
         assert store.columns("no_such_table") == {}
         assert store.time_columns("no_such_table") == frozenset()
-    connection = sqlite3.connect(store_path)
+    connection = sqlite3.connect(tickets_store)
     assert connection.execute(
         "SELECT id, created_at, channel FROM tickets ORDER BY id"
     ).fetchall() == [
@@ -217,19 +213,19 @@ def test_import_rows_creates_the_table_with_its_types_and_an_index_on_the_time_c
     connection.close()
 
 
-def test_a_failure_in_the_middle_of_the_rows_writes_nothing(store_path: Path) -> None:
+def test_a_failure_in_the_middle_of_the_rows_writes_nothing(tickets_store: Path) -> None:
     def rows() -> Iterator[list[Any]]:
         for n in range(1, 6001):
             if n == 5000:
                 raise ImportProblem("tickets.csv:5001: column 'created_at': 'soon' is not a time")
             yield [n, 1772673267.0 + n, "chat"]
 
-    before = snapshot(store_path)
+    before = snapshot(tickets_store)
     for table in ("tickets", "more_tickets"):
-        with Store.open(str(store_path)) as store, pytest.raises(ImportProblem):
-            store.import_rows(plan(table), rows())
-    assert snapshot(store_path) == before
-    with Store.open(str(store_path)) as store:
+        with Store.open(str(tickets_store)) as store, pytest.raises(ImportProblem):
+            store.import_rows(import_plan(table), rows())
+    assert snapshot(tickets_store) == before
+    with Store.open(str(tickets_store)) as store:
         assert store.table_names() == ["tickets"]
         assert store.fetch("SELECT count(*) FROM tickets") == [(3,)]
         assert store.fetch("SELECT count(*) FROM imports") == [(1,)]
@@ -247,32 +243,32 @@ def test_a_failure_in_the_middle_of_the_rows_writes_nothing(store_path: Path) ->
         "sqlite_stat1",
     ],
 )
-def test_names_goalline_keeps_for_itself_are_refused(store_path: Path, table: str) -> None:
-    before = snapshot(store_path)
-    with Store.open(str(store_path)) as store, pytest.raises(StoreError) as raised:
-        store.import_rows(plan(table), ROWS)
+def test_names_goalline_keeps_for_itself_are_refused(tickets_store: Path, table: str) -> None:
+    before = snapshot(tickets_store)
+    with Store.open(str(tickets_store)) as store, pytest.raises(StoreError) as raised:
+        store.import_rows(import_plan(table), ROWS)
     assert str(raised.value) == f"'{table}' is a name goalline keeps for itself; choose another"
-    assert snapshot(store_path) == before
+    assert snapshot(tickets_store) == before
 
 
 @pytest.mark.parametrize("table", ["Measurements", "IMPORTS"])
-def test_reserved_names_are_refused_whatever_their_case(store_path: Path, table: str) -> None:
-    with Store.open(str(store_path)) as store, pytest.raises(StoreError) as raised:
-        store.import_rows(plan(table), ROWS)
+def test_reserved_names_are_refused_whatever_their_case(tickets_store: Path, table: str) -> None:
+    with Store.open(str(tickets_store)) as store, pytest.raises(StoreError) as raised:
+        store.import_rows(import_plan(table), ROWS)
     assert str(raised.value) == f"'{table}' is a name goalline keeps for itself; choose another"
 
 
-def test_hostile_identifiers_are_quoted_not_run(store_path: Path) -> None:
+def test_hostile_identifiers_are_quoted_not_run(tickets_store: Path) -> None:
     hostile = 'x"; DROP TABLE tickets; --'
     columns = (hostile, "`tick`", "it's")
-    job = plan(
+    job = import_plan(
         "order",
         columns=columns,
         types=dict.fromkeys(columns, "text"),
         time_columns=frozenset(),
         pk=hostile,
     )
-    with Store.open(str(store_path)) as store:
+    with Store.open(str(tickets_store)) as store:
         assert store.import_rows(job, [['a"b', "`x`", "'); DROP TABLE tickets; --"]]) == 1
         assert store.import_rows(job, [['a"b', "`y`", "it's"]]) == 1  # an upsert on that key
         assert store.columns("order") == dict.fromkeys(columns, "TEXT")
@@ -369,7 +365,9 @@ def stored(
             io.BytesIO(data), f"data.{fmt}", fmt, times, zone, None, store.converts_times
         )
         columns, types = prepared.columns, prepared.types
-        job = plan("imported", columns=columns, types=types, time_columns=prepared.time_columns)
+        job = import_plan(
+            "imported", columns=columns, types=types, time_columns=prepared.time_columns
+        )
         store.import_rows(job, prepared.rows)
     connection = sqlite3.connect(folder / "store.db")
     try:
@@ -528,30 +526,32 @@ c.close()
 
 
 @pytest.mark.parametrize("write", ["record", "done", "import_rows"])
-def test_a_write_waits_for_another_writer_instead_of_failing(store_path: Path, write: str) -> None:
+def test_a_write_waits_for_another_writer_instead_of_failing(
+    tickets_store: Path, write: str
+) -> None:
     """Another process holds the write lock for a second; the write waits and then succeeds.
 
     (A write that began with a deferred BEGIN and read the schema first would get "database is
     locked" at once when the other one commits, whatever the busy timeout.)"""
     holder = subprocess.Popen(
-        [sys.executable, "-c", HOLDER, str(store_path)], stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", HOLDER, str(tickets_store)], stdout=subprocess.PIPE, text=True
     )
     try:
         assert holder.stdout is not None
         assert holder.stdout.readline() == "holding\n"
         started = time.monotonic()
-        with Store.open(str(store_path)) as store:
+        with Store.open(str(tickets_store)) as store:
             if write == "record":
                 store.record("nps", 1772294400.0, 42.0, None, NOW)
             elif write == "done":
                 store.done("chatbot", date(2026, 5, 1), None, NOW)
             else:
-                store.import_rows(plan("later_tickets"), ROWS)
+                store.import_rows(import_plan("later_tickets"), ROWS)
         waited = time.monotonic() - started
     finally:
         assert holder.wait(timeout=60) == 0
     assert waited > 0.3
-    connection = sqlite3.connect(store_path)
+    connection = sqlite3.connect(tickets_store)
     assert connection.execute("SELECT indicator FROM measurements ORDER BY id").fetchall() == (
         [("csat",), ("nps",)] if write == "record" else [("csat",)]
     )
@@ -581,7 +581,7 @@ def test_opening_a_store_does_not_pull_the_locks_from_under_other_connections(
     under a reader of this process ("database disk image is malformed")."""
     path = tmp_path / "store.db"
     with Store.open(str(path), create=True) as store:
-        store.import_rows(plan(), ([n, 1772673267.0, "chat"] for n in range(20_000)))
+        store.import_rows(import_plan(), ([n, 1772673267.0, "chat"] for n in range(20_000)))
     reader = sqlite3.connect(path, isolation_level=None)
     try:
         reader.execute("PRAGMA cache_size = 1")  # read the pages again from the file, not memory

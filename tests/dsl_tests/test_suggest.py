@@ -12,7 +12,7 @@ from dsl.engine.report import CycleResult, GoalResult
 from dsl.engine.suggest import Suggestion, format_value, suggest_target
 
 
-def cycle(
+def cycle_result(
     index: int, value: float | None, complete: bool = True, expected: float | None = None
 ) -> CycleResult:
     start = date(2025, 1, 1) + timedelta(days=31 * index)
@@ -30,7 +30,7 @@ def cycle(
     )
 
 
-def goal(
+def goal_result(
     values: list[float | None],
     *,
     better: str | None = "higher",
@@ -39,9 +39,9 @@ def goal(
     every: str = "monthly",
     current: float | None = None,
 ) -> GoalResult:
-    cycles = [cycle(i, v) for i, v in enumerate(values)]
+    cycles = [cycle_result(i, v) for i, v in enumerate(values)]
     if current is not None:  # the cycle under way, not complete
-        cycles.append(cycle(len(cycles), current, complete=False))
+        cycles.append(cycle_result(len(cycles), current, complete=False))
     return GoalResult(
         id="satisfied",
         title="Keep customers satisfied",
@@ -63,7 +63,7 @@ def goal(
 
 def test_higher_is_better_suggests_the_25th_percentile() -> None:
     # sorted 70 80 90 100; rank (4 - 1) * 0.25 = 0.75: 70 + 0.75 * (80 - 70)
-    assert suggest_target(goal([90, 80, 100, 70])) == Suggestion(
+    assert suggest_target(goal_result([90, 80, 100, 70])) == Suggestion(
         77.5,
         "77.5%",
         "reached in 3 of 4 of the last 4 complete monthly cycles"
@@ -73,7 +73,9 @@ def test_higher_is_better_suggests_the_25th_percentile() -> None:
 
 def test_lower_is_better_suggests_the_75th_percentile() -> None:
     # sorted 70 80 90 100; rank (4 - 1) * 0.75 = 2.25: 90 + 0.25 * (100 - 90)
-    found = suggest_target(goal([90, 80, 100, 70], better="lower", unit="min", every="weekly"))
+    found = suggest_target(
+        goal_result([90, 80, 100, 70], better="lower", unit="min", every="weekly")
+    )
     assert found == Suggestion(
         92.5,
         "92.5 min",
@@ -86,7 +88,7 @@ def test_only_the_last_twelve_complete_cycles_with_a_value_count() -> None:
     # 1..14, a cycle with no value and the current cycle: the last twelve with a value are
     # 3..14; rank 11 * 0.25 = 2.75 over 3 4 5 6 ...: 5 + 0.75 * (6 - 5) = 5.75
     found = suggest_target(
-        goal([*range(1, 9), None, *range(9, 15)], unit="tickets", decimals=0, current=100)
+        goal_result([*range(1, 9), None, *range(9, 15)], unit="tickets", decimals=0, current=100)
     )
     assert found == Suggestion(
         5.75,
@@ -97,24 +99,26 @@ def test_only_the_last_twelve_complete_cycles_with_a_value_count() -> None:
 
 
 def test_three_cycles_are_enough_and_two_are_not() -> None:
-    found = suggest_target(goal([30, 10, 20]))  # rank 0.5: 10 + 0.5 * (20 - 10)
+    found = suggest_target(goal_result([30, 10, 20]))  # rank 0.5: 10 + 0.5 * (20 - 10)
     assert found is not None and (found.value, found.text) == (15.0, "15%")
-    assert suggest_target(goal([30, 10, None], current=20)) is None
-    assert suggest_target(goal([])) is None
+    assert suggest_target(goal_result([30, 10, None], current=20)) is None
+    assert suggest_target(goal_result([])) is None
 
 
 def test_a_goal_without_better_gets_no_suggestion() -> None:
-    assert suggest_target(goal([90, 80, 100, 70], better=None)) is None
+    assert suggest_target(goal_result([90, 80, 100, 70], better=None)) is None
 
 
 def test_a_running_total_gets_no_suggestion() -> None:
-    running = goal([10, 20, 30, 40])
-    cycles = tuple(cycle(c.index, c.value, expected=25.0 * (c.index + 1)) for c in running.cycles)
+    running = goal_result([10, 20, 30, 40])
+    cycles = tuple(
+        cycle_result(c.index, c.value, expected=25.0 * (c.index + 1)) for c in running.cycles
+    )
     assert suggest_target(replace(running, cycles=cycles)) is None
 
 
 def test_cycles_of_several_units_are_named_by_their_length() -> None:
-    found = suggest_target(goal([1, 2, 3], every="every 2 weeks"))
+    found = suggest_target(goal_result([1, 2, 3], every="every 2 weeks"))
     assert found is not None
     assert found.how == (
         "reached in 3 of 4 of the last 3 complete cycles of 2 weeks"
@@ -137,4 +141,4 @@ def test_cycles_of_several_units_are_named_by_their_length() -> None:
 def test_a_value_is_shown_with_the_indicators_decimals_or_up_to_two_and_its_unit(
     value: float, unit: str | None, decimals: int | None, text: str
 ) -> None:
-    assert format_value(value, goal([], unit=unit, decimals=decimals)) == text
+    assert format_value(value, goal_result([], unit=unit, decimals=decimals)) == text

@@ -1,0 +1,125 @@
+"""`goalline demo` as a user runs it: the sample plan and a generated year of its data in a
+folder of their own, every status in that year, the review session opened on them unless
+`--no-ui`, and nothing of a user's overwritten."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from click.testing import Result
+
+from ..helpers import REPO, goalline, sha256_of
+
+
+@dataclass(frozen=True)
+class Demo:
+    folder: Path
+    result: Result
+
+    @property
+    def plan(self) -> Path:
+        return self.folder / "customer-support.goal"
+
+    @property
+    def db(self) -> Path:
+        return self.folder / "support.db"
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
+    folder = tmp_path_factory.mktemp("demo") / "sample"
+    return Demo(folder, goalline("demo", "--no-ui", "--dir", str(folder)))
+
+
+def test_demo_writes_the_plan_and_the_store_and_prints_their_paths(demo: Demo) -> None:
+    assert (demo.result.exit_code, demo.result.stderr) == (0, "")
+    assert demo.result.stdout == (
+        f"plan:  {demo.plan}\n"
+        f"store: {demo.db}\n"
+        f"try:   goalline review {demo.plan} --db {demo.db} --as-of 2027-01-01\n"
+        f"or:    goalline evaluate {demo.plan} --db {demo.db} --as-of 2027-01-01\n"
+    )
+    sample = REPO / "sample-plans" / "customer-support.goal"
+    assert demo.plan.read_text(encoding="utf-8") == sample.read_text(encoding="utf-8")
+    strict = goalline("check", "--strict", str(demo.plan))
+    assert (strict.exit_code, strict.stdout) == (0, f"{demo.plan}: ok\n")
+
+
+def test_demo_data_shows_every_status(demo: Demo) -> None:
+    result = goalline(
+        "evaluate",
+        str(demo.plan),
+        "--db",
+        str(demo.db),
+        "--as-of",
+        "2027-01-01",
+        "--format",
+        "json",
+    )
+    assert (result.exit_code, result.stderr) == (0, "")
+    report = json.loads(result.stdout)
+    statuses = {c["status"] for g in report["goals"] for c in g["cycles"]}
+    assert statuses == {"met", "warning", "breached", "critical", "no_data"}
+    assert all(c["complete"] for g in report["goals"] for c in g["cycles"])  # the year is over
+    # as the generated completions say (dsl/sample_data.milestone_completions): the knowledge
+    # base Apr 10, after its due Mar 31; the chatbot May 28 and WeChat Sep 14, both on time
+    assert [(m["id"], m["due"], m["done_on"], m["status"]) for m in report["milestones"]] == [
+        ("knowledge_base", "2026-03-31", "2026-04-10", "late"),
+        ("chatbot", "2026-05-31", "2026-05-28", "done"),
+        ("wechat_service", "2026-09-30", "2026-09-14", "done"),
+    ]
+    assert report["escalations"] != []
+
+
+def test_demo_again_into_the_same_folder_exits_2_and_touches_nothing(demo: Demo) -> None:
+    before = {p.name: (sha256_of(p), p.stat().st_mtime_ns) for p in demo.folder.iterdir()}
+    again = goalline("demo", "--no-ui", "--dir", str(demo.folder))
+    assert (again.exit_code, again.stdout) == (2, "")
+    assert again.stderr == (
+        f"goalline: error: {demo.plan} exists already; choose another folder with --dir\n"
+    )
+    assert {p.name: (sha256_of(p), p.stat().st_mtime_ns) for p in demo.folder.iterdir()} == before
+
+
+def test_demo_without_no_ui_opens_the_review_session_on_its_files(
+    demo: Demo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui.app import ReviewApp
+
+    opened: list[tuple[str, str, datetime | None]] = []
+
+    def run(app: ReviewApp) -> None:  # the session itself is tested in tests/tui_tests
+        opened.append((app.plan, app.db, app.as_of))
+
+    monkeypatch.setattr(ReviewApp, "run", run)
+    folder = tmp_path / "shown"
+    shown = goalline("demo", "--dir", str(folder))
+    plan, db = folder / "customer-support.goal", folder / "support.db"
+    assert (shown.exit_code, shown.stderr) == (0, "")
+    assert shown.stdout == f"plan:  {plan}\nstore: {db}\n"
+    midnight = datetime(2027, 1, 1, tzinfo=ZoneInfo("Asia/Shanghai"))  # the year is complete
+    assert opened == [(str(plan), str(db), midnight)]
+    # the same generator, the same data: the same report as the --no-ui folder
+    evaluated = [
+        goalline("evaluate", str(p), "--db", str(d), "--as-of", "2027-01-01", "--format", "json")
+        for p, d in ((plan, db), (demo.plan, demo.db))
+    ]
+    first, second = (json.loads(r.stdout) for r in evaluated)
+    first["plan"]["file"] = second["plan"]["file"]
+    assert first == second
+
+
+def test_demo_does_not_overwrite_a_users_files(tmp_path: Path) -> None:
+    mine = tmp_path / "customer-support.goal"
+    mine.write_text("# my own plan\n", encoding="utf-8")
+    data = tmp_path / "tickets.csv"
+    data.write_text("id,mine\n1,precious\n", encoding="utf-8")
+    result = goalline("demo", "--no-ui", "--dir", str(tmp_path))
+    assert mine.read_text(encoding="utf-8") == "# my own plan\n"
+    assert data.read_text(encoding="utf-8") == "id,mine\n1,precious\n"
+    assert result.exit_code == 2
