@@ -10,9 +10,9 @@ their targets; it is not a test, and a missed target does not change its exit co
    statuses vary), checked cleanly with `dsl.api.check_plan` before use.
 2. Evaluation alone: `tui.state.evaluate_now(plan, db, as_of)` in this process, 3 times
    (the plan's check included).
-3. Start-up: 3 child processes, each starting as `goalline review` does (the plan checked,
+3. Start-up: 3 child processes, each starting as `goalline review` does (the plan compiled,
    the rest of the first evaluation in a thread, then Textual imported and
-   `ReviewApp(plan, db, as_of, first)` run) headless with `App.run_test(size=(120, 40))`.
+   `ReviewApp(plan, db, as_of, first, program)` run) headless with `App.run_test(size=(120, 40))`.
    Figures are wall clock (`time.monotonic`, which is CLOCK_MONOTONIC on Linux and so
    shared by the two processes) from the moment this process starts the child
    (interpreter start and every import included) to:
@@ -113,11 +113,11 @@ from pathlib import Path
 from datetime import datetime
 from concurrent.futures import ThreadPoolExecutor
 
-# As `goalline review` does: the plan is checked, then the first evaluation starts in a
+# As `goalline review` does: the plan is compiled, then the first evaluation starts in a
 # thread before Textual loads.
-from dsl.api import check_plan
+from dsl.api import compile
 import tui.state as tui_state
-CHECKED = check_plan(PLAN)
+PROGRAM = compile(PLAN)
 
 EVALUATIONS = []  # (start, end, CPU seconds of its thread) of each evaluate_now
 
@@ -130,7 +130,7 @@ def timed_evaluate(*args):
 
 
 FIRST = ThreadPoolExecutor(max_workers=1).submit(
-    timed_evaluate, PLAN, DB, datetime.fromisoformat(AS_OF), CHECKED
+    timed_evaluate, PLAN, DB, datetime.fromisoformat(AS_OF), PROGRAM
 )
 
 import tui.app as tui_app
@@ -260,7 +260,7 @@ async def settle(app, pilot):
 
 async def main():
     as_of = datetime.fromisoformat(AS_OF)
-    app = BenchApp(PLAN, DB, as_of, FIRST)
+    app = BenchApp(PLAN, DB, as_of, FIRST, PROGRAM)
     figures = {"t0": T0, "imported": IMPORTED}
     async with app.run_test(size=(__WIDTH__, __HEIGHT__), notifications=False) as pilot:
         app.rows_shown = asyncio.Event()

@@ -47,6 +47,7 @@ if TYPE_CHECKING:  # the review session's names, imported on first use (see __ge
     from .output.formats import value_text as value_text
     from .output.minutes_files import MinutesError as MinutesError
     from .output.minutes_files import export_minutes as export_minutes
+    from .store.changes import Stamps as Stamps
     from .store.changes import stamps as stamps
     from .store.database import Store as Store
     from .store.database import StoreError as StoreError
@@ -65,7 +66,7 @@ _SURFACE = {
     "language.expressions": ("measure_text",),
     "output.formats": ("short_target", "value_text"),
     "output.minutes_files": ("MinutesError", "export_minutes"),
-    "store.changes": ("stamps",),
+    "store.changes": ("Stamps", "stamps"),
     "store.database": ("Store", "StoreError"),
     "store.records": ("Acknowledgement", "Action", "ReviewRecord", "ReviewSession"),
 }
@@ -88,6 +89,7 @@ __all__ = [
     "Report",
     "ReviewRecord",
     "ReviewSession",
+    "Stamps",
     "Store",
     "StoreError",
     "Suggestion",

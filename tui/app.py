@@ -1,5 +1,7 @@
-"""The review session: the app that evaluates in a worker, watches the plan and the store,
-and routes between screens. Screens render what it hands them (`show(loaded)`)."""
+"""The review session: the app that compiles the plan once and evaluates it in a worker,
+watches the plan and the store, routes between screens, and carries out what the screens ask
+of the store (tui/messages.py). Screens render what it hands them (`show(loaded)`) and never
+open the store themselves."""
 
 from __future__ import annotations
 
@@ -11,20 +13,35 @@ from datetime import datetime
 from functools import partial
 from typing import Any, ClassVar
 
-from textual import work
+from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.worker import Worker
+from textual.timer import Timer
+from textual.worker import Worker, get_current_worker
 
-from dsl.store.database import Store, StoreError
+from dsl.api import MinutesError, Program, Stamps, Store, StoreError, export_minutes, stamps
 
-from .filtering import SORT_ORDER
-from .messages import Evaluated, ExplainCycle, Explained, OpenGoal
+from .commands import goal_commands, scorecard_commands, screen_commands
+from .messages import (
+    Change,
+    Draft,
+    Evaluated,
+    ExplainCycle,
+    Explained,
+    OpenGoal,
+    Read,
+    SaveDrafts,
+    WriteMinutes,
+)
 from .screens.scorecard import ScorecardScreen
-from .state import Loaded, evaluate_now, explain_cycle, stamps, watched
+from .state import Loaded, evaluate_now, explain_cycle, store_files
+from .store_work import Answer, Drafts, carry_out, minutes_record
 
 WATCH_SECONDS = 0.5  # how often the plan and the store are looked at for changes
+# Review edits are written after this many seconds without typing: one write per pause, not
+# per key (each write is a store transaction, and the plan's watcher sees every one).
+SAVE_AFTER = 0.3
 
 
 class ReviewApp(App[None]):
@@ -43,20 +60,30 @@ class ReviewApp(App[None]):
     ]
 
     def __init__(
-        self, plan: str, db: str, as_of: datetime | None = None, first: Future[Loaded] | None = None
+        self,
+        plan: str,
+        db: str,
+        as_of: datetime | None = None,
+        first: Future[Loaded] | None = None,
+        program: Program | None = None,
     ) -> None:
-        """`first` is an evaluation already under way (the command starts it before Textual
-        is even imported); without it the app starts its own."""
+        """`program` is the plan compiled already (compiled on the first evaluation when
+        None); `first` is an evaluation already under way (the command starts it before
+        Textual is even imported), without which the app starts its own."""
         super().__init__()
         self.plan = plan
         self.db = db
         self.as_of = as_of
+        self.program = program
         self._first = first
         self.loaded: Loaded | None = None
-        self._seen: tuple[tuple[str, int, int], ...] = ()
+        self._plan_seen: Stamps = ()  # the plan's files, as looked at before the evaluation
+        self._store_seen: Stamps = ()  # the store's, as the last evaluation left them
         self._evaluating = False
         self._writes = 0  # store writes in flight: the watcher leaves them to their end
         self._preload: Worker[None] | None = None
+        self.drafts = Drafts()  # review edits not yet written
+        self._save_timer: Timer | None = None
 
     def on_mount(self) -> None:
         self.sub_title = self.plan
@@ -66,21 +93,43 @@ class ReviewApp(App[None]):
 
     # ------------------------------------------------------------ evaluation
 
-    def reevaluate(self) -> None:
+    @property
+    def plan_files(self) -> tuple[str, ...]:
+        """The plan's own file and those it includes, as far as they are known."""
+        if self.program is not None:
+            return self.program.files
+        return self.loaded.plan_files if self.loaded and self.loaded.plan_files else (self.plan,)
+
+    def reevaluate(self, *, compile_again: bool = False) -> None:
+        """Evaluate again: the compiled plan against the store as it is now, or the plan
+        compiled anew first (`compile_again`: it was edited, or the user asked)."""
         self._evaluating = True
-        self._seen = stamps(watched(self.loaded, self.plan, self.db))
-        self._evaluate()
+        if compile_again:
+            self.program = None
+        # Looked at before it starts: an edit of the plan made while it runs is seen next time.
+        self._plan_seen = stamps(self.plan_files)
+        self._store_seen = stamps(store_files(self.db))
+        self._evaluate(self.program)
 
     @work(thread=True, exclusive=True, group="evaluate", description="evaluate the plan")
-    def _evaluate(self) -> None:
+    def _evaluate(self, program: Program | None) -> None:
         first, self._first = self._first, None
-        loaded = first.result() if first else evaluate_now(self.plan, self.db, self.as_of)
-        self.post_message(Evaluated(loaded))
+        if first is not None:
+            loaded = first.result()
+        else:
+            loaded = evaluate_now(self.plan, self.db, self.as_of, program)
+        if not get_current_worker().is_cancelled:  # a later evaluation has replaced it
+            self.post_message(Evaluated(loaded))
 
     def on_evaluated(self, message: Evaluated) -> None:
         self._evaluating = False
         self.loaded = message.loaded
-        self._seen = stamps(watched(self.loaded, self.plan, self.db))
+        self.program = message.loaded.program
+        if tuple(path for path, _, _ in self._plan_seen) != self.plan_files:
+            self._plan_seen = stamps(self.plan_files)  # it includes other files now
+        # What reading did to the store's files (SQLite removes a write-ahead log as the last
+        # reader leaves) is no change of the data.
+        self._store_seen = stamps(store_files(self.db))
         for screen in self.screen_stack:
             show = getattr(screen, "show", None)
             if show is not None:
@@ -102,14 +151,18 @@ class ReviewApp(App[None]):
         importlib.import_module("textual_plotext")
 
     def _look_for_changes(self) -> None:
-        """Re-evaluate when the plan (or a file it includes) or the store has changed."""
+        """Compile and evaluate again when the plan (or a file it includes) has changed;
+        only evaluate again, with the plan as compiled, when only the store has."""
         if self._evaluating or self._writes:
             return
-        if stamps(watched(self.loaded, self.plan, self.db)) != self._seen:
+        if stamps(self.plan_files) != self._plan_seen:
+            self.reevaluate(compile_again=True)
+        elif stamps(store_files(self.db)) != self._store_seen:
             self.reevaluate()
 
     def action_reevaluate(self) -> None:
-        self.reevaluate()
+        """Asked for by name: the plan is read and compiled again too."""
+        self.reevaluate(compile_again=True)
 
     # ------------------------------------------------------------ goals
 
@@ -128,8 +181,8 @@ class ReviewApp(App[None]):
     def on_explain_cycle(self, message: ExplainCycle) -> None:
         self._explain(message.goal, message.cycle_index)
 
-    # Textual describes a worker by the repr() of its arguments: the evaluation is not one
-    # of them (its repr runs to megabytes for a large plan).
+    # Textual describes a worker by the repr() of its arguments unless given a description:
+    # every worker here has one (the repr of an evaluation runs to megabytes).
     @work(thread=True, exclusive=True, group="explain", description="explain a cycle")
     def _explain(self, goal: str, cycle_index: int) -> None:
         loaded = self.loaded
@@ -169,7 +222,12 @@ class ReviewApp(App[None]):
     async def action_review(self) -> None:
         from .screens.review import ReviewScreen
 
-        await self.open_screen(ReviewScreen())
+        await self.open_screen(ReviewScreen(self.plan))
+
+    def action_record(self) -> None:
+        from .dialogs.record import RecordDialog
+
+        self.push_screen(RecordDialog(self.loaded))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """The command palette offers every action of the session by name."""
@@ -186,70 +244,78 @@ class ReviewApp(App[None]):
             self.action_review,
         )
         yield SystemCommand(
-            "Re-evaluate", "Evaluate the plan against the store again", self.reevaluate
+            "Re-evaluate", "Evaluate the plan against the store again", self.action_reevaluate
         )
         yield SystemCommand(
             "Record a measurement", "A value of an indicator recorded by hand", self.action_record
         )
         yield SystemCommand("Help", "The keys of every screen", self.action_help)
         if isinstance(screen, ScorecardScreen):
-            for sort in SORT_ORDER:
-                yield SystemCommand(
-                    f"Sort by {sort}",
-                    "Order the goals of the scorecard",
-                    partial(screen.sort_by, sort),
-                )
-            for word in ("critical", "breached", "warning", "no_data", "met"):
-                yield SystemCommand(
-                    f"Filter {word}",
-                    f"Only the goals whose status is {word}",
-                    partial(screen.filter_to, f"status:{word}"),
-                )
-        yield from self._screen_commands(screen)
-        for goal in self.loaded.report.goals if self.loaded and self.loaded.report else ():
-            yield SystemCommand(
-                f"Open goal {goal.id}",
-                goal.title or goal.indicator,
-                partial(self.post_message, OpenGoal(goal.id)),
-            )
+            yield from scorecard_commands(screen)
+        yield from screen_commands(screen)
+        report = self.loaded.report if self.loaded else None
+        yield from goal_commands(report, lambda goal: self.post_message(OpenGoal(goal)))
 
-    @staticmethod
-    def _screen_commands(screen: Screen[Any]) -> Iterable[SystemCommand]:
-        """The current screen's own actions (those its footer shows), by name."""
-        seen: set[str] = set()
-        for binding in screen.BINDINGS:
-            if not isinstance(binding, Binding) or not binding.show or binding.action in seen:
-                continue
-            if binding.action.startswith("app."):
-                continue  # going back and the app's own actions are offered already
-            seen.add(binding.action)
-            yield SystemCommand(
-                binding.description,
-                f"{binding.description} ({binding.key})",
-                partial(screen.run_action, binding.action),
-            )
+    # ------------------------------------------------------------ the store, for the screens
 
-    # ------------------------------------------------------------ writing
+    @on(Change)
+    def _change_requested(self, request: Change) -> None:
+        change = partial(carry_out, request=request)
+        self._change(change, request.done, request.reevaluates, request.failed)
 
-    def write(
-        self, change: Callable[[Store], object], done: str = "", *, reevaluate: bool = True
+    @on(Read)
+    def _read_requested(self, request: Read) -> None:
+        self._read(request)
+
+    @on(Draft)
+    def _draft_typed(self, draft: Draft) -> None:
+        self.drafts.put(draft.key, partial(carry_out, request=draft))
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        self._save_timer = self.set_timer(SAVE_AFTER, self.save_drafts)
+
+    def on_save_drafts(self, _: SaveDrafts) -> None:
+        self.save_drafts()
+
+    def save_drafts(self) -> None:
+        """Write the review edits waiting (in a worker: the store may be busy with another
+        writer); nothing the evaluation depends on."""
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        if self.drafts.waiting:
+            self._change(self.drafts.save, "", False)
+
+    def _change(
+        self,
+        change: Callable[[Store], Answer | None],
+        done: str,
+        reevaluate: bool,
+        failed: Callable[[str], object] | None = None,
     ) -> None:
         """Make one change to the store in a worker (a write may wait for another writer),
         then say `done` (if any) and evaluate again; a store that refuses is told, never
-        raised. Writes that cannot change the evaluation (a review note saved as it is
-        typed) pass `reevaluate=False`, and the watcher is told to ignore them."""
+        raised. Changes that cannot alter the evaluation (`reevaluate=False`) are not taken
+        for a change of the data by the watcher either."""
         self._writes += 1
-        self._write(change, done, reevaluate)
+        self._write(change, done, reevaluate, failed)
 
     @work(thread=True, group="write", description="write to the store")
-    def _write(self, change: Callable[[Store], object], done: str, reevaluate: bool) -> None:
+    def _write(
+        self,
+        change: Callable[[Store], Answer | None],
+        done: str,
+        reevaluate: bool,
+        failed: Callable[[str], object] | None,
+    ) -> None:
         try:
             with Store.open(self.db) as store:
-                change(store)
+                answer = change(store)
         except StoreError as problem:
-            self.call_from_thread(self.notify, str(problem), severity="error", markup=False)
+            self.call_from_thread(self._refused, str(problem), failed)
             self.call_from_thread(self._written, False)
             return
+        if answer is not None:
+            self.call_from_thread(answer)
         if done:
             self.call_from_thread(self.notify, done, markup=False)
         self.call_from_thread(self._written, reevaluate)
@@ -259,9 +325,56 @@ class ReviewApp(App[None]):
         if reevaluate:
             self.reevaluate()
         elif not self._evaluating and not self._writes:
-            self._seen = stamps(watched(self.loaded, self.plan, self.db))  # our own change
+            self._store_seen = stamps(store_files(self.db))  # our own change
 
-    def action_record(self) -> None:
-        from .dialogs.record import RecordDialog
+    @work(thread=True, group="read", description="read the store")
+    def _read(self, request: Read) -> None:
+        try:
+            with Store.open(self.db) as store:
+                # What is read back includes every review edit typed so far: one written by
+                # another worker is waited for (a review left and opened again at once).
+                self.drafts.save(store)
+                answer = carry_out(store, request)
+        except StoreError as problem:
+            self.call_from_thread(self._refused, str(problem), request.failed)
+            return
+        if answer is not None:
+            self.call_from_thread(answer)
 
-        self.push_screen(RecordDialog())
+    def _refused(self, problem: str, failed: Callable[[str], object] | None) -> None:
+        if failed is not None:
+            failed(problem)
+        else:
+            self.notify(problem, severity="error", markup=False)
+
+    def on_write_minutes(self, request: WriteMinutes) -> None:
+        self._minutes(request)
+
+    @work(thread=True, exclusive=True, group="minutes", description="write the minutes")
+    def _minutes(self, request: WriteMinutes) -> None:
+        try:
+            with Store.open(self.db) as store:
+                self.drafts.save(store)  # everything typed so far, before it is read back
+                finished = request.at if request.finish else None
+                record, acknowledgements = minutes_record(store, request.session, finished)
+        except StoreError as problem:
+            self.call_from_thread(request.failed, str(problem))
+            return
+        try:
+            paths = export_minutes(self.plan, request.report, record, acknowledgements)
+        except MinutesError as problem:
+            self.call_from_thread(request.failed, str(problem))
+            return
+        self.call_from_thread(request.written, paths, request.finish)
+
+    def on_unmount(self) -> None:
+        """The session is closing, its screens closed already: the review edits typed in
+        the last moment are stored now, here, as a worker may no longer get to run."""
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        if self.drafts.waiting:
+            try:
+                with Store.open(self.db) as store:
+                    self.drafts.save(store)
+            except StoreError as problem:
+                self.notify(str(problem), severity="error", markup=False)

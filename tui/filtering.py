@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from dsl.engine.report import GoalResult
+from dsl.api import GoalResult
 
 from .present import attention_key
 
-FIELDS = {
+FIELDS: dict[str, Callable[[GoalResult], tuple[str, ...]]] = {
     "status": lambda g: (g.status,),
     "owner": lambda g: (g.owner,),
     "team": lambda g: (g.lead or "", *g.with_),

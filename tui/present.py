@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from dsl.engine.report import CycleResult, GoalResult
-from dsl.output.formats import short_target, value_text
+from dsl.api import CycleResult, GoalResult, short_target, value_text
 
 # The status word is always shown, so a row reads the same without colour.
 STATUS_STYLES = {

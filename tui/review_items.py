@@ -1,18 +1,15 @@
-"""What a review looks at and how what is typed reaches the store: the items needing
-attention, small parsing and time helpers, and `Drafts`, the newest unsaved edit per field.
-Plain Python (no Textual), so it can be tested and reused without a screen."""
+"""What a review looks at: the items needing attention, what a session wrote about, and small
+parsing and time helpers for what is typed. Plain Python (no Textual), so it can be tested
+and reused without a screen."""
 
 from __future__ import annotations
 
 import re
-import threading
-from collections.abc import Callable, Collection, Hashable
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from dsl.engine.report import Report
-from dsl.store.database import Store
-from dsl.store.records import Action, ReviewRecord
+from dsl.api import Report, ReviewRecord
 
 from . import present
 
@@ -57,16 +54,6 @@ def written_about(record: ReviewRecord) -> set[str]:
     return subjects | {p.goal for p in record.proposals}
 
 
-def earlier_open_actions(store: Store, session: int) -> dict[str, list[Action]]:
-    """The improvement actions still open from reviews before `session`, by subject."""
-    own = {action.id for action in store.reviews.review_record(session).actions}
-    earlier: dict[str, list[Action]] = {}
-    for action in store.reviews.open_actions():
-        if action.id not in own:
-            earlier.setdefault(action.subject, []).append(action)
-    return earlier
-
-
 # What `enter` on an improvement action makes of its status: open, done, dropped, open again.
 NEXT_STATUS = {"open": "done", "done": "dropped", "dropped": "open"}
 
@@ -102,36 +89,3 @@ def when(iso: str) -> str:
         return f"{datetime.fromisoformat(iso):%Y-%m-%d %H:%M}"
     except ValueError:
         return iso
-
-
-# ---------------------------------------------------------------- saving as typed
-
-
-class Drafts:
-    """Edits not yet in the store, newest only, by field. Draft writes run one at a time and
-    each stores whatever is newest when it runs, so the store ends up with the last edit
-    whatever order the write workers happen to run in."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()  # guards `_newest`; held only for a moment, UI too
-        self._writing = threading.Lock()  # one draft write at a time (worker threads only)
-        self._newest: dict[Hashable, Callable[[Store], object]] = {}
-
-    def put(self, key: Hashable, save: Callable[[Store], object]) -> None:
-        """Keep `save` as the newest edit of `key`, replacing one not yet stored."""
-        with self._lock:
-            self._newest[key] = save
-
-    @property
-    def waiting(self) -> bool:
-        with self._lock:
-            return bool(self._newest)
-
-    def save(self, store: Store) -> None:
-        """Store the newest edit of every field; runs in a worker (or at the very end)."""
-        with self._writing:
-            with self._lock:
-                saves = list(self._newest.values())
-                self._newest.clear()
-            for save in saves:
-                save(store)

@@ -2,7 +2,8 @@
 the store at one moment, or the reason it could not be.
 
 `evaluate_now` runs in a worker thread (it opens its own connection to the store, which
-SQLite binds to the thread); the screens only render the frozen `Loaded` it returns.
+SQLite binds to the thread); the screens only render the frozen `Loaded` it returns, and the
+app keeps its compiled plan (`Loaded.program`) to run again when only the data changes.
 """
 
 from __future__ import annotations
@@ -11,12 +12,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from dsl.api import Outcome, Program, compile, explanation
-from dsl.engine.report import EscalationEvent, Report
-from dsl.language.diagnostics import render
-from dsl.store.changes import stamps as stamps  # the app watches the plan and the store with it
-from dsl.store.database import Store, StoreError
-from dsl.store.records import Acknowledgement
+from dsl.api import (
+    Acknowledgement,
+    EscalationEvent,
+    Outcome,
+    Program,
+    Report,
+    Store,
+    StoreError,
+    compile,
+    explanation,
+    render,
+)
+from dsl.api import stamps as stamps  # the app watches the plan and the store with it
 
 
 @dataclass(frozen=True)
@@ -25,7 +33,8 @@ class Loaded:
 
     `problems` are one-line messages for people: a plan that does not check, a store that
     cannot be read. `acknowledged` maps the key of each acknowledged escalation event to
-    who acknowledged it, when, and their note."""
+    who acknowledged it, when, and their note. `program` is the plan as compiled for this
+    evaluation (None when it could not be read): run again while the plan is unchanged."""
 
     outcome: Outcome | None
     problems: tuple[str, ...] = ()
@@ -33,6 +42,7 @@ class Loaded:
     plan_files: tuple[str, ...] = ()
     evaluated_at: datetime | None = None
     took: float = 0.0  # seconds the evaluation took
+    program: Program | None = field(default=None, repr=False, compare=False)
 
     @property
     def report(self) -> Report | None:
@@ -49,36 +59,43 @@ def evaluate_now(
     plan: str, db: str, as_of: datetime | None, program: Program | None = None
 ) -> Loaded:
     """Evaluate `plan` against the store `db` at `as_of` (now when None: the engine never
-    reads the clock); `program` is the plan compiled already. Never raises for bad input:
-    problems come back as text."""
+    reads the clock); `program` is the plan compiled already, compiled here when None. Never
+    raises for bad input: problems come back as text."""
     import time
 
     started = time.perf_counter()
     try:
         store = Store.open(db)
     except StoreError as problem:
-        return Loaded(None, (str(problem),), plan_files=(plan,))
+        return Loaded(None, (str(problem),), plan_files=(plan,), program=program)
     try:
         with store:
+            if program is None:
+                program = compile(plan)
             # the engine never reads the clock
-            program = program or compile(plan)
             outcome = program.run(store, as_of or datetime.now(UTC))
             acknowledged = store.reviews.acknowledgements()
     except StoreError as problem:
-        return Loaded(None, (str(problem),), plan_files=(plan,))
-    except OSError as problem:
-        return Loaded(None, (f"cannot read {plan}: {problem.strerror or problem}",), (), ())
-    files = outcome.checked.plan.files if outcome.checked.plan else ()
-    files = files or tuple(outcome.checked.sources) or (plan,)
+        files = program.files if program else (plan,)
+        return Loaded(None, (str(problem),), plan_files=files, program=program)
+    except OSError as problem:  # the plan (or a file it includes) cannot be read
+        reason = f"cannot read {plan}: {problem.strerror or problem}"
+        return Loaded(None, (reason,), plan_files=(plan,), program=program)
     if outcome.report is None:
         problems = tuple(render(d, outcome.checked.sources).splitlines()[0] for d in outcome.errors)
-        return Loaded(outcome, problems or ("the plan does not check",), plan_files=files)
+        return Loaded(
+            outcome,
+            problems or ("the plan does not check",),
+            plan_files=program.files,
+            program=program,
+        )
     return Loaded(
         outcome,
         acknowledged=acknowledged,
-        plan_files=files,
+        plan_files=program.files,
         evaluated_at=outcome.report.as_of,
         took=time.perf_counter() - started,
+        program=program,
     )
 
 
@@ -93,6 +110,6 @@ def explain_cycle(loaded: Loaded, db: str, goal: str, cycle_index: int) -> str:
         return f"The explanation needs the store: {problem}"
 
 
-def watched(loaded: Loaded | None, plan: str, db: str) -> tuple[str, ...]:
-    files = loaded.plan_files if loaded and loaded.plan_files else (plan,)
-    return (*files, db, f"{db}-wal")
+def store_files(db: str) -> tuple[str, ...]:
+    """The files that change when the store is written: the database and its write-ahead log."""
+    return (db, f"{db}-wal")

@@ -43,4 +43,5 @@ def open_review(plan: str, db: str, as_of: str | None) -> None:
     with ThreadPoolExecutor(max_workers=1) as pool:
         first = pool.submit(state.evaluate_now, plan, db, at, program)
         ui = importlib.import_module("tui.app")
-        ui.ReviewApp(plan, db, at, first=first).run()
+        # The session keeps the compiled plan: it runs it again when only the store changes.
+        ui.ReviewApp(plan, db, at, first=first, program=program).run()

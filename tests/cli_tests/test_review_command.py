@@ -8,18 +8,14 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from click.testing import CliRunner
 
-from dsl.cli.demo import PLAN_NAME, STORE_NAME, write_demo
-from dsl.cli.main import Exit, cli
+import dsl.api
+from dsl.cli.demo import PLAN_NAME, STORE_NAME
+from dsl.cli.main import Exit
+from tui import state
 from tui.app import ReviewApp
 
-
-@pytest.fixture(scope="module")
-def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("sample")
-    write_demo(folder / PLAN_NAME, folder / STORE_NAME)
-    return folder
+from ..helpers import goalline
 
 
 @pytest.fixture
@@ -30,7 +26,7 @@ def opened(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str, datetime | N
 
 
 def review(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, ["review", *args])
+    result = goalline("review", *args)
     return result.exit_code, result.stdout, result.stderr
 
 
@@ -48,6 +44,26 @@ def test_without_as_of_the_session_follows_the_clock(
 ) -> None:
     review(str(sample / PLAN_NAME), "--db", str(sample / STORE_NAME))
     assert opened[0][2] is None
+
+
+def test_the_plan_is_compiled_once_and_handed_to_the_session(
+    sample: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    compiled: list[str] = []
+    real = dsl.api.compile
+
+    def counting(path: str, text: str | None = None) -> dsl.api.Program:
+        compiled.append(path)
+        return real(path, text)
+
+    for module in (dsl.api, state):  # the command's compile, and the session's
+        monkeypatch.setattr(module, "compile", counting)
+    handed: list[dsl.api.Program | None] = []
+    monkeypatch.setattr(ReviewApp, "run", lambda app: handed.append(app.program))
+    plan, db = str(sample / PLAN_NAME), str(sample / STORE_NAME)
+    assert review(plan, "--db", db, "--as-of", "2026-07-01") == (Exit.OK, "", "")
+    assert compiled == [plan]
+    assert len(handed) == 1 and handed[0] is not None and handed[0].path == plan
 
 
 def test_a_missing_store_is_refused_before_the_screen_opens(

@@ -1,18 +1,20 @@
-"""The review session on the bundled sample: the demo's plan and generated year, written
-once per test run and copied for each test that writes."""
+"""The review session on the bundled sample (the root conftest writes it once per test run),
+copied for each test that writes; and the readers of what the screens show."""
 
 from __future__ import annotations
 
-import shutil
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from textual.app import App
 from textual.widgets import DataTable, Static
 
-from dsl.cli.demo import PLAN_NAME, STORE_NAME, write_demo
+from dsl.cli.demo import PLAN_NAME, STORE_NAME
 from tui.app import ReviewApp
+
+from ..helpers import copy_sample
 
 # The end of the sample year, as `goalline demo` opens it.
 AS_OF = datetime(2027, 1, 1, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -47,19 +49,25 @@ goal promoters "[i]Promoters[/i]" {
 """
 
 
-@pytest.fixture(scope="session")
-def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("sample")
-    write_demo(folder / PLAN_NAME, folder / STORE_NAME)
-    return folder
+@pytest.fixture
+def demo(sample: Path, tmp_path: Path) -> Path:
+    """A copy of the sample (tests/conftest.py) for one test: its plan and store may be
+    changed."""
+    return copy_sample(sample, tmp_path)
 
 
 @pytest.fixture
-def demo(sample: Path, tmp_path: Path) -> Path:
-    """A copy of the sample for one test: its plan and store may be changed."""
-    for name in (PLAN_NAME, STORE_NAME):
-        shutil.copy(sample / name, tmp_path / name)
-    return tmp_path
+def told(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every notification the app shows, as text."""
+    messages: list[str] = []
+    real = App.notify
+
+    def notify(self: App[object], message: str, *args: object, **kwargs: object) -> None:
+        messages.append(str(message))
+        real(self, message, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(App, "notify", notify)
+    return messages
 
 
 def review_app(folder: Path, as_of: datetime | None = AS_OF) -> ReviewApp:

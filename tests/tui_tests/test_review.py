@@ -10,15 +10,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from textual.app import App
 from textual.widgets import Input, OptionList, Static, TextArea
 
 from dsl.cli.demo import PLAN_NAME, STORE_NAME
 from dsl.engine.suggest import suggest_target
 from dsl.store.database import Store
 from tui.app import ReviewApp
-from tui.review_items import Drafts
 from tui.screens.review import ReviewScreen
+from tui.store_work import Drafts
 from tui.widgets.item_panel import ItemPanel
 
 from .conftest import AS_OF, HOSTILE_PLAN, SIZE, review_app, settle
@@ -41,20 +40,6 @@ HEADINGS = [
 ]
 
 
-@pytest.fixture
-def told(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Every notification the app shows, as text."""
-    messages: list[str] = []
-    real = App.notify
-
-    def notify(self: App[object], message: str, *args: object, **kwargs: object) -> None:
-        messages.append(str(message))
-        real(self, message, *args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(App, "notify", notify)
-    return messages
-
-
 async def open_review(app: ReviewApp, pilot: object, attendees: str = "wang_fang, li_na") -> None:
     """From the scorecard: `v`, then the attendees when a new review is started."""
     await settle(app, pilot)
@@ -71,8 +56,8 @@ def screen(app: ReviewApp) -> ReviewScreen:
 
 
 def panel(app: ReviewApp) -> ItemPanel:
-    review = screen(app)
-    return review.panels[review.items[review.current].subject]
+    pages = screen(app).pages
+    return pages.panels[pages.items[pages.current].subject]
 
 
 def text_of(widget: Static) -> str:

@@ -1,25 +1,21 @@
-"""What the escalations, milestones and record screens share: a small form dialog that
-checks what was typed before anything is written, and keeping a table's cursor on the same
-row when an evaluation refills it."""
+"""`FormDialog`, the small form the acknowledge, mark-done and record dialogs are made of: it
+checks what was typed before anything is asked of the store, and keeps its reason on screen
+when it refuses. Saving posts a store request to the app (tui/messages.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.dom import DOMNode
 from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Static
-
-if TYPE_CHECKING:
-    from ..app import ReviewApp
 
 
 class Refused(Exception):
@@ -32,41 +28,6 @@ class FormDialog(ModalScreen[None]):
     dialog open with its reason. `escape` or Cancel closes it without writing anything."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
-    DEFAULT_CSS = """
-    FormDialog {
-        align: center middle;
-    }
-    FormDialog > #form {
-        width: 76;
-        height: auto;
-        max-height: 90%;
-        border: round $accent;
-        background: $surface;
-        padding: 0 1;
-    }
-    FormDialog #form-heading {
-        text-style: bold;
-    }
-    FormDialog #form-context {
-        color: $text-muted;
-    }
-    FormDialog .form-label {
-        margin-top: 1;
-    }
-    FormDialog #form-problem {
-        color: $error;
-        height: auto;
-        margin-top: 1;
-        display: none;
-    }
-    FormDialog #form-buttons {
-        height: auto;
-        align-horizontal: right;
-    }
-    FormDialog #form-buttons Button {
-        margin-left: 1;
-    }
-    """
 
     def compose(self) -> ComposeResult:
         with Vertical(id="form"):
@@ -96,7 +57,8 @@ class FormDialog(ModalScreen[None]):
         return True
 
     def save(self) -> None:
-        """Check the fields and write them; raise `Refused` to keep the dialog open."""
+        """Check the fields and ask the app to store them (a store request); raise `Refused`
+        to keep the dialog open."""
         raise NotImplementedError
 
     # The form's behaviour.
@@ -141,11 +103,6 @@ def labelled(label: str, widget: Widget) -> Iterable[Widget]:
     """A field with its label above it (`label` is our own text, never the user's)."""
     yield Label(Text(label), classes="form-label")
     yield widget
-
-
-def session(node: DOMNode) -> ReviewApp:
-    """The review session a screen or dialog belongs to (for `loaded`, `db` and `write`)."""
-    return cast("ReviewApp", node.app)
 
 
 def now_iso() -> str:

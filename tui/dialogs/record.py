@@ -11,10 +11,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Input, Select
 
-from dsl.language import model as m
-from dsl.language.cycles import parse_as_of
+from dsl.api import m, parse_as_of
 
-from .form import FormDialog, Refused, labelled, now_iso, session
+from ..messages import RecordValue
+from ..state import Loaded
+from .form import FormDialog, Refused, labelled, now_iso
 
 TIME_HINT = "now; or 2026-07-01, 2026-07-01T09:30, 2026-07-01T09:30+08:00"
 
@@ -22,22 +23,16 @@ TIME_HINT = "now; or 2026-07-01, 2026-07-01T09:30, 2026-07-01T09:30+08:00"
 class RecordDialog(FormDialog):
     """Which recorded indicator, the value, when it was measured (now unless told), a note."""
 
-    def __init__(self) -> None:
+    def __init__(self, loaded: Loaded | None) -> None:
+        """`loaded` is the evaluation on screen when the dialog opens (None: still under way)."""
         super().__init__()
-        self.plan: m.Plan | None = None
-        self.problems: tuple[str, ...] = ()
-        self.indicators: tuple[m.Indicator, ...] = ()
-        self.zone = "UTC"
-
-    def compose(self) -> ComposeResult:
-        # The plan of the evaluation on screen when the dialog opens.
-        loaded = session(self).loaded
         self.plan = loaded.outcome.checked.plan if loaded and loaded.outcome else None
         self.problems = loaded.problems if loaded else ("the plan is still being evaluated",)
+        self.indicators: tuple[m.Indicator, ...] = ()
+        self.zone = "UTC"
         if self.plan is not None:
             self.indicators = tuple(i for i in self.plan.indicators if i.recorded)
             self.zone = self.plan.info.timezone or "UTC"
-        yield from super().compose()
 
     @property
     def can_save(self) -> bool:
@@ -77,13 +72,9 @@ class RecordDialog(FormDialog):
         indicator = str(self.query_one("#indicator", Select).value)
         typed = self.field("#value").strip()
         value = _number(typed)
-        at = self._measured_at()
-        note, now = self.optional("#note"), now_iso()
-        shown = at.astimezone(ZoneInfo(self.zone)).isoformat(timespec="seconds")
-        session(self).write(
-            lambda store: store.record(indicator, at.timestamp(), value, note, now),
-            f"recorded {indicator} = {typed} at {shown}",
-        )
+        measured = self._measured_at().astimezone(ZoneInfo(self.zone))
+        note = self.optional("#note")
+        self.app.post_message(RecordValue(indicator, value, typed, measured, note, now_iso()))
 
     def _measured_at(self) -> datetime:
         """The time typed, read as `goalline record --at` reads it; nothing typed is now."""

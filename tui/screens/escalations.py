@@ -3,28 +3,25 @@ people to notify and the runbooks to run for the selected one; `a` acknowledges 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import ClassVar
 from zoneinfo import ZoneInfo
 
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.suggester import SuggestFromList
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widget import Widget
+from textual.widgets import Input, Static
 
-from dsl.engine.report import EscalationEvent, Report
-from dsl.language.model import Plan
-from dsl.store.records import Acknowledgement
+from dsl.api import Acknowledgement, EscalationEvent, Report, m
 
 from .. import present
-from ..dialogs.form import FormDialog, Refused, labelled, now_iso, session
-from ..state import Loaded
-from ..tables import move_to, selected_key
+from ..dialogs.form import FormDialog, Refused, labelled, now_iso
+from ..messages import Acknowledge
+from .listing import ListScreen
 
 EVENT_COLUMNS = (
     ("state", "State"),  # first: it is what this screen is for
@@ -38,96 +35,50 @@ EVENT_COLUMNS = (
 TO_ACKNOWLEDGE = "to acknowledge"
 
 
-class EscalationsScreen(Screen[None]):
+class EscalationsScreen(ListScreen[EscalationEvent]):
     """The escalation events, one row each; the selected one in full below the table."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "acknowledge", "Acknowledge"),
         Binding("escape", "app.pop_screen", "Back"),
     ]
-    DEFAULT_CSS = """
-    EscalationsScreen #escalations-summary {
-        padding: 0 1;
-        height: auto;
-        background: $panel;
-    }
-    EscalationsScreen #escalation-events {
-        height: 1fr;
-    }
-    EscalationsScreen #escalation-detail {
-        height: auto;
-        max-height: 60%;
-        border-top: solid $accent;
-        padding: 0 1;
-    }
-    """
+    NAME = "escalations"
+    TABLE = "escalation-events"
+    COLUMNS = EVENT_COLUMNS
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.loaded: Loaded | None = None
-
-    def compose(self) -> ComposeResult:
-        yield Static("", id="escalations-summary")
-        yield DataTable(id="escalation-events", cursor_type="row", zebra_stripes=True)
+    def below(self) -> Iterable[Widget]:
         with VerticalScroll(id="escalation-detail"):
             yield Static("", id="escalation-event")
-        yield Footer()
-
-    def on_mount(self) -> None:
-        table = self.query_one("#escalation-events", DataTable)
-        for key, label in EVENT_COLUMNS:
-            table.add_column(label, key=key)
-        table.focus()
-
-    # ------------------------------------------------------------ showing
-
-    def show(self, loaded: Loaded) -> None:
-        """Show a new evaluation, keeping the cursor on the event it was on."""
-        self.loaded = loaded
-        self._fill()
 
     @property
     def acknowledgements(self) -> Mapping[str, Acknowledgement]:
         """Who acknowledged which event, when, and their note (read with the evaluation)."""
         return self.loaded.acknowledged if self.loaded else {}
 
-    def _fill(self) -> None:
-        report = self.loaded.report if self.loaded else None
-        summary = self.query_one("#escalations-summary", Static)
-        table = self.query_one("#escalation-events", DataTable)
-        current = selected_key(table)
-        table.clear()
-        if self.loaded is None or report is None:
-            problems = self.loaded.problems if self.loaded else ()
-            summary.update(Text("\n".join(("The plan cannot be evaluated:", *problems))))
-            self._show_detail()
-            return
-        summary.update(self._summary(report))
-        for event in self.events():
-            table.add_row(
-                self._state(event),
-                Text(str(event.fired_on)),
-                present.literal(event.subject),
-                present.literal(event.rule),
-                Text(_cycle(event)),
-                present.literal(", ".join(p.name for p in event.notify) or "-"),
-                present.literal(", ".join(r.id for r in event.runbooks) or "-"),
-                key=event.key,
-            )
-        move_to(table, current)
-        self._show_detail()
-
-    def events(self) -> list[EscalationEvent]:
+    def items(self) -> list[EscalationEvent]:
         """Those still to acknowledge first, then the acknowledged; each by the day it fired
         (the report's order among events of the same day)."""
-        report = self.loaded.report if self.loaded else None
+        report = self.report
         if report is None:
             return []
         return sorted(report.escalations, key=lambda e: (self._is_acknowledged(e), e.fired_on))
 
+    def key(self, item: EscalationEvent) -> str:
+        return item.key
+
+    def cells(self, item: EscalationEvent, report: Report) -> Iterable[Text]:
+        return (
+            self._state(item),
+            Text(str(item.fired_on)),
+            present.literal(item.subject),
+            present.literal(item.rule),
+            Text(_cycle(item)),
+            present.literal(", ".join(p.name for p in item.notify) or "-"),
+            present.literal(", ".join(r.id for r in item.runbooks) or "-"),
+        )
+
     def _is_acknowledged(self, event: EscalationEvent) -> bool:
-        known = self.loaded.acknowledged if self.loaded else frozenset()
-        return event.key in known or event.key in self.acknowledgements
+        return event.key in self.acknowledgements
 
     def _state(self, event: EscalationEvent) -> Text:
         if not self._is_acknowledged(event):
@@ -135,7 +86,7 @@ class EscalationsScreen(Screen[None]):
         found = self.acknowledgements.get(event.key)
         return Text(f"acknowledged by {found.by}" if found else "acknowledged", style="green")
 
-    def _summary(self, report: Report) -> Text:
+    def summary(self, report: Report) -> Text:
         total = len(report.escalations)
         waiting = sum(not self._is_acknowledged(e) for e in report.escalations)
         text = Text()
@@ -146,30 +97,19 @@ class EscalationsScreen(Screen[None]):
             text.append("  ·  a acknowledges the selected event")
         return text
 
-    @on(DataTable.RowHighlighted, "#escalation-events")
-    def _event_highlighted(self) -> None:
-        self._show_detail()
-
-    def _show_detail(self) -> None:
-        event = self.selected_event
+    def show_detail(self, item: EscalationEvent | None) -> None:
         detail = self.query_one("#escalation-event", Static)
-        if event is None:
-            no_events = self.loaded is not None and self.loaded.report is not None
-            detail.update(Text("No escalation has fired." if no_events else ""))
+        report = self.report
+        if item is None or report is None:
+            detail.update(Text("No escalation has fired." if report is not None else ""))
             return
-        zone = self.loaded.report.timezone if self.loaded and self.loaded.report else "UTC"
-        found = self.acknowledgements.get(event.key)
-        detail.update(_event_detail(event, self._is_acknowledged(event), found, zone))
+        found = self.acknowledgements.get(item.key)
+        detail.update(_event_detail(item, self._is_acknowledged(item), found, report.timezone))
 
     # ------------------------------------------------------------ acknowledging
 
-    @property
-    def selected_event(self) -> EscalationEvent | None:
-        key = selected_key(self.query_one("#escalation-events", DataTable))
-        return next((e for e in self.events() if e.key == key), None)
-
     def action_acknowledge(self) -> None:
-        event = self.selected_event
+        event = self.selected
         if event is None:
             self.notify("There is no escalation event to acknowledge.", markup=False)
             return
@@ -214,15 +154,10 @@ class AcknowledgeDialog(FormDialog):
         by = self.field("#by").strip()
         if not by:
             raise Refused("Say who acknowledges the event: the name cannot be empty.")
-        note = self.optional("#note")
-        key, now = self.event.key, now_iso()
-        session(self).write(
-            lambda store: store.reviews.acknowledge(key, by, note, now),
-            f"acknowledged {key} as {by}",
-        )
+        self.app.post_message(Acknowledge(self.event.key, by, self.optional("#note"), now_iso()))
 
 
-def _names_to_suggest(plan: Plan | None) -> list[str]:
+def _names_to_suggest(plan: m.Plan | None) -> list[str]:
     """The plan's people, by name and by id: who usually acknowledges."""
     if plan is None:
         return []

@@ -13,11 +13,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from dsl.engine.evaluate import target_in_force
-from dsl.engine.report import CycleResult, GoalResult
-from dsl.language import model as m
-from dsl.language.expressions import text as measure_text
-from dsl.output.formats import value_text
+from dsl.api import CycleResult, GoalResult, m, measure_text, target_in_force, value_text
 
 from .. import present
 from ..messages import ExplainCycle, Explained

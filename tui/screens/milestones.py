@@ -4,23 +4,22 @@ buffer, and the selected one in words; `d` marks it done."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widget import Widget
+from textual.widgets import Input, Static
 
-from dsl.engine.report import MilestoneResult, Report
-from dsl.language import model as m
+from dsl.api import MilestoneResult, Report, m
 
 from .. import present
-from ..dialogs.form import FormDialog, Refused, labelled, now_iso, session
-from ..state import Loaded
-from ..tables import move_to, selected_key
+from ..dialogs.form import FormDialog, Refused, labelled, now_iso
+from ..messages import MarkDone
+from .listing import ListScreen
 
 MILESTONE_COLUMNS = (
     ("status", "Status"),
@@ -45,104 +44,56 @@ LEGEND = (
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-class MilestonesScreen(Screen[None]):
+class MilestonesScreen(ListScreen[MilestoneResult]):
     """One row per milestone, by due date, and the selected one in full below."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("d", "mark_done", "Mark done"),
         Binding("escape", "app.pop_screen", "Back"),
     ]
-    DEFAULT_CSS = """
-    MilestonesScreen #milestones-summary {
-        padding: 0 1;
-        height: auto;
-        background: $panel;
-    }
-    MilestonesScreen #milestone-timeline {
-        height: auto;
-        max-height: 60%;
-    }
-    MilestonesScreen #milestone-detail {
-        height: auto;
-        border-top: solid $accent;
-        padding: 0 1;
-    }
-    """
+    NAME = "milestones"
+    TABLE = "milestone-timeline"
+    COLUMNS = MILESTONE_COLUMNS
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.loaded: Loaded | None = None
-
-    def compose(self) -> ComposeResult:
-        yield Static("", id="milestones-summary")
-        yield DataTable(id="milestone-timeline", cursor_type="row", zebra_stripes=True)
+    def below(self) -> Iterable[Widget]:
         yield Static("", id="milestone-detail")
-        yield Footer()
 
-    def on_mount(self) -> None:
-        table = self.query_one("#milestone-timeline", DataTable)
-        for key, label in MILESTONE_COLUMNS:
-            table.add_column(label, key=key)
-        table.focus()
-
-    # ------------------------------------------------------------ showing
-
-    def show(self, loaded: Loaded) -> None:
-        """Show a new evaluation, keeping the cursor on the milestone it was on."""
-        self.loaded = loaded
-        report = loaded.report
-        summary = self.query_one("#milestones-summary", Static)
-        table = self.query_one("#milestone-timeline", DataTable)
-        current = selected_key(table)
-        table.clear()
-        if report is None:
-            summary.update(Text("\n".join(("The plan cannot be evaluated:", *loaded.problems))))
-            self._show_detail()
-            return
-        summary.update(_summary(report))
-        today = report.as_of.date()
-        for ms in self.milestones():
-            table.add_row(
-                present.status(ms.status),
-                present.literal(ms.id),
-                Text(str(ms.due)),
-                Text(_buffer(ms)),
-                Text(str(ms.done_on or "-")),
-                Text(timeline_bar(ms, today)),
-                present.literal(ms.owner),
-                present.literal(ms.title, "-"),
-                key=ms.id,
-            )
-        move_to(table, current)
-        self._show_detail()
-
-    def milestones(self) -> list[MilestoneResult]:
-        report = self.loaded.report if self.loaded else None
+    def items(self) -> list[MilestoneResult]:
+        report = self.report
         return sorted(report.milestones, key=lambda ms: (ms.due, ms.id)) if report else []
 
-    @property
-    def selected_milestone(self) -> MilestoneResult | None:
-        key = selected_key(self.query_one("#milestone-timeline", DataTable))
-        return next((ms for ms in self.milestones() if ms.id == key), None)
+    def key(self, item: MilestoneResult) -> str:
+        return item.id
 
-    @on(DataTable.RowHighlighted, "#milestone-timeline")
-    def _milestone_highlighted(self) -> None:
-        self._show_detail()
+    def cells(self, item: MilestoneResult, report: Report) -> Iterable[Text]:
+        return (
+            present.status(item.status),
+            present.literal(item.id),
+            Text(str(item.due)),
+            Text(_buffer(item)),
+            Text(str(item.done_on or "-")),
+            Text(timeline_bar(item, report.as_of.date())),
+            present.literal(item.owner),
+            present.literal(item.title, "-"),
+        )
 
-    def _show_detail(self) -> None:
+    def summary(self, report: Report) -> Text:
+        return _summary(report)
+
+    def show_detail(self, item: MilestoneResult | None) -> None:
         detail = self.query_one("#milestone-detail", Static)
-        ms, report = self.selected_milestone, self.loaded.report if self.loaded else None
-        if ms is None or report is None:
+        report = self.report
+        if item is None or report is None:
             detail.update(Text("The plan has no milestone." if report else ""))
             return
         plan = self.loaded.outcome.checked.plan if self.loaded and self.loaded.outcome else None
-        declared = plan.get(ms.id) if plan else None
-        detail.update(_detail(ms, report.as_of.date(), declared))
+        declared = plan.get(item.id) if plan else None
+        detail.update(_detail(item, report.as_of.date(), declared))
 
     # ------------------------------------------------------------ marking done
 
     def action_mark_done(self) -> None:
-        ms, report = self.selected_milestone, self.loaded.report if self.loaded else None
+        ms, report = self.selected, self.report
         if ms is None or report is None:
             self.notify("There is no milestone to mark done.", markup=False)
             return
@@ -188,10 +139,8 @@ class MarkDoneDialog(FormDialog):
             raise Refused(
                 f"'{typed}' is not a date; write it as YYYY-MM-DD, e.g. 2026-05-31"
             ) from None
-        note, milestone, now = self.optional("#note"), self.milestone.id, now_iso()
-        session(self).write(
-            lambda store: store.done(milestone, day, note, now), f"{milestone} done on {day}"
-        )
+        note = self.optional("#note")
+        self.app.post_message(MarkDone(self.milestone.id, day, note, now_iso()))
 
 
 def _summary(report: Report) -> Text:

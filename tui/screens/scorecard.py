@@ -12,7 +12,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
-from dsl.engine.report import Report
+from dsl.api import Report
 
 from .. import present
 from ..filtering import SORT_ORDER, arranged

@@ -8,18 +8,13 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.containers import Container
 
-from dsl.engine.report import GoalResult
+from dsl.api import GoalResult
 
 LINE_COLOURS = {"target": "blue", "warn": "orange", "critical": "red"}
 
 
 class GoalChart(Container):
     """Values as a line with points; the target in force and the thresholds as lines."""
-
-    DEFAULT_CSS = """
-    GoalChart { height: 16; }
-    GoalChart > PlotextPlot { height: 100%; }
-    """
 
     def compose(self) -> ComposeResult:
         from textual_plotext import PlotextPlot

@@ -1,6 +1,6 @@
 """`ItemPanel`, the page of one reviewed item, with the messages it posts up when a field
 changes (`NoteEdited`, `TargetEdited`, `ActionWanted`, `ActionStatusWanted`) and the texts it
-shows. It never touches the store: the review screen saves what the messages carry."""
+shows. It never touches the store: the review pages hand what the messages carry to the app."""
 
 from __future__ import annotations
 
@@ -19,10 +19,16 @@ from textual.widgets import Button, Input, Label, OptionList, Select, Static, Te
 from textual.widgets.option_list import Option
 from textual.widgets.select import NoSelection
 
-from dsl.engine.report import GoalResult, MilestoneResult
-from dsl.engine.suggest import Suggestion, format_value, suggest_target
-from dsl.language import model as m
-from dsl.store.records import Action, ReviewRecord
+from dsl.api import (
+    Action,
+    GoalResult,
+    MilestoneResult,
+    ReviewRecord,
+    Suggestion,
+    format_value,
+    m,
+    suggest_target,
+)
 
 from .. import present
 from ..review_items import Item, next_status, parse_due
@@ -66,25 +72,8 @@ class ActionStatusWanted(Message):
 class ItemPanel(Vertical):
     """The page of one item: its heading, cause and lesson, improvement actions and (for a
     goal) the proposed target, then the actions still open from earlier reviews. Its fields
-    post what changed; the screen stores it. `enter` (or a click) on an action moves its
+    post what changed; the app stores it. `enter` (or a click) on an action moves its
     status on: open, done, dropped, open again."""
-
-    DEFAULT_CSS = """
-    ItemPanel { height: auto; padding: 0 1; }
-    ItemPanel .item-heading { background: $panel; padding: 0 1; margin-bottom: 1; }
-    ItemPanel .field-label { color: $text-muted; margin-top: 1; }
-    ItemPanel TextArea { height: 4; }
-    ItemPanel .target-row, ItemPanel .action-form { height: auto; }
-    ItemPanel #target { width: 24; }
-    ItemPanel #target-note { width: 1fr; }
-    ItemPanel #suggestion { width: 1fr; padding: 0 1; color: $text-muted; }
-    ItemPanel #action-title { width: 2fr; }
-    ItemPanel #action-owner { width: 34; }
-    ItemPanel #action-due { width: 20; }
-    ItemPanel #no-actions { padding: 0 1; color: $text-muted; }
-    ItemPanel OptionList, ItemPanel OptionList:focus { border: none; padding: 0 1; }
-    ItemPanel #action-problem { color: $error; padding: 0 1; height: auto; }
-    """
 
     def __init__(
         self,
