@@ -95,6 +95,34 @@ async def test_a_change_of_the_store_runs_the_compiled_plan_again(
     assert kept
 
 
+async def test_reading_the_store_to_explain_a_cycle_is_no_change_of_the_data(
+    demo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The explanation opens the store, which makes SQLite create (and then remove) an empty
+    write-ahead log: the session must not take that for new data and evaluate again."""
+    evaluations: list[str] = []
+    real = state.evaluate_now
+
+    def counting(plan: str, *args: object, **kwargs: object) -> state.Loaded:
+        evaluations.append(plan)
+        return real(plan, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr("tui.app.evaluate_now", counting)
+    app = review_app(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        before = len(evaluations)
+        await pilot.press("enter")  # open the first goal: its last cycle is explained
+        await settle(app, pilot)
+        opened = type(app.screen).__name__
+        for _ in range(4):  # the watcher looks while the explanation's reader comes and goes
+            app._look_for_changes()
+            await pilot.pause(0.2)
+        await settle(app, pilot)
+    assert (before, opened) == (1, "GoalDetailScreen")
+    assert len(evaluations) == before
+
+
 async def test_an_edit_of_the_plan_compiles_it_again_and_so_does_ctrl_r(
     demo: Path, compiles: list[str]
 ) -> None:
