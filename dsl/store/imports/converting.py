@@ -51,6 +51,7 @@ def text_rows(
             if types[column] in ("integer", "float") and index not in times
         ]
         width = len(columns)
+        ended = sample[-1][0] if sample else reader.line_num  # where the last row ended
         for values in itertools.chain((values for _, values in sample), reader):
             if len(values) != width:
                 if not values:
@@ -91,8 +92,9 @@ def text_rows(
                         moment if moment.tzinfo else moment.replace(tzinfo=zone)
                     ).timestamp()
             yield row
+            ended = reader.line_num
     except csv.Error as exc:
-        raise ImportProblem(f"{name}:{reader.line_num}: cannot be read ({exc})") from None
+        raise unreadable(name, reader, ended, exc) from None
     except UnicodeDecodeError:
         raise ImportProblem(f"{name}:{undecodable_line(stream)}: this is not UTF-8 text") from None
     finally:
@@ -100,15 +102,24 @@ def text_rows(
 
 
 def _integer(value: str, column: str) -> int:
-    if value.isascii() and value.isdigit() and (value[0] != "0" or len(value) == 1):
-        return int(value)  # the usual case, checked without a round trip through str()
+    # The usual case, checked without a round trip through str(); 19 digits may pass 64 bits.
+    digits = value.isascii() and value.isdigit() and len(value) < 19
+    if digits and (value[0] != "0" or len(value) == 1):
+        return int(value)
     try:
         whole = int(value)
     except ValueError:
         whole = None
     if whole is None or str(whole) != value:  # 00042 and +5 are not rewritten
         raise Widen(column, "float" if _float(value) is not None else "text")
+    if not fits_sqlite(whole):
+        raise Widen(column, "text")  # beyond 64 bits: kept exactly, as text
     return whole
+
+
+def fits_sqlite(number: int | float) -> bool:
+    """Whether SQLite stores `number` as a number: an integer must fit in 64 bits."""
+    return not isinstance(number, int) or -(2**63) <= number < 2**63
 
 
 def _real(value: str, column: str) -> float:
@@ -156,9 +167,9 @@ def record_rows(
                     row[index] = _instant(value, zone, name, number, column)
             elif value is not None:
                 kind = types[column]
-                if kind == "integer" and not isinstance(value, int):
+                if kind == "integer" and not (isinstance(value, int) and fits_sqlite(value)):
                     raise Widen(column, "float" if isinstance(value, float) else "text")
-                if kind == "float" and not isinstance(value, int | float):
+                if kind == "float" and not (isinstance(value, int | float) and fits_sqlite(value)):
                     raise Widen(column, "text")
                 if kind == "text" and not isinstance(value, str):
                     row[index] = json.dumps(value)  # a number in a text column stays as written
@@ -202,3 +213,12 @@ def undecodable_line(stream: IO[bytes]) -> int:
 
 def wrong_width(name: str, line: int, width: int, found: int) -> ImportProblem:
     return ImportProblem(f"{name}:{line}: expected {width} fields, as in the header, found {found}")
+
+
+def unreadable(name: str, reader: Any, ended: int, exc: csv.Error) -> ImportProblem:
+    """A row the CSV reader refuses; `ended` is the line the row before it ended on."""
+    if "unexpected end of data" in str(exc):  # the file ended inside a quoted field
+        return ImportProblem(
+            f"{name}:{ended + 1}: a quoted field that starts on this line is never closed"
+        )
+    return ImportProblem(f"{name}:{reader.line_num}: cannot be read ({exc})")

@@ -24,7 +24,15 @@ from sqlite_utils.utils import TypeTracker
 
 from ...language.diagnostics import suggestion
 from ..errors import ImportProblem
-from .converting import SAMPLE_ROWS, record_rows, text_rows, undecodable_line, wrong_width
+from .converting import (
+    SAMPLE_ROWS,
+    fits_sqlite,
+    record_rows,
+    text_rows,
+    undecodable_line,
+    unreadable,
+    wrong_width,
+)
 
 FORMATS = ("csv", "tsv", "json", "ndjson")
 # Big enough for any field a person writes, small enough to stop a runaway file early.
@@ -74,7 +82,9 @@ def prepare(
     zone = ZoneInfo(timezone)
     if fmt in ("csv", "tsv"):
         text = _Borrowed(stream, encoding="utf-8-sig", newline="")
-        reader = csv.reader(text, delimiter="\t" if fmt == "tsv" else ",")
+        # strict: a quote left open would otherwise swallow every line after it into one
+        # field, and the rows on those lines would be lost without a word.
+        reader = csv.reader(text, delimiter="\t" if fmt == "tsv" else ",", strict=True)
         records = _csv(reader, name, stream)
         columns = next(records)
         sample = list(itertools.islice(records, SAMPLE_ROWS))
@@ -122,11 +132,11 @@ class _Borrowed(io.TextIOWrapper):
 
 def _csv(reader: Any, name: str, stream: IO[bytes]) -> Iterator[Any]:
     """The header, then (line, row) for each row: used for the header and the first rows;
-    `_text_rows` reads the rest straight from the reader."""
+    `text_rows` reads the rest straight from the reader."""
     try:
         header = next(reader, None)
     except csv.Error as exc:
-        raise ImportProblem(f"{name}:1: cannot be read ({exc})") from None
+        raise unreadable(name, reader, 0, exc) from None
     except UnicodeDecodeError:
         raise ImportProblem(f"{name}:{undecodable_line(stream)}: this is not UTF-8 text") from None
     if not header or not any(h.strip() for h in header):
@@ -136,12 +146,13 @@ def _csv(reader: Any, name: str, stream: IO[bytes]) -> Iterator[Any]:
     yield columns
     width = len(columns)
     while True:
+        ended = reader.line_num  # the line the last row ended on
         try:
             row = next(reader)
         except StopIteration:
             return
         except csv.Error as exc:
-            raise ImportProblem(f"{name}:{reader.line_num}: cannot be read ({exc})") from None
+            raise unreadable(name, reader, ended, exc) from None
         except UnicodeDecodeError:
             raise ImportProblem(
                 f"{name}:{undecodable_line(stream)}: this is not UTF-8 text"
@@ -156,27 +167,63 @@ def _csv(reader: Any, name: str, stream: IO[bytes]) -> Iterator[Any]:
 def _json(lines: Iterator[str], name: str, fmt: str) -> Iterator[Any]:
     yield ()  # JSON has no header: columns come from the keys of the first records
     if fmt == "json":
-        try:
-            document = json.loads("".join(lines))
-        except json.JSONDecodeError as exc:
-            raise ImportProblem(f"{name}: {_reason(exc)}") from None
+        text = "".join(lines)
+        document = _loads(text, name, None)
         if not isinstance(document, list):
             raise ImportProblem(f"{name}: expected a JSON array of objects, as [{{...}}, {{...}}]")
+        escapes = "\\u" in text
         for index, record in enumerate(document, start=1):
-            yield index, _object(record, name, index)
+            yield index, _object(record, name, index, escapes)
         return
     for number, line in enumerate(lines, start=1):
         if line.strip():
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise ImportProblem(f"{name}:{number}: {_reason(exc)}") from None
-            yield number, _object(record, name, number)
+            yield number, _object(_loads(line, name, number), name, number, "\\u" in line)
 
 
-def _object(record: object, name: str, number: int) -> dict[str, Any]:
+def _loads(text: str, name: str, line: int | None) -> Any:
+    """One JSON document: a whole file (`line` None) or the line `line` of an NDJSON file."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        where = f"{name}:{line}:" if line else f"{name}:"
+        raise ImportProblem(f"{where} {_reason(exc)}") from None
+    except RecursionError:
+        deep = (line or 1) + text.count("\n", 0, _deepest(text))
+        raise ImportProblem(
+            f"{name}:{deep}: arrays or objects nested too deeply to be read"
+        ) from None
+
+
+def _deepest(text: str) -> int:
+    """Where nesting first goes deeper than a record's values ever do (the error path only)."""
+    depth, quoted, escaped = 0, False, False
+    for index, char in enumerate(text):
+        if quoted:
+            quoted, escaped = (escaped or char != '"'), (not escaped and char == "\\")
+        elif char == '"':
+            quoted = True
+        elif char in "[{":
+            depth += 1
+            if depth > 100:
+                return index
+        elif char in "]}":
+            depth -= 1
+    return 0
+
+
+def _object(record: object, name: str, number: int, escapes: bool) -> dict[str, Any]:
+    """A record; with `escapes` (the text holds a \\u escape), checked to be Unicode that can
+    be stored: a lone surrogate such as \\ud800 reads as a string but is not text."""
     if not isinstance(record, dict):
         raise ImportProblem(f'{name}:{number}: expected an object such as {{"id": 1}}')
+    if escapes:
+        try:
+            json.dumps(record, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            raise ImportProblem(
+                f"{name}:{number}: a \\u escape that is not a character (a lone surrogate,"
+                " such as \\ud800); write the text as UTF-8"
+            ) from None
     return record
 
 
@@ -249,8 +296,10 @@ def _padded(values: list[str], index: int) -> bool:
 
 def _json_type(values: list[Any]) -> str:
     present = [v for v in values if v is not None and v != ""]
-    if present and all(isinstance(v, int) for v in present):  # bool is an int: stored 0/1
+    # bool is an int: stored 0/1. A whole number beyond 64 bits fits no SQLite number: its
+    # column is text, which keeps every digit.
+    if present and all(isinstance(v, int) and fits_sqlite(v) for v in present):
         return "integer"
-    if present and all(isinstance(v, int | float) for v in present):
+    if present and all(isinstance(v, int | float) and fits_sqlite(v) for v in present):
         return "float"
     return "text"
