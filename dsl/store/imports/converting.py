@@ -22,6 +22,7 @@ from ..errors import ImportProblem, Widen
 SAMPLE_ROWS = 1_000  # rows read to detect the columns' types
 MEMO_SIZE = 4_096  # converted values remembered per number column
 _UNSEEN = object()
+_SEPARATORS = ("T", " ")  # between date and time, as SQLite's unixepoch() reads them
 
 
 def text_rows(
@@ -80,12 +81,18 @@ def text_rows(
                         raise _not_a_time(name, number, times[index], value) from None
                     # Converting an instant costs more than reading it; SQLite's unixepoch()
                     # does it in C for the form it reads the same: whole seconds with an offset
-                    # (2026-03-05T09:14:27+08:00) or Z (2026-03-05T01:14:27Z).
-                    # Read by fromisoformat, 25 characters with the sign at 19 can only be
-                    # YYYY-MM-DDTHH:MM:SS+HH:MM, and 20 ending in Z only YYYY-MM-DDTHH:MM:SSZ.
-                    if store_converts_times and (
-                        (len(value) == 25 and value[19] in "+-" and value[22] == ":")
-                        or (len(value) == 20 and value[19] == "Z")
+                    # (2026-03-05T09:14:27+08:00) or Z (2026-03-05T01:14:27Z). fromisoformat
+                    # has read the digits; the dashes and the T or space are checked here, as
+                    # it also reads forms unixepoch() turns into NULL (2026-W10-4T09:14:27+08:00,
+                    # or any character between the date and the time).
+                    if (
+                        store_converts_times
+                        and value[10:11] in _SEPARATORS
+                        and value[4:5] == value[7:8] == "-"
+                        and (
+                            (len(value) == 25 and value[19] in "+-" and value[22] == ":")
+                            or (len(value) == 20 and value[19] == "Z")
+                        )
                     ):
                         continue
                     row[index] = (

@@ -146,3 +146,34 @@ def test_the_largest_64_bit_numbers_stay_numbers(workdir: Path) -> None:
         (9223372036854775807,),
         (-9223372036854775808,),
     ]
+
+
+# ---------------------------------------------------------------- times
+
+
+# Spellings of 2026-03-05 09:14:27 in Shanghai (1772673267) that ISO 8601 readers accept, some
+# of which SQLite's unixepoch() turns into NULL; and naive ones, read in the --timezone.
+SPELLINGS = [
+    "2026-03-05T09:14:27+08:00",
+    "2026-03-05 09:14:27+08:00",
+    "2026-03-05t09:14:27+08:00",
+    "2026-03-05x09:14:27+08:00",
+    "2026-03-05\u300009:14:27+08:00",
+    "2026-W10-4T09:14:27+08:00",
+    "20260305T091427+0800",
+    "2026-03-05T01:14:27Z",
+    "2026-03-05T01:14:27+00:00",
+    "2026-03-04T20:14:27-05:00",
+    "2026-03-05T09:14:27.000+08:00",
+    "2026-03-05T09:14:27",
+    "2026-03-05 09:14:27",
+]
+
+
+def test_every_time_the_import_accepts_is_stored_as_the_right_instant(workdir: Path) -> None:
+    rows = [f'{n},"{value}"' for n, value in enumerate(SPELLINGS, start=1)]
+    write_rows(workdir / "times.csv", "id,created_at", rows)
+    result = load("times.csv", "tickets", "--time", "created_at", "--timezone", "Asia/Shanghai")
+    assert result.exit_code == Exit.OK, result.stderr
+    stored = query("store.db", "SELECT id, created_at FROM tickets ORDER BY id")
+    assert stored == [(n, 1772673267.0) for n in range(1, len(SPELLINGS) + 1)]
