@@ -32,6 +32,14 @@ IDENTIFIER_HELP = "letters, digits and _, not starting with a digit"
 @click.option("--db", required=True, help="The store (created if missing).")
 @click.option("--table", required=True, help="The table to load into.")
 @click.option("--time", "time_columns", multiple=True, help="A column to read as a time.")
+@click.option(
+    "--time-format",
+    "time_formats",
+    multiple=True,
+    metavar="COLUMN=FORMAT",
+    help="Read COLUMN as a time written in FORMAT: strptime codes such as '%d-%m-%Y %H:%M',"
+    " or epoch, epoch_ms (repeatable).",
+)
 @click.option("--pk", help="A key column: re-importing a row updates it instead of adding it.")
 @click.option("--format", "fmt", help="csv, tsv, json or ndjson (default: from the name).")
 @click.option("--timezone", help="The zone of times without an offset (default: plan's or UTC).")
@@ -41,6 +49,7 @@ def import_(
     db: str,
     table: str,
     time_columns: tuple[str, ...],
+    time_formats: tuple[str, ...],
     pk: str | None,
     fmt: str | None,
     timezone: str | None,
@@ -52,6 +61,7 @@ def import_(
 
     if not table.isidentifier():
         stop(f"table '{table}' must be an identifier ({IDENTIFIER_HELP}), as plans name it")
+    formats = _time_formats(time_formats)
     zone = zone_of(timezone, load_plan(plan) if plan else None)
     name = "<stdin>" if file == STDIN else file
     try:
@@ -62,7 +72,7 @@ def import_(
             times = (*time_columns, *store.time_columns(table))
             if not (timezone or plan):
                 zone = store.time_zone(table) or zone
-            count = _load(store, stream, name, kind, table, times, pk, zone)
+            count = _load(store, stream, name, kind, table, times, pk, zone, formats)
     except (ImportProblem, StoreError) as problem:  # told with what it means for the import
         stop(f"{problem}; nothing was imported")
     if sys.stderr.isatty():
@@ -81,6 +91,7 @@ def _load(
     times: tuple[str, ...],
     pk: str | None,
     zone: str,
+    formats: dict[str, str],
 ) -> int:
     """Import, starting again with a column widened whenever a value does not fit the type
     detected from the first rows (rare: each restart re-reads the input from the start)."""
@@ -92,7 +103,7 @@ def _load(
     forced: dict[str, str] = {}
     while True:
         stream.seek(0)
-        prepared = prepare(stream, name, kind, times, zone, forced, store.converts_times)
+        prepared = prepare(stream, name, kind, times, zone, forced, store.converts_times, formats)
         if pk and pk not in prepared.columns:
             raise ImportProblem(f"{name}: there is no column '{pk}' to use as the key")
         job = ImportPlan(
@@ -211,6 +222,23 @@ def done(
 
 
 # ---------------------------------------------------------------- helpers
+
+
+def _time_formats(given: tuple[str, ...]) -> dict[str, str]:
+    """--time-format COLUMN=FORMAT, each checked before anything is read."""
+    from ..store.imports.times import check_format
+
+    formats: dict[str, str] = {}
+    for spec in given:
+        column, equals, fmt = spec.partition("=")
+        if not equals or not column.strip() or not fmt:
+            example = "created_at=%d-%m-%Y %H:%M"
+            stop(f"--time-format '{spec}': write it as COLUMN=FORMAT, such as {example}")
+        problem = check_format(fmt)
+        if problem:
+            stop(f"--time-format '{spec}': {problem}")
+        formats[column.strip()] = fmt
+    return formats
 
 
 @contextmanager

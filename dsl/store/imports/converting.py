@@ -18,6 +18,8 @@ from typing import IO, Any
 from zoneinfo import ZoneInfo
 
 from ..errors import ImportProblem, Widen
+from .times import format_hint, iso_in_utc
+from .times import reader as reader_of
 
 SAMPLE_ROWS = 1_000  # rows read to detect the columns' types
 MEMO_SIZE = 4_096  # converted values remembered per number column
@@ -36,8 +38,10 @@ def text_rows(
     name: str,
     stream: IO[bytes],
     store_converts_times: bool,
+    formats: Mapping[int, str],
 ) -> Iterator[list[Any]]:
-    """CSV and TSV rows: empty fields become NULL, numbers numbers, times instants.
+    """CSV and TSV rows: empty fields become NULL, numbers numbers, times instants (read by
+    their `--time-format` where `formats` gives one, by index).
 
     This loop runs once per row of a million-row file: it reads the rows straight from the
     CSV reader, and function calls, which cost most here, are kept out of the usual case."""
@@ -52,6 +56,8 @@ def text_rows(
             if types[column] in ("integer", "float") and index not in times
         ]
         width = len(columns)
+        formatted = [(i, reader_of(f, zone), times[i], f) for i, f in formats.items()]
+        iso = [index for index in times if index not in formats]
         ended = sample[-1][0] if sample else reader.line_num  # where the last row ended
         for values in itertools.chain((values for _, values in sample), reader):
             if len(values) != width:
@@ -69,7 +75,14 @@ def text_rows(
                     if len(memo) < MEMO_SIZE:
                         memo[value] = number
                 row[index] = number
-            for index in times:
+            for index, read, column, fmt in formatted:
+                value = row[index]
+                try:
+                    row[index] = read(value) if value else None
+                except ValueError:
+                    number = _line_of(sample, values, reader)
+                    raise _not_in_format(name, number, column, value, fmt) from None
+            for index in iso:
                 value = row[index]
                 if not value:
                     row[index] = None
@@ -77,8 +90,12 @@ def text_rows(
                     try:
                         moment = parse(value)
                     except ValueError:
-                        number = _line_of(sample, values, reader)
-                        raise _not_a_time(name, number, times[index], value) from None
+                        words = iso_in_utc(value)
+                        if words is None:
+                            number = _line_of(sample, values, reader)
+                            raise _not_a_time(name, number, times[index], value) from None
+                        row[index] = words.timestamp()
+                        continue
                     # Converting an instant costs more than reading it; SQLite's unixepoch()
                     # does it in C for the form it reads the same: whole seconds with an offset
                     # (2026-03-05T09:14:27+08:00) or Z (2026-03-05T01:14:27Z). fromisoformat
@@ -156,9 +173,12 @@ def record_rows(
     times: dict[int, str],
     zone: ZoneInfo,
     name: str,
+    formats: Mapping[int, str],
 ) -> Iterator[list[Any]]:
-    """JSON records: values in column order, nested values as JSON text, times as instants."""
+    """JSON records: values in column order, nested values as JSON text, times as instants
+    (read by their `--time-format` where `formats` gives one, by index)."""
     known = set(columns)
+    readers = {i: (reader_of(f, zone), f) for i, f in formats.items()}
     for number, record in records:
         if not known.issuperset(record):
             key = sorted(record.keys() - known)[0]
@@ -169,7 +189,14 @@ def record_rows(
         row = [_json_value(record.get(c)) for c in columns]
         for index, column in enumerate(columns):
             value = row[index]
-            if index in times:
+            if index in readers:
+                if value is not None:
+                    read, fmt = readers[index]
+                    try:
+                        row[index] = read(str(value))
+                    except ValueError:
+                        raise _not_in_format(name, number, column, value, fmt) from None
+            elif index in times:
                 if value is not None:
                     row[index] = _instant(value, zone, name, number, column)
             elif value is not None:
@@ -195,16 +222,31 @@ def _instant(value: Any, zone: ZoneInfo, name: str, number: int, column: str) ->
     try:
         moment = datetime.fromisoformat(str(value).strip())
     except ValueError:
-        raise _not_a_time(name, number, column, value) from None
+        words = iso_in_utc(str(value))
+        if words is None:
+            raise _not_a_time(name, number, column, value) from None
+        moment = words
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=zone)
     return moment.timestamp()
 
 
 def _not_a_time(name: str, number: int, column: str, value: object) -> ImportProblem:
+    hint = format_hint(column, str(value))
+    if hint:
+        return ImportProblem(
+            f"{name}:{number}: column '{column}': '{value}' is not a time goalline can read"
+            f" on its own{hint}"
+        )
     return ImportProblem(
         f"{name}:{number}: column '{column}': '{value}' is not a time;"
         " expected ISO 8601, such as 2026-03-05T09:14:27+08:00 or 2026-03-05 09:14"
+    )
+
+
+def _not_in_format(name: str, number: int, column: str, value: object, fmt: str) -> ImportProblem:
+    return ImportProblem(
+        f"{name}:{number}: column '{column}': '{value}' does not match --time-format '{fmt}'"
     )
 
 

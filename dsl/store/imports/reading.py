@@ -74,12 +74,16 @@ def prepare(
     timezone: str,
     forced: Mapping[str, str] | None = None,
     store_converts_times: bool = False,
+    formats: Mapping[str, str] | None = None,
 ) -> Prepared:
     """Read the header (or the first records), detect types, and stream converted rows.
     `forced` gives types found too narrow by an earlier attempt (`Widen`). When the store
     can turn ISO 8601 text with an offset into an instant itself, such times are checked
-    here but left as text for it (`Store.converts_times`)."""
+    here but left as text for it (`Store.converts_times`). `formats` gives the
+    `--time-format` of time columns by name (such columns are times without `--time`)."""
     zone = ZoneInfo(timezone)
+    formats = formats or {}
+    time_columns = (*time_columns, *formats)
     if fmt in ("csv", "tsv"):
         text = _Borrowed(stream, encoding="utf-8-sig", newline="")
         # strict: a quote left open would otherwise swallow every line after it into one
@@ -90,9 +94,11 @@ def prepare(
         sample = list(itertools.islice(records, SAMPLE_ROWS))
         times = _time_indexes(columns, tuple(time_columns), name)
         types = _detect(columns, sample, times, True) | dict(forced or {})
+        by_index = _formats(times, formats)
         rows = text_rows(
-            text, reader, sample, columns, types, times, zone, name, stream, store_converts_times
-        )
+            text, reader, sample, columns, types, times, zone, name, stream, store_converts_times,
+            by_index,
+        )  # fmt: skip
         return Prepared(columns, types, frozenset(times.values()), rows)
     json_records = _json(_lines(stream, name), name, fmt)
     next(json_records)
@@ -101,8 +107,14 @@ def prepare(
     times = _time_indexes(columns, tuple(time_columns), name)
     types = _detect(columns, json_sample, times, False) | dict(forced or {})
     every = itertools.chain(json_sample, json_records)
-    json_rows = record_rows(every, columns, types, times, zone, name)
+    json_rows = record_rows(every, columns, types, times, zone, name, _formats(times, formats))
     return Prepared(columns, types, frozenset(times.values()), json_rows)
+
+
+def _formats(times: dict[int, str], formats: Mapping[str, str]) -> dict[int, str]:
+    """The `--time-format` of each time column that has one, by the column's index."""
+    lowered = {column.lower(): fmt for column, fmt in formats.items()}
+    return {i: lowered[c.lower()] for i, c in times.items() if c.lower() in lowered}
 
 
 # ---------------------------------------------------------------- readers
