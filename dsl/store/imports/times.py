@@ -56,23 +56,56 @@ def reader(fmt: str, zone: ZoneInfo) -> Reader:
     if compiled is None:
         return lambda value: _instant(datetime.strptime(value.strip(), fmt), zone)
     match = compiled.fullmatch
-    if set(compiled.groupindex) == {"Y", "m", "d", "H", "M"}:  # the usual export: to the minute
-        year, month, day, hour, minute = (compiled.groupindex[c] for c in "YmdHM")
-
-        def to_the_minute(value: str) -> float:
-            found = match(value)
-            if found is None:
-                found = match(value.strip())
-                if found is None:
-                    raise ValueError(value)
-            g = found.group
-            moment = datetime(
-                int(g(year)), int(g(month)), int(g(day)), int(g(hour)), int(g(minute)), tzinfo=zone
-            )
-            return moment.timestamp()
-
-        return to_the_minute
+    codes = set(compiled.groupindex)
+    if {"Y", "m", "d", "H", "M"} <= codes <= {"Y", "m", "d", "H", "M", "S"}:
+        return _plain(match, [compiled.groupindex[c] for c in "YmdHMS" if c in codes], zone)
     return lambda value: _instant(_fields(compiled, value), zone)
+
+
+def _plain(
+    match: Callable[[str], re.Match[str] | None], where: list[int], zone: ZoneInfo
+) -> Reader:
+    """The usual export, to the minute or the second. A million values each made into an
+    aware datetime cost seconds; instead the instant of each local hour is found once (while
+    the zone keeps one offset through that hour, as it almost always does), keyed by the
+    text of its fields, and the minutes and seconds are added to it."""
+    hours: dict[tuple[str, ...], float | None] = {}
+    seconds = len(where) == 6
+
+    def read(value: str) -> float:
+        found = match(value) or match(value.strip())
+        if found is None:
+            raise ValueError(value)
+        fields = found.group(*where)
+        hour = fields[:4]
+        start = hours.get(hour, -1.0)
+        if start == -1.0:
+            if len(hours) > 100_000:
+                hours.clear()
+            y, mo, d, h = (int(text) for text in hour)
+            start = hours[hour] = _hour_start(y, mo, d, h, zone)  # raises for no such day
+        try:
+            minute, second = _SIXTY[fields[4]], _SIXTY[fields[5]] if seconds else 0
+        except KeyError:
+            raise ValueError(value) from None
+        if start is None:  # the offset changes within this hour: the whole conversion
+            y, mo, d, h = (int(text) for text in hour)
+            return datetime(y, mo, d, h, minute, second, tzinfo=zone).timestamp()
+        return start + minute * 60 + second
+
+    return read
+
+
+# Minutes and seconds as exports write them: a look-up is cheaper than int(), and checks.
+_SIXTY = {f"{n:02d}": n for n in range(60)} | {str(n): n for n in range(10)}
+
+
+def _hour_start(year: int, month: int, day: int, hour: int, zone: ZoneInfo) -> float | None:
+    """The instant of HH:00 local, or None if the zone's offset changes before HH:59:59."""
+    start = datetime(year, month, day, hour, tzinfo=zone)
+    if start.utcoffset() != start.replace(minute=59, second=59).utcoffset():
+        return None
+    return start.timestamp()
 
 
 def _epoch(per_second: float) -> Reader:
