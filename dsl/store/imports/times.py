@@ -78,12 +78,12 @@ def _plain(
             raise ValueError(value)
         fields = found.group(*where)
         hour = fields[:4]
-        start = hours.get(hour, -1.0)
-        if start == -1.0:
+        if hour not in hours:
             if len(hours) > 100_000:
                 hours.clear()
             y, mo, d, h = (int(text) for text in hour)
-            start = hours[hour] = _hour_start(y, mo, d, h, zone)  # raises for no such day
+            hours[hour] = _hour_start(y, mo, d, h, zone)  # raises for a day that does not exist
+        start = hours[hour]
         try:
             minute, second = _SIXTY[fields[4]], _SIXTY[fields[5]] if seconds else 0
         except KeyError:

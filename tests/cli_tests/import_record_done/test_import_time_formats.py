@@ -165,3 +165,20 @@ def test_an_iso_time_that_names_utc_in_words_needs_no_format(workdir: Path, valu
     result = load("t.csv", "t", "--time", "at", "--timezone", "Asia/Shanghai")
     assert result.exit_code == Exit.OK, result.stderr
     assert query("store.db", "SELECT at FROM t") == [(1685621700.0,)]
+
+
+@pytest.mark.parametrize("zone", ["Europe/Berlin", "Australia/Lord_Howe", "America/St_Johns"])
+def test_the_fast_reader_agrees_with_strptime_around_every_change_of_offset(zone: str) -> None:
+    """The reader finds each local hour's instant once and adds minutes and seconds to it;
+    around a change of offset (a whole hour in Berlin, half an hour on Lord Howe Island, at
+    a half-hour offset in St John's) it must give what the whole conversion gives."""
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from dsl.store.imports.times import reader
+
+    tz = ZoneInfo(zone)
+    read = reader("%d-%m-%Y %H:%M:%S", tz)
+    every = [datetime(2026, 1, 1) + timedelta(minutes=7 * n, seconds=n % 60) for n in range(75_000)]
+    values = [moment.strftime("%d-%m-%Y %H:%M:%S") for moment in every]
+    assert [read(v) for v in values] == [m.replace(tzinfo=tz).timestamp() for m in every]
