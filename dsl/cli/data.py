@@ -24,8 +24,6 @@ from .common import STDIN, load_plan, moment, stop, zone_of
 if TYPE_CHECKING:
     from ..store.database import Store
 
-IDENTIFIER_HELP = "letters, digits and _, not starting with a digit"
-
 
 @click.command("import")
 @click.argument("file")
@@ -59,8 +57,11 @@ def import_(
     from ..store.errors import ImportProblem, StoreError
     from ..store.imports.reading import format_of
 
-    if not table.isidentifier():
-        stop(f"table '{table}' must be an identifier ({IDENTIFIER_HELP}), as plans name it")
+    if not table.strip() or any(sign in table for sign in "`\n\r\0"):
+        stop(
+            f"--table {table!r}: a table's name may hold any character but a backquote or a"
+            " line break (plans write such names in backquotes), and may not be empty"
+        )
     formats = _time_formats(time_formats)
     zone = zone_of(timezone, load_plan(plan) if plan else None)
     name = "<stdin>" if file == STDIN else file
@@ -226,7 +227,7 @@ def done(
 
 def _time_formats(given: tuple[str, ...]) -> dict[str, str]:
     """--time-format COLUMN=FORMAT, each checked before anything is read."""
-    from ..store.imports.times import check_format
+    from ..language.time_formats import check_format
 
     formats: dict[str, str] = {}
     for spec in given:

@@ -187,8 +187,10 @@ def _row(expr: m.Expr, params: list[Any], dialect: Dialect) -> str:
 def _condition(cond: m.Condition, params: list[Any]) -> str:
     match cond:
         case m.Compare():
-            params.append(cond.value.value)
             op = "<>" if cond.op == "!=" else cond.op
+            if isinstance(cond.value, m.Field):
+                return f"t.{quote(cond.column)} {op} t.{quote(cond.value.column)}"
+            params.append(cond.value.value)
             return f"t.{quote(cond.column)} {op} ?"
         case m.MemberOf():
             params.extend(v.value for v in cond.values)

@@ -22,7 +22,7 @@ from .model import D
 from .source import Span
 
 # Attributes that may appear more than once in a block; they collect into a tuple.
-_REPEATABLE = {"targets", "steps", "rules"}
+_REPEATABLE = {"targets", "steps", "rules", "formats"}
 
 
 class Attr(NamedTuple):
@@ -159,6 +159,12 @@ class Builder(ExpressionBuilder):
 
     def time(self, c: list[Any]) -> Attr:
         return self._attr("time", c, self._ref(c[1]))
+
+    def time_format(self, c: list[Any]) -> Attr:
+        column, fmt = self._ref(c[1]), self._string(c[2])
+        return self._attr(
+            "formats", c, m.TimeFormat(column=column, format=fmt, span=self._at(c[0]))
+        )
 
     def kind(self, c: list[Any]) -> Attr:
         return self._attr("kind", c, str(c[1]))

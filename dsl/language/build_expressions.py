@@ -54,7 +54,7 @@ class ExpressionBuilder(Transformer[Token, Any]):
         return Span(self.file, token.line or 0, token.column or 0)
 
     def _ref(self, token: Token) -> m.Ref:
-        return m.Ref(id=str(token), span=self._at(token))
+        return m.Ref(id=name(token), span=self._at(token))
 
     def _string(self, token: Token) -> str:
         body = token[1:-1]
@@ -109,7 +109,7 @@ class ExpressionBuilder(Transformer[Token, Any]):
         return m.Name(id=str(c[0]), span=self._at(c[0]))
 
     def column(self, c: list[Any]) -> m.Column:
-        return m.Column(source=str(c[0]), column=str(c[1]), span=self._at(c[0]))
+        return m.Column(source=str(c[0]), column=name(c[1]), span=self._at(c[0]))
 
     def call(self, c: list[Any]) -> m.Call:
         name, *args, _where, condition = c
@@ -135,10 +135,20 @@ class ExpressionBuilder(Transformer[Token, Any]):
         return self._nested(m.Not(condition=c[1], span=self._at(c[0])), c[1:])
 
     def compare(self, c: list[Any]) -> m.Compare:
-        return m.Compare(column=str(c[0]), op=str(c[1]), value=c[2], span=self._at(c[0]))
+        return m.Compare(column=name(c[0]), op=str(c[1]), value=c[2], span=self._at(c[0]))
+
+    def compare_columns(self, c: list[Any]) -> m.Compare:
+        other = m.Field(column=name(c[2]), span=self._at(c[2]))
+        return m.Compare(column=name(c[0]), op=str(c[1]), value=other, span=self._at(c[0]))
 
     def member_of(self, c: list[Any]) -> m.MemberOf:
-        return m.MemberOf(column=str(c[0]), values=tuple(c[2:]), span=self._at(c[0]))
+        return m.MemberOf(column=name(c[0]), values=tuple(c[2:]), span=self._at(c[0]))
 
     def null_test(self, c: list[Any]) -> m.NullTest:
-        return m.NullTest(column=str(c[0]), negated=c[2] is not None, span=self._at(c[0]))
+        return m.NullTest(column=name(c[0]), negated=c[2] is not None, span=self._at(c[0]))
+
+
+def name(token: Token) -> str:
+    """A column or table name as written, without the backquotes that may enclose it:
+    `` `created_at` `` and `created_at` are one name."""
+    return token[1:-1] if token.type == "QUOTED" else str(token)

@@ -7,7 +7,7 @@ into `FILE:LINE:COL: error: message [CODE]` followed by the source line and a ca
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -57,7 +57,10 @@ def sort_key(diagnostic: Diagnostic) -> tuple[str, int, int, str]:
     return (span.file, span.line, span.column, diagnostic.message)
 
 
-def suggestion(word: str, candidates: Iterable[str]) -> str:
-    """` (did you mean 'x'?)` for the closest candidate, or an empty string."""
+def suggestion(
+    word: str, candidates: Iterable[str], spelled: Callable[[str], str] = "'{}'".format
+) -> str:
+    """` (did you mean 'x'?)` for the closest candidate, or an empty string; `spelled` writes
+    the candidate as the plan would."""
     close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    return f" (did you mean {spelled(close[0])}?)" if close else ""

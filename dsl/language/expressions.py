@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from . import model as m
+
+_IDENTIFIER = re.compile(r"[^\W\d]\w*")
 
 
 def walk(expr: m.Expr) -> Iterator[m.Expr]:
@@ -43,7 +46,7 @@ def text(expr: m.Expr) -> str:
         case m.Value():
             return _literal(expr)
         case m.Column():
-            return f"{expr.source}.{expr.column}"
+            return f"{expr.source}.{written_name(expr.column)}"
         case m.Name():
             return expr.id
         case m.Arith():
@@ -62,17 +65,26 @@ def text(expr: m.Expr) -> str:
 def condition_text(cond: m.Condition) -> str:
     match cond:
         case m.Compare():
-            return f"{cond.column} {cond.op} {_literal(cond.value)}"
+            value = cond.value
+            other = written_name(value.column) if isinstance(value, m.Field) else _literal(value)
+            return f"{written_name(cond.column)} {cond.op} {other}"
         case m.MemberOf():
-            return f"{cond.column} in ({', '.join(_literal(v) for v in cond.values)})"
+            values = ", ".join(_literal(v) for v in cond.values)
+            return f"{written_name(cond.column)} in ({values})"
         case m.NullTest():
-            return f"{cond.column} is {'not ' if cond.negated else ''}null"
+            return f"{written_name(cond.column)} is {'not ' if cond.negated else ''}null"
         case m.Not():
             return f"not ({condition_text(cond.condition)})"
         case m.AllOf():
             return " and ".join(_grouped(c) for c in cond.conditions)
         case m.AnyOf():
             return " or ".join(_grouped(c) for c in cond.conditions)
+
+
+def written_name(name: str) -> str:
+    """A column or table name as a plan writes it: bare when it is an identifier, else in
+    backquotes. `not` is quoted too: a condition starting with it would be read as a negation."""
+    return name if _IDENTIFIER.fullmatch(name) and name != "not" else f"`{name}`"
 
 
 def _grouped(cond: m.Condition) -> str:

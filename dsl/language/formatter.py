@@ -16,12 +16,14 @@ from dataclasses import dataclass, field
 
 from lark import Token, Tree
 
+from .expressions import written_name
 from .grammar import paused_gc, tree_parser
 from .source import pad, width
 
 INDENT = "  "
 MAX_ONE_LINE = 100
-_COMMENT_OR_STRING = re.compile(r'"(?:\\.|[^"\\\n])*"|#[^\n]*')
+# A `#` inside a text or a quoted name is not a comment, so those are matched first.
+_COMMENT_OR_STRING = re.compile(r'"(?:\\.|[^"\\\n])*"|`[^`\n]+`|#[^\n]*')
 
 
 @dataclass(eq=False)
@@ -365,7 +367,7 @@ def _join(tokens: list[Token]) -> str:
     out: list[str] = []
     previous: Token | None = None
     for token in tokens:
-        text = str(token)
+        text = written_name(token[1:-1]) if token.type == "QUOTED" else str(token)
         if previous is not None and not (
             text in _NO_SPACE_BEFORE
             or str(previous) in _NO_SPACE_AFTER

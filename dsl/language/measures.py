@@ -58,12 +58,20 @@ Expr = Value | Column | Name | Arith | Call
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Field:
+    """A column of the condition's source on the right of a comparison: `solved_at <= due_at`."""
+
+    column: str
+    span: Span = span_field()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Compare:
-    """`column OP literal` with OP one of `= != < <= > >=`."""
+    """`column OP literal` or `column OP column`, with OP one of `= != < <= > >=`."""
 
     column: str
     op: str
-    value: Value
+    value: Value | Field
     span: Span = span_field()
 
 

@@ -22,6 +22,7 @@ from .measures import Column as Column
 from .measures import Compare as Compare
 from .measures import Condition as Condition
 from .measures import Expr as Expr
+from .measures import Field as Field
 from .measures import MemberOf as MemberOf
 from .measures import Name as Name
 from .measures import Not as Not
@@ -218,11 +219,22 @@ class Objective:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class TimeFormat:
+    """`format `Created at` "%d-%m-%Y %H:%M"`: how the source's export writes a time column,
+    so that `import --plan` reads it without a `--time-format`."""
+
+    column: Ref
+    format: str
+    span: Span = span_field()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Source:
     id: str
     title: str | None = None
     table: Ref | None = None
     time: Ref | None = None
+    formats: tuple[TimeFormat, ...] = ()
     note: str | None = None
     span: Span = span_field()
     places: Mapping[str, Span] = places_field()

@@ -26,6 +26,7 @@ DECLARATION_TERMINALS = frozenset(name.upper() for name in DECLARATION_KEYWORDS)
 # What a terminal means, for people; keywords are described as themselves.
 _DESCRIPTIONS = {
     "NAME": "an identifier",
+    "QUOTED": "a name in backquotes such as `Created at`",
     "STRING": 'a quoted text such as "Customer satisfaction"',
     "DATE": "a date such as 2026-01-01",
     "DURATION": "a duration such as 30m, 4h, 2d or 3w",
@@ -145,6 +146,11 @@ def _advice(kind: str, value: str, expected: set[str], text: str, offset: int) -
             f"unexpected number {value}: a duration is a number and its unit letter,"
             " such as 30m, 4h, 2d or 3w"
         )
+    if kind in ("STRING", "QUOTED") and "QUOTED" in expected:
+        return (
+            f"unexpected text {value}: a column or table name with spaces or other signs goes"
+            f" in backquotes, such as `{value[1:-1]}`"
+        )
     if kind == "STRING" and expected == {"NAME"}:
         return (
             f"unexpected text {value}: refer to a person, team or other declaration by its"
@@ -167,6 +173,13 @@ def _characters(err: UnexpectedCharacters, text: str, offset: int, names: _Termi
             ' on the indicator, such as unit "%"'
         )
     allowed = set(err.allowed or ())
+    if found.startswith("'") and "QUOTED" in allowed:
+        name = re.match(r"'([^'\n]*)'?", text[offset:])
+        written = name.group(1) if name else ""
+        return (
+            'unexpected "\'": a column or table name with spaces or other signs goes in'
+            f" backquotes, such as `{written}`"
+        )
     if "DURATION" in allowed and re.match(r"\d+", found):
         return f"'{found}' is not a duration; expected {_DESCRIPTIONS['DURATION']}"
     if "DATE" in allowed and re.match(r"\d", found):

@@ -170,3 +170,59 @@ def test_check_judges_history_as_of_the_date_given(waits_db: Path) -> None:
     assert "history reached the target <= 5 in every one of 6 cycles" in later.stdout
     wrong = goalline("check", "plan.goal", "--db", "s.db", "--as-of", "soon")
     assert wrong.exit_code == Exit.CANNOT_RUN
+
+
+# ---------------------------------------------------------------- names as exports write them
+
+EXPORT_ROWS = (
+    "Ticket ID,Created at,First reply (min),Promised (min),Ticket status,Solved at\n"
+    "1,2026-03-02 09:00,12,30,Solved,2026-03-02 10:00\n"
+    "2,2026-03-03 09:00,45,30,Open,\n"
+)
+
+
+@pytest.fixture
+def export_db(workdir: Path) -> Path:
+    """e.db, whose table `Help desk export` keeps the export's own headers."""
+    (workdir / "e.csv").write_text(EXPORT_ROWS)
+    args = ["--time", "Created at", "--time", "Solved at"]
+    result = goalline("import", "e.csv", "--db", "e.db", "--table", "Help desk export", *args)
+    assert result.exit_code == 0, result.stderr
+    return workdir / "e.db"
+
+
+def export_plan(measure: str, table: str = "`Help desk export`") -> str:
+    return PLAN.replace("{ time created_at }", f"{{ table {table}  time `Created at` }}").replace(
+        "mean(tickets.wait_min)", measure
+    )
+
+
+def test_did_you_mean_offers_the_quoted_spelling_and_the_plan_then_checks(
+    export_db: Path,
+) -> None:
+    assert headlines(export_plan("mean(tickets.`first reply min`)"), export_db) == [
+        "plan.goal:14:17: error: table 'Help desk export' has no column 'first reply min'"
+        " (did you mean `First reply (min)`?) [E402]"
+    ]
+    assert headlines(export_plan("mean(tickets.`First reply (min)`)"), export_db) == []
+    assert headlines(export_plan("mean(tickets.wait)", "`Help desk exports`"), export_db) == [
+        "plan.goal:8:34: error: the store has no table 'Help desk exports' (did you mean"
+        " `Help desk export`?); import one with goalline import FILE --table"
+        " 'Help desk exports' [E401]"
+    ]
+
+
+def test_columns_compared_with_columns_are_checked(export_db: Path) -> None:
+    compared = "count(tickets where `First reply (min)` <= `Promised (min)`)"
+    assert [h for h in headlines(export_plan(compared), export_db) if "error" in h] == []
+    forgot_quotes = "count(tickets where `Ticket status` = Solved)"
+    assert headlines(export_plan(forgot_quotes), export_db) == [
+        "plan.goal:14:50: error: table 'Help desk export' has no column 'Solved' (did you mean"
+        ' `Solved at`?); to compare with a text, quote it: "Solved" [E402]'
+    ]
+    time_with_text = "count(tickets where `Solved at` <= `Ticket status`)"
+    assert headlines(export_plan(time_with_text), export_db) == [
+        "plan.goal:14:47: error: 'Solved at' is a time and column 'Ticket status' of table"
+        " 'Help desk export' is not, so they cannot be compared; import the table again with"
+        " --time 'Ticket status' [E403]"
+    ]

@@ -120,6 +120,22 @@ EXPECTED: dict[str, list[str]] = {
         "measure_two_sources.goal:27:12: error: one aggregate reads one source, but this one reads"
         " 'surveys' and 'tickets' [E312]",
     ],
+    "syntax_column_in_double_quotes.goal": [
+        'syntax_column_in_double_quotes.goal:24:25: error: unexpected text "Satisfaction Score": a'
+        " column or table name with spaces or other signs goes in backquotes, such as"
+        " `Satisfaction Score` [E101]",
+    ],
+    "syntax_column_in_single_quotes.goal": [
+        'syntax_column_in_single_quotes.goal:24:25: error: unexpected "\'": a column or table'
+        " name with spaces or other signs goes in backquotes, such as `Satisfaction Score` [E101]",
+    ],
+    "format_unreadable.goal": [
+        "format_unreadable.goal:17:3: error: the format of 'Answered at', \"%d/%m/%Y %Q\", cannot"
+        " be read: it is not a strptime format ('Q' is a bad directive in format '%d/%m/%Y %Q')"
+        " [E330]",
+        "format_unreadable.goal:19:3: error: column 'answered at' is given two formats in source"
+        " 'surveys' (first on line 17) [E203]",
+    ],
     "measure_unknown_aggregate.goal": [
         "measure_unknown_aggregate.goal:23:13: error: unknown aggregate 'average'; recorded"
         " values combine with mean, sum, min, max, median, last, first, count [E311]",

@@ -46,6 +46,11 @@ objective bare_objective
 
 source calls
 source chats "Chats" { table chat_log  time started_at  note "exported nightly" }
+source export "Help desk export" {
+  table   `Tickets (2026)`
+  time    `Created at`
+  format  `Created at` "%d-%m-%Y %H:%M"
+}
 
 indicator handling "Handling time" {
   kind       process
@@ -59,6 +64,8 @@ indicator handling "Handling time" {
               + 2 * max(hours_between(calls.start, calls.end)) - 1) / count(calls where
               agent is not null and not not team is null and score != 3 and a > -1.5)
               + mean(calls.minutes, calls.seconds) + answered
+              + count(export where `Solved at` <= due_at and `Ticket status` = "Solved")
+              + sum(export.`First reply (min)`)
 }
 indicator recorded_one { kind result  better higher  aggregate median }
 indicator headless

@@ -187,7 +187,7 @@ def test_chinese_sample_uses_chinese_identifiers() -> None:
 
 
 def test_the_documents_have_goal_blocks() -> None:
-    assert len(goal_blocks(LANGUAGE)) == 13
+    assert len(goal_blocks(LANGUAGE)) == 14
     assert len(goal_blocks(README)) == 1
 
 

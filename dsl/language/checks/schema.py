@@ -4,12 +4,13 @@ Pure: it reads a snapshot of the schema, not the store."""
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from .. import model as m
 from ..diagnostics import Diagnostic, error, suggestion
-from ..expressions import aggregate_calls, source_of, walk
+from ..expressions import aggregate_calls, source_of, walk, written_name
 from ..source import Span
 
 
@@ -44,17 +45,19 @@ def _source(source: m.Source, schema: Schema) -> Iterator[Diagnostic]:
     columns = schema.table(name)
     where = source.table.span if source.table else source.span
     if columns is None:
-        hint = suggestion(name, list(schema.tables))
+        hint = suggestion(name, list(schema.tables), _spelled)
         yield error(
             "E401",
             f"the store has no table '{name}'{hint}; import one with"
-            f" goalline import FILE --table {name}",
+            f" goalline import FILE --table {shlex.quote(name)}",
             where,
         )
         return
     if source.time is not None:
         yield from _column(name, source.time.id, columns, source.time.span)
         yield from _time(name, source.time.id, columns, schema, source.time.span)
+    for written in source.formats:
+        yield from _column(name, written.column.id, columns, written.column.span)
 
 
 def _measure(
@@ -68,18 +71,30 @@ def _measure(
             continue
         table = found.table_name
         columns = schema.table(table) or ()
-        for node, span in _columns(call):
-            yield from _column(table, node, columns, span)
+        for node, span, is_field in _columns(call):
+            yield from _column(table, node, columns, span, is_field)
         for arg in _time_args(call):
             yield from _time(table, arg.column, columns, schema, arg.span)
+        for compare in _column_comparisons(call.where):
+            yield from _same_kind(table, compare, columns, schema)
         if indicator.breakdown is not None:
             yield from _column(table, indicator.breakdown.id, columns, indicator.breakdown.span)
 
 
-def _column(table: str, column: str, columns: tuple[str, ...], span: Span) -> Iterator[Diagnostic]:
+def _column(
+    table: str, column: str, columns: tuple[str, ...], span: Span, is_field: bool = False
+) -> Iterator[Diagnostic]:
     if column.lower() not in {c.lower() for c in columns}:
-        hint = suggestion(column, columns)
+        hint = suggestion(column, columns, _spelled)
+        if is_field:
+            hint += f'; to compare with a text, quote it: "{column}"'
         yield error("E402", f"table '{table}' has no column '{column}'{hint}", span)
+
+
+def _spelled(name: str) -> str:
+    """A suggested name as the plan must write it: `First Response Time` in backquotes."""
+    written = written_name(name)
+    return written if written.startswith("`") else f"'{name}'"
 
 
 def _time(
@@ -90,29 +105,65 @@ def _time(
         yield error(
             "E403",
             f"column '{column}' of table '{table}' was not imported as a time;"
-            f" import the table again with --time {column}",
+            f" import the table again with --time {shlex.quote(column)}",
             span,
         )
 
 
-def _columns(call: m.Call) -> Iterator[tuple[str, Span]]:
-    """Every column an aggregate names: in its argument and in its condition."""
+def _columns(call: m.Call) -> Iterator[tuple[str, Span, bool]]:
+    """Every column an aggregate names, in its argument and its condition, and whether it is
+    the right side of a comparison (where a forgotten pair of quotes makes a column)."""
     for node in walk(call.args[0]):
         if isinstance(node, m.Column):
-            yield node.column, node.span
+            yield node.column, node.span, False
     if call.where is not None:
         yield from _condition_columns(call.where)
 
 
-def _condition_columns(cond: m.Condition) -> Iterator[tuple[str, Span]]:
+def _condition_columns(cond: m.Condition) -> Iterator[tuple[str, Span, bool]]:
     match cond:
         case m.Compare() | m.MemberOf() | m.NullTest():
-            yield cond.column, cond.span
+            yield cond.column, cond.span, False
+            if isinstance(cond, m.Compare) and isinstance(cond.value, m.Field):
+                yield cond.value.column, cond.value.span, True
         case m.Not():
             yield from _condition_columns(cond.condition)
         case m.AllOf() | m.AnyOf():
             for inner in cond.conditions:
                 yield from _condition_columns(inner)
+
+
+def _column_comparisons(cond: m.Condition | None) -> Iterator[m.Compare]:
+    match cond:
+        case m.Compare() if isinstance(cond.value, m.Field):
+            yield cond
+        case m.Not():
+            yield from _column_comparisons(cond.condition)
+        case m.AllOf() | m.AnyOf():
+            for inner in cond.conditions:
+                yield from _column_comparisons(inner)
+
+
+def _same_kind(
+    table: str, compare: m.Compare, columns: tuple[str, ...], schema: Schema
+) -> Iterator[Diagnostic]:
+    """A time is stored as seconds and any other column as it was written, so a time compared
+    with a column that is not one would compare a number with text: always true or false."""
+    assert isinstance(compare.value, m.Field)
+    known = {c.lower() for c in columns}
+    times = {c.lower() for c in schema.time_columns.get(table, frozenset())}
+    sides = [(compare.column, compare.span), (compare.value.column, compare.value.span)]
+    if not all(name.lower() in known for name, _ in sides):
+        return  # E402 said so
+    kinds = [name.lower() in times for name, _ in sides]
+    if kinds[0] != kinds[1]:
+        time, other = (sides[0], sides[1]) if kinds[0] else (sides[1], sides[0])
+        yield error(
+            "E403",
+            f"'{time[0]}' is a time and column '{other[0]}' of table '{table}' is not, so"
+            f" they cannot be compared; import the table again with --time {shlex.quote(other[0])}",
+            other[1],
+        )
 
 
 def _time_args(call: m.Call) -> Iterator[m.Column]:

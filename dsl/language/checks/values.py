@@ -1,4 +1,5 @@
-"""Values that parse but cannot mean anything (E330): weights, decimals, counts, durations."""
+"""Values that parse but cannot mean anything (E330): weights, decimals, counts, durations,
+time formats; and a column given two formats (E203)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from collections.abc import Iterator
 
 from .. import model as m
 from ..diagnostics import Diagnostic, error
+from ..time_formats import check_format
 
 
 def check(plan: m.Plan) -> Iterator[Diagnostic]:
@@ -30,6 +32,8 @@ def check(plan: m.Plan) -> Iterator[Diagnostic]:
                     f"a buffer is whole days or weeks (such as 14d or 2w), not {d.buffer}",
                     d.buffer.span,
                 )
+            case m.Source():
+                yield from _formats(d)
             case m.Escalation():
                 for rule in d.rules:
                     if rule.trigger.count < 1:
@@ -41,3 +45,21 @@ def check(plan: m.Plan) -> Iterator[Diagnostic]:
 def _cycle(cycle: m.Cycle) -> Iterator[Diagnostic]:
     if cycle.every < 1:
         yield error("E330", f"'{cycle}' must count at least 1", cycle.span)
+
+
+def _formats(source: m.Source) -> Iterator[Diagnostic]:
+    first: dict[str, m.TimeFormat] = {}
+    for written in source.formats:
+        column = written.column.id
+        problem = check_format(written.format)
+        if problem is not None:
+            message = f"the format of '{column}', \"{written.format}\", cannot be read: {problem}"
+            yield error("E330", message, written.span)
+        earlier = first.setdefault(column.lower(), written)
+        if earlier is not written:
+            yield error(
+                "E203",
+                f"column '{column}' is given two formats in source '{source.id}'"
+                f" (first on line {earlier.span.line})",
+                written.span,
+            )

@@ -14,7 +14,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-EPOCHS = {"epoch": 1.0, "epoch_ms": 1000.0}
+from ...language.time_formats import EPOCHS
+
 # The codes compiled to a regular expression, and the group each fills.
 _CODES = {
     "Y": r"(?P<Y>\d{4})",
@@ -31,20 +32,6 @@ _CODES = {
 _CODE = re.compile(r"%(.)")
 
 Reader = Callable[[str], float]
-
-
-def check_format(fmt: str) -> str | None:
-    """Why `fmt` cannot be a time format, or None when it can."""
-    if fmt in EPOCHS:
-        return None
-    codes = _CODE.findall(fmt)
-    if not codes:
-        return "it has no % code; use strptime codes such as %d-%m-%Y %H:%M, or epoch, epoch_ms"
-    try:
-        datetime.strptime(datetime(2026, 3, 5, 9, 14, 27, tzinfo=UTC).strftime(fmt), fmt)
-    except ValueError as exc:
-        return f"it is not a strptime format ({exc})"
-    return None
 
 
 def reader(fmt: str, zone: ZoneInfo) -> Reader:

@@ -1,11 +1,12 @@
 """What a measure gives, against hand-computed figures: recorded indicators (`aggregate
 last` by time, the mean by default), percentiles interpolated between closest ranks and
-skipping empty cells, and a breakdown by the values of a column."""
+skipping empty cells, a breakdown by the values of a column, and conditions comparing two
+columns."""
 
 from __future__ import annotations
 
 from ...helpers import report_cycle
-from .conftest import TICKETS, Env, plan_text, report_goal
+from .conftest import TICKETS, Env, brief, plan_text, report_goal
 
 # ---------------------------------------------------------------- recorded indicators
 
@@ -154,3 +155,34 @@ def test_breakdown_reports_the_value_per_value_of_the_column(env: Env) -> None:
         (None, {}),
     ]
     assert "breakdown" not in report_goal(report, "plain")["cycles"][0]
+
+
+def test_a_condition_may_compare_two_columns_of_its_source(env: Env) -> None:
+    env.table(
+        "Help desk export",
+        "Created at",
+        [
+            {"Created at": "2026-01-05T09:00:00Z", "First reply (min)": 10, "promised": 30},
+            {"Created at": "2026-01-06T09:00:00Z", "First reply (min)": 45, "promised": 30},
+            {"Created at": "2026-01-07T09:00:00Z", "First reply (min)": 30, "promised": 30},
+            {"Created at": "2026-01-08T09:00:00Z", "First reply (min)": "", "promised": 20},
+            {"Created at": "2026-02-02T09:00:00Z", "First reply (min)": 5, "promised": ""},
+        ],
+    )
+    text = plan_text(
+        """
+source tickets { table `Help desk export`  time `Created at` }
+indicator kept "Promises kept" { kind kpi unit "%" better higher
+  measure 100 * count(tickets where `First reply (min)` <= promised)
+              / count(tickets where `First reply (min)` is not null and promised is not null) }
+goal keep_promises "Keep promises" { serves keep indicator kept target >= 90 cycle monthly owner ana }
+"""
+    )
+    report = env.evaluate(text, "2026-03-01")
+    assert brief(report_goal(report, "keep_promises")["cycles"][:2]) == [
+        # January: 10 <= 30 and 30 <= 30 of the three with both values; the empty reply compares
+        # as neither true nor false, so it is left out of both counts.
+        ("2026-01-01", "2026-01-31", True, 66.666667, "breached"),
+        # February: the one ticket has no promise, so no ticket had both: 0 / 0 has no value.
+        ("2026-02-01", "2026-02-28", True, None, "no_data"),
+    ]
