@@ -22,7 +22,9 @@ import click
 from .common import STDIN, load_plan, moment, stop, zone_of
 
 if TYPE_CHECKING:
+    from ..language.time_formats import PlannedTimes
     from ..store.database import Store
+    from ..store.imports.writing import Imported
 
 
 @click.command("import")
@@ -41,7 +43,11 @@ if TYPE_CHECKING:
 @click.option("--pk", help="A key column: re-importing a row updates it instead of adding it.")
 @click.option("--format", "fmt", help="csv, tsv, json or ndjson (default: from the name).")
 @click.option("--timezone", help="The zone of times without an offset (default: plan's or UTC).")
-@click.option("--plan", help="A plan whose time zone applies to times without an offset.")
+@click.option(
+    "--plan",
+    help="A plan: its time zone applies to times without an offset, and the columns its sources"
+    " read as times are read so, in the formats they give.",
+)
 def import_(
     file: str,
     db: str,
@@ -62,25 +68,50 @@ def import_(
             f"--table {table!r}: a table's name may hold any character but a backquote or a"
             " line break (plans write such names in backquotes), and may not be empty"
         )
-    formats = _time_formats(time_formats)
-    zone = zone_of(timezone, load_plan(plan) if plan else None)
+    from ..language.time_formats import PlannedTimes, planned_times
+
+    given = _time_formats(time_formats)
+    checked = load_plan(plan) if plan else None
+    planned = planned_times(checked, table) if checked else PlannedTimes({}, {})
+    zone = zone_of(timezone, checked)
     name = "<stdin>" if file == STDIN else file
     try:
         kind = format_of(name, fmt)
         with _source(file) as stream, _writing(db) as store:
-            # Columns imported as times before are read as times again, and in the same zone
-            # unless one is given.
-            times = (*time_columns, *store.time_columns(table))
+            # Columns imported as times before are read as times again, in the same format
+            # and zone unless told otherwise: the plan's formats, then the command line's.
+            times = (*time_columns, *planned.formats, *store.time_columns(table))
+            formats = store.time_formats(table)
+            formats.update({c: f for c, f in planned.formats.items() if f is not None})
+            formats.update(given)
             if not (timezone or plan):
                 zone = store.time_zone(table) or zone
-            count = _load(store, stream, name, kind, table, times, pk, zone, formats)
+            imported = _load(store, stream, name, kind, table, times, pk, zone, formats)
     except (ImportProblem, StoreError) as problem:  # told with what it means for the import
         stop(f"{problem}; nothing was imported")
     if sys.stderr.isatty():
         click.echo("", err=True)
+    count = imported.rows
     click.echo(
         f"imported {count:,} {'row' if count == 1 else 'rows'} into {table} ({db})", err=True
     )
+    _say_empty_times(imported, table, planned)
+
+
+def _say_empty_times(imported: Imported, table: str, planned: PlannedTimes) -> None:
+    """Rows without a time are kept, but no cycle counts them: say how many, never silently."""
+    from ..language.expressions import written_name
+
+    cycles = {column.lower(): source for column, source in planned.cycles.items()}
+    for column, empty in imported.empty_times.items():
+        if not empty:
+            continue
+        rows = f"{empty:,} of {imported.table_rows:,} rows"
+        line = f"{rows} of {table} have no {written_name(column)}"
+        source = cycles.get(column.lower())
+        if source is not None:
+            line += f": they fall in no cycle of source '{source}'"
+        click.echo(line, err=True)
 
 
 def _load(
@@ -93,7 +124,7 @@ def _load(
     pk: str | None,
     zone: str,
     formats: dict[str, str],
-) -> int:
+) -> Imported:
     """Import, starting again with a column widened whenever a value does not fit the type
     detected from the first rows (rare: each restart re-reads the input from the start)."""
     from ..store.errors import ImportProblem, Widen
@@ -112,6 +143,7 @@ def _load(
             columns=prepared.columns,
             types=prepared.types,
             time_columns=prepared.time_columns,
+            formats=_by_column(prepared.time_columns, formats),
             pk=pk,
             source=name,
             timezone=zone,
@@ -123,6 +155,12 @@ def _load(
                 return store.import_rows(job, rows)
         except Widen as widen:
             forced[widen.column] = widen.to
+
+
+def _by_column(columns: frozenset[str], formats: dict[str, str]) -> dict[str, str]:
+    """The format of each time column, keyed by its name as the file writes it."""
+    lowered = {column.lower(): fmt for column, fmt in formats.items()}
+    return {c: lowered[c.lower()] for c in columns if c.lower() in lowered}
 
 
 @contextmanager

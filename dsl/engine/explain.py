@@ -4,6 +4,7 @@ decided the status — followed by the SQL that ran and its parameters."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
@@ -11,7 +12,7 @@ from ..language import model as m
 from ..language.cycles import Range
 from ..language.expressions import aggregate_calls, source_of, text
 from ..store.dialect import quote
-from .fetch import Ran, Rows
+from .fetch import Ran, Rows, before_data
 from .measure_sql import RECORDED_TABLE, RECORDED_TIME
 from .report import CycleResult, GoalResult
 
@@ -69,7 +70,17 @@ def explain(
             f"Its value comes from the rows whose time falls from {_local(span[0], tz)}"
             f" to {_local(span[1], tz)} ({tz}): {counted or 'none'}."
         )
-    lines.append(_measure_sentence(indicator, ran, cycle))
+    sentence = _measure_sentence(indicator, ran, cycle)
+    if ran is not None and cycle.index in before_data(ran.ranges, ran.begins):
+        begun = (
+            "its tables have no rows with a time yet"
+            if math.isinf(ran.begins)
+            else f"the data it reads begins {_local(ran.begins, tz)} ({tz}), after this cycle ended"
+        )
+        sentence = sentence.removesuffix("so the value is no value.") + (
+            f"but {begun}: the data had not begun, so the cycle has no value."
+        )
+    lines.append(sentence)
     lines.append(_target_sentence(goal, cycle, result))
     lines.append(f"The status is {cycle.status}: {cycle.reason}.")
     if ran is not None:

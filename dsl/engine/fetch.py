@@ -8,6 +8,7 @@ is compiled once per plan (`compile_queries`) and run against every evaluation's
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
@@ -15,7 +16,7 @@ from typing import Any, Protocol
 from ..language import model as m
 from ..language.cycles import Range
 from ..store.dialect import Dialect
-from .measure_sql import Query, combine, compile_measure
+from .measure_sql import Query, begins_sql, combine, compile_measure
 from .schedule import Layout
 
 
@@ -35,6 +36,7 @@ class Ran:
     ranges: tuple[Range, ...]
     query: Query
     rows: tuple[tuple[Any, ...], ...]
+    begins: float = -math.inf  # when the data the measure reads begins (`data_begins`)
 
 
 Breakdown = dict[int, dict[str, float | None]]  # cycle index -> value per breakdown key
@@ -68,6 +70,29 @@ def _query(
     if query is None:
         return compile_measure(indicator, plan, ranges, dialect, by)
     return replace(query, ranges=ranges)
+
+
+def data_begins(
+    indicator: m.Indicator, plan: m.Plan, store: Rows, known: dict[str, float] | None = None
+) -> float:
+    """When the data a measure reads begins: the earliest time of any row of its sources
+    (infinity when they have no rows; minus infinity for a recorded indicator, whose
+    aggregates have no value without rows anyway). `known` keeps each source's answer for the
+    rest of one evaluation."""
+    known = {} if known is None else known
+    earliest = math.inf
+    for sql in begins_sql(indicator, plan):
+        if sql not in known:
+            found = store.fetch(sql)[0][0]
+            known[sql] = math.inf if found is None else float(found)
+        earliest = min(earliest, known[sql])
+    return earliest if indicator.measure is not None else -math.inf
+
+
+def before_data(ranges: Iterable[Range], begins: float) -> set[int]:
+    """The cycles that end at or before the data begins: they have no value, whatever the
+    aggregate, `count` too (language.md, "Edge cases, decided": the data had not begun)."""
+    return {r.index for r in ranges if r.hi <= begins}
 
 
 def fetch_breakdowns(
@@ -116,6 +141,7 @@ def fetch_values(
         by_layout.setdefault(key, []).append(goal.id)
     values: dict[str, dict[int, float | None]] = {}
     ran: list[Ran] = []
+    known: dict[str, float] = {}
     for (indicator_id, ranges), goal_ids in by_layout.items():
         indicator = plan.get(indicator_id)
         assert isinstance(indicator, m.Indicator)
@@ -124,7 +150,9 @@ def fetch_values(
             query = _query(compiled or {}, indicator, plan, ranges, dialect)
             rows = store.fetch(query.sql, query.params, query.ranges)
             per_cycle = {row[0]: combine(indicator.measure, iter(row[1:])) for row in rows}
-            ran.append(Ran(indicator_id, ranges, query, tuple(rows)))
+            begins = data_begins(indicator, plan, store, known)
+            per_cycle.update(dict.fromkeys(before_data(ranges, begins)))
+            ran.append(Ran(indicator_id, ranges, query, tuple(rows), begins))
         for goal_id in goal_ids:
             values[goal_id] = per_cycle
     return values, ran

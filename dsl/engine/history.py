@@ -11,7 +11,7 @@ from ..language import model as m
 from ..language.cycles import CycleSpan, cycle_spans, local_midnight
 from ..store.dialect import Dialect
 from .evaluate import target_in_force
-from .fetch import Rows
+from .fetch import Rows, before_data, data_begins
 from .measure_sql import combine, compile_measure
 from .schedule import ranges, zone
 
@@ -54,9 +54,14 @@ def _values(
     if not spans or not isinstance(indicator, m.Indicator):
         return []
     start = local_midnight(spans[0].start, zone(plan))
-    query = compile_measure(indicator, plan, ranges(goal, spans, start, now), dialect)
+    cycles = ranges(goal, spans, start, now)
+    query = compile_measure(indicator, plan, cycles, dialect)
+    # Cycles before the data begins are not history: they say nothing of what was reached.
+    before = before_data(cycles, data_begins(indicator, plan, store))
     found = []
     for row in store.fetch(query.sql, query.params, query.ranges):
+        if row[0] in before:
+            continue
         value = combine(indicator.measure, iter(row[1:]))
         if value is not None:
             found.append((value, targets[row[0]]))

@@ -97,6 +97,17 @@ def compile_measure(
     return Query(sql, tuple(params), tuple(ordered), () if cte else tuple(ranges))
 
 
+def begins_sql(indicator: m.Indicator, plan: m.Plan) -> list[str]:
+    """For each source a measure reads, the query for the time of its earliest row, found
+    through the time index (none for a recorded indicator)."""
+    if indicator.measure is None:
+        return []
+    return [
+        f"SELECT min(t.{quote(table.time)}) FROM {quote(table.name)} AS t"
+        for table, _ in _groups(indicator, plan).values()
+    ]
+
+
 def _groups(indicator: m.Indicator, plan: m.Plan) -> dict[str, tuple[Table, list[m.Call]]]:
     """The aggregates of a measure by the source they read (a recorded indicator reads the
     values recorded for it)."""

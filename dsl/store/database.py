@@ -25,7 +25,7 @@ from ..language.checks.schema import Schema
 from ..language.cycles import Range
 from .dialect import SQLite
 from .errors import StoreError as StoreError  # raised by the store, imported from here
-from .imports.writing import CONVERTS_TIMES, ImportPlan, write_rows
+from .imports.writing import CONVERTS_TIMES, Imported, ImportPlan, write_rows
 from .migrations import (
     MEASUREMENTS,
     MIGRATION_NAMES,
@@ -157,6 +157,15 @@ class Store:
         for name, (arity, aggregate) in dialect.functions().items():
             self.db.conn.create_aggregate(name, arity, aggregate)
 
+    def time_formats(self, table: str) -> dict[str, str]:
+        """The `--time-format` each time column of `table` was last imported with."""
+        rows = self.db.execute(
+            f"SELECT column_name, format FROM {TIME_COLUMNS}"
+            " WHERE table_name = ? AND format IS NOT NULL",
+            [table],
+        ).fetchall()
+        return {str(column): str(fmt) for column, fmt in rows}
+
     def time_zone(self, table: str) -> str | None:
         """The zone naive times of this table were read in when it was imported, if any."""
         row = self.db.execute(
@@ -255,8 +264,8 @@ class Store:
                 }
             )
 
-    def import_rows(self, plan: ImportPlan, rows: Iterable[Sequence[Any]]) -> int:
-        """Write `rows` into `plan.table` in one transaction; returns how many were written.
+    def import_rows(self, plan: ImportPlan, rows: Iterable[Sequence[Any]]) -> Imported:
+        """Write `rows` into `plan.table` in one transaction; says what was written.
         The table is created, or given the columns it lacks, with the detected types."""
         if plan.table.lower() in RESERVED or plan.table.lower().startswith(("_", "sqlite_")):
             raise StoreError(f"'{plan.table}' is a name goalline keeps for itself; choose another")

@@ -150,4 +150,11 @@ def m003_outbox(db: Database) -> None:
     db.table(OUTBOX_DELIVERIES).create_index(["status", "next_attempt_at"])
 
 
+@migration
+def m004_time_formats(db: Database) -> None:
+    """The format each time column was read with (NULL: ISO 8601), so that the next import
+    of the table reads it the same way without `--time-format`."""
+    db.table(TIME_COLUMNS).add_column("format", str)
+
+
 SCHEMA_VERSION = len(MIGRATION_NAMES)

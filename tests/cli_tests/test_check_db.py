@@ -214,7 +214,12 @@ def test_did_you_mean_offers_the_quoted_spelling_and_the_plan_then_checks(
 
 def test_columns_compared_with_columns_are_checked(export_db: Path) -> None:
     compared = "count(tickets where `First reply (min)` <= `Promised (min)`)"
-    assert [h for h in headlines(export_plan(compared), export_db) if "error" in h] == []
+    # March has one promise kept; April to June none. The year before the period, January and
+    # February end before the export begins: they are not history (they counted 0 before).
+    assert headlines(export_plan(compared), export_db) == [
+        "plan.goal:19:3: warning: goal 'short': history reached the target <= 5 in every one"
+        " of 4 cycles (worst 1); is it challenging enough? [W404]"
+    ]
     forgot_quotes = "count(tickets where `Ticket status` = Solved)"
     assert headlines(export_plan(forgot_quotes), export_db) == [
         "plan.goal:14:50: error: table 'Help desk export' has no column 'Solved' (did you mean"

@@ -63,7 +63,11 @@ def test_a_day_first_export_is_refused_with_the_formats_that_read_it(export: Pat
 def test_the_export_imports_with_one_command_and_its_plan_evaluates(export: Path) -> None:
     result = goalline("import", "kaggle_tickets.csv", "--db", "k.db", "--table", TABLE, *FORMATS)
     assert result.exit_code == 0, result.stderr
-    assert result.stderr.endswith(f"imported 10 rows into {TABLE} (k.db)\n")
+    assert result.stderr == (
+        f"imported 10 rows into {TABLE} (k.db)\n"
+        f"2 of 10 rows of {TABLE} have no `First Response Time`\n"
+        f"4 of 10 rows of {TABLE} have no `Time to Resolution`\n"
+    )
 
     checked = goalline("check", "kaggle_tickets.goal", "--db", "k.db")
     assert (checked.exit_code, checked.stdout) == (0, "kaggle_tickets.goal: ok\n")
@@ -91,3 +95,68 @@ def test_the_export_imports_with_one_command_and_its_plan_evaluates(export: Path
     assert 'FROM temp.goalline_cycles AS c CROSS JOIN "Customer Support Tickets" AS t' in (
         explained.stdout
     )
+
+
+def test_with_the_plan_the_import_needs_no_time_options_now_or_next_time(export: Path) -> None:
+    result = goalline("import", "kaggle_tickets.csv", "--db", "k.db", "--table", TABLE,
+                      "--plan", "kaggle_tickets.goal")  # fmt: skip
+    assert result.stderr == (
+        f"imported 10 rows into {TABLE} (k.db)\n"
+        f"2 of 10 rows of {TABLE} have no `First Response Time`: they fall in no cycle of"
+        " source 'tickets'\n"
+        f"4 of 10 rows of {TABLE} have no `Time to Resolution`\n"
+    )
+    # The next export comes without a word about its times: the store remembers the formats.
+    again = goalline("import", "kaggle_tickets.csv", "--db", "k.db", "--table", TABLE,
+                     "--pk", "Ticket ID")  # fmt: skip
+    assert again.exit_code == 0, again.stderr
+    assert again.stderr == (  # the same tickets again, updated by their key: still ten
+        f"imported 10 rows into {TABLE} (k.db)\n"
+        f"2 of 10 rows of {TABLE} have no `First Response Time`\n"
+        f"4 of 10 rows of {TABLE} have no `Time to Resolution`\n"
+    )
+    evaluated = goalline("evaluate", "kaggle_tickets.goal", "--db", "k.db",
+                         "--as-of", "2023-08-01")  # fmt: skip
+    fast = next(g for g in json.loads(evaluated.stdout)["goals"] if g["id"] == "fast")
+    assert [c["value"] for c in fast["cycles"]] == [6, 12]
+
+
+def test_with_the_plan_the_columns_of_durations_are_read_as_times(workdir: Path) -> None:
+    (workdir / "plan.goal").write_text(
+        'plan "P" { period 2026-01-01 .. 2026-12-31  owner ann }\nperson ann\n'
+        "source calls { table `Call log`  time `Rang at` }\n"
+        'indicator talk "Talk" { kind kpi unit "min" better lower'
+        " measure mean(minutes_between(calls.`Answered at`, calls.hung_up)) }\n"
+        "goal short { indicator talk  target <= 5  cycle monthly  owner ann }\n"
+    )
+    (workdir / "calls.csv").write_text(
+        "Rang at,Answered at,hung_up,agent\n"
+        "2026-01-05 09:00,2026-01-05 09:01,2026-01-05 09:07,bo\n"
+        "2026-01-06 09:00,,,bo\n"
+    )
+    result = goalline("import", "calls.csv", "--db", "c.db", "--table", "Call log",
+                      "--plan", "plan.goal")  # fmt: skip
+    assert result.stderr == (
+        "imported 2 rows into Call log (c.db)\n"
+        "1 of 2 rows of Call log have no `Answered at`\n"
+        "1 of 2 rows of Call log have no hung_up\n"
+    )
+    evaluated = goalline("evaluate", "plan.goal", "--db", "c.db", "--as-of", "2026-02-01")
+    [january] = json.loads(evaluated.stdout)["goals"][0]["cycles"][:1]
+    assert (january["value"], january["status"]) == (6, "breached")
+
+
+def test_explain_says_when_a_cycle_ended_before_the_data_began(export: Path) -> None:
+    goalline("import", "kaggle_tickets.csv", "--db", "k.db", "--table", TABLE, "--plan",
+             "kaggle_tickets.goal")  # fmt: skip
+    plan = (export / "kaggle_tickets.goal").read_text().replace("2023-06-01 ..", "2023-05-01 ..")
+    (export / "early.goal").write_text(plan)
+    explained = goalline("explain", "early.goal", "few", "--db", "k.db", "--as-of",
+                         "2023-08-01", "--cycle", "2023-05-10")  # fmt: skip
+    assert explained.stdout.splitlines()[3:6] == [
+        'The measure is count(tickets where `Ticket Channel` = "Email"); count(tickets where'
+        ' `Ticket Channel` = "Email") gave 0; but the data it reads begins 2023-06-01 12:15'
+        " (UTC), after this cycle ended: the data had not begun, so the cycle has no value.",
+        "The target in force is <= 2; there are no thresholds.",
+        "The status is no_data: there is no value for this cycle.",
+    ]

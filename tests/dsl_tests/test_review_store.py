@@ -361,6 +361,7 @@ def as_version_1(path: Path) -> None:
     connection = sqlite3.connect(path)
     for table in (*OUTBOX_TABLES[::-1], *REVIEW_TABLES):
         connection.execute(f"DROP TABLE {table}")
+    connection.execute("ALTER TABLE time_columns DROP COLUMN format")
     connection.execute("DELETE FROM _sqlite_migrations WHERE name != 'm001_initial'")
     connection.commit()
     connection.close()
@@ -375,7 +376,7 @@ def test_a_version_1_store_moves_to_the_latest_version_on_open_and_keeps_its_dat
     as_version_1(store_path)
     assert query(store_path, "SELECT name FROM _sqlite_migrations") == [("m001_initial",)]
     with Store.open(str(store_path)) as store:
-        assert store.schema_version == 3
+        assert store.schema_version == 4
         assert store.fetch("SELECT indicator, value, note FROM measurements") == [
             ("nps", 41.0, "survey")
         ]
@@ -386,6 +387,7 @@ def test_a_version_1_store_moves_to_the_latest_version_on_open_and_keeps_its_dat
         ("m001_initial",),
         ("m002_reviews",),
         ("m003_outbox",),
+        ("m004_time_formats",),
     ]
 
 
@@ -427,7 +429,7 @@ def test_a_reading_command_works_on_a_version_1_store_and_moves_it_forward(
     assert (result.exit_code, result.stderr) == (0, "")
     [cycle] = json.loads(result.stdout)["goals"][0]["cycles"][:1]
     assert (cycle["value"], cycle["status"]) == (41, "met")
-    assert query(store_path, "SELECT count(*) FROM _sqlite_migrations") == [(3,)]
+    assert query(store_path, "SELECT count(*) FROM _sqlite_migrations") == [(4,)]
 
 
 def test_a_version_1_store_with_a_table_of_a_new_name_is_refused_and_left_as_it_was(

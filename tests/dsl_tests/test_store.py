@@ -23,7 +23,7 @@ from dsl.store.database import APPLICATION_ID, Completion, Store, StoreError
 from dsl.store.dialect import quote
 from dsl.store.errors import ImportProblem
 from dsl.store.imports.reading import format_of, prepare
-from dsl.store.imports.writing import ImportPlan
+from dsl.store.imports.writing import Imported, ImportPlan
 
 from ..helpers import snapshot
 
@@ -57,7 +57,7 @@ def tickets_store(tmp_path: Path) -> Path:
     """A store holding three tickets, closed again."""
     path = tmp_path / "store.db"
     with Store.open(str(path), create=True) as store:
-        assert store.import_rows(import_plan(), ROWS) == 3
+        assert store.import_rows(import_plan(), ROWS) == Imported(3, 3, {"created_at": 1})
     return path
 
 
@@ -90,12 +90,12 @@ def test_opening_a_missing_store_without_create_is_refused_and_creates_nothing(
     assert leftovers(path) == []
 
 
-def test_a_new_store_is_wal_with_the_goalline_application_id_and_schema_version_3(
+def test_a_new_store_is_wal_with_the_goalline_application_id_and_schema_version_4(
     tmp_path: Path,
 ) -> None:
     path = tmp_path / "store.db"
     with Store.open(str(path), create=True) as store:
-        assert store.schema_version == 3
+        assert store.schema_version == 4
         assert store.table_names() == []
     connection = sqlite3.connect(path)
     assert connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
@@ -105,6 +105,7 @@ def test_a_new_store_is_wal_with_the_goalline_application_id_and_schema_version_
         ("goalline", "m001_initial"),
         ("goalline", "m002_reviews"),
         ("goalline", "m003_outbox"),
+        ("goalline", "m004_time_formats"),
     ]
     tables = {r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert {"measurements", "milestone_events", "time_columns", "imports"} <= tables
@@ -114,7 +115,7 @@ def test_a_new_store_is_wal_with_the_goalline_application_id_and_schema_version_
 def test_reopening_a_store_writes_nothing(tickets_store: Path) -> None:
     before = snapshot(tickets_store)
     with Store.open(str(tickets_store)) as store:
-        assert store.schema_version == 3
+        assert store.schema_version == 4
         assert store.table_names() == ["tickets"]
     assert snapshot(tickets_store) == before
 
@@ -199,9 +200,9 @@ def test_import_rows_creates_the_table_with_its_types_and_an_index_on_the_time_c
         (2, 1772673268.0, "chat"),
         (3, None, "email"),
     ]
-    assert connection.execute("SELECT * FROM time_columns").fetchall() == [
-        ("tickets", "created_at", "Asia/Shanghai")
-    ]
+    assert connection.execute(
+        "SELECT table_name, column_name, timezone FROM time_columns"
+    ).fetchall() == [("tickets", "created_at", "Asia/Shanghai")]
     assert connection.execute(
         "SELECT table_name, source, rows, imported_at FROM imports"
     ).fetchall() == [("tickets", "tickets.csv", 3, NOW)]
@@ -269,8 +270,9 @@ def test_hostile_identifiers_are_quoted_not_run(tickets_store: Path) -> None:
         pk=hostile,
     )
     with Store.open(str(tickets_store)) as store:
-        assert store.import_rows(job, [['a"b', "`x`", "'); DROP TABLE tickets; --"]]) == 1
-        assert store.import_rows(job, [['a"b', "`y`", "it's"]]) == 1  # an upsert on that key
+        assert store.import_rows(job, [['a"b', "`x`", "'); DROP TABLE tickets; --"]]).rows == 1
+        # an upsert on that key
+        assert store.import_rows(job, [['a"b', "`y`", "it's"]]) == Imported(1, 1, {})
         assert store.columns("order") == dict.fromkeys(columns, "TEXT")
         assert store.fetch(f"SELECT * FROM {quote('order')}") == [('a"b', "`y`", "it's")]
         assert store.fetch("SELECT count(*) FROM tickets") == [(3,)]

@@ -8,8 +8,8 @@ store as it was.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlite_utils import Database
@@ -36,11 +36,22 @@ class ImportPlan:
     timezone: str
     now: str
     progress: Callable[[int], None] | None = None
+    # Time column -> the format it was read with; a column not named was ISO 8601.
+    formats: Mapping[str, str] = field(default_factory=dict)
 
 
-def write_rows(db: Database, plan: ImportPlan, rows: Iterable[Sequence[Any]]) -> int:
-    """Write `rows` into `plan.table` (inside the caller's transaction); how many were
-    written."""
+@dataclass(frozen=True)
+class Imported:
+    """What an import wrote, and what the table then holds: its rows, and for each time
+    column how many rows have no time (they fall in no cycle)."""
+
+    rows: int
+    table_rows: int
+    empty_times: dict[str, int]
+
+
+def write_rows(db: Database, plan: ImportPlan, rows: Iterable[Sequence[Any]]) -> Imported:
+    """Write `rows` into `plan.table` (inside the caller's transaction)."""
     _shape_table(db, plan)
     sql = _insert_sql(plan)
     counted = _Counter(rows, plan.progress) if plan.progress else None
@@ -49,15 +60,21 @@ def write_rows(db: Database, plan: ImportPlan, rows: Iterable[Sequence[Any]]) ->
     # whole stream, inside the one atomic() transaction, is several times faster.
     cursor = db.conn.executemany(sql, counted or rows)
     count = counted.count if counted else max(cursor.rowcount, 0)
-    for column in plan.time_columns:
+    empty: dict[str, int] = {}
+    for column in sorted(plan.time_columns):
         db.table(plan.table).create_index([column], if_not_exists=True)
+        remembered = {"timezone": plan.timezone, "format": plan.formats.get(column)}
         db.table(TIME_COLUMNS).upsert(
-            {"table_name": plan.table, "column_name": column, "timezone": plan.timezone},
+            {"table_name": plan.table, "column_name": column, **remembered},
             pk=("table_name", "column_name"),
         )
+        # The index just made finds the empty times without reading the table.
+        sql = f"SELECT count(*) FROM {quote(plan.table)} WHERE {quote(column)} IS NULL"
+        empty[column] = db.execute(sql).fetchone()[0]
     record = {"table_name": plan.table, "source": plan.source, "rows": count}
     db.table(IMPORTS).insert({**record, "imported_at": plan.now})
-    return count
+    total = db.execute(f"SELECT count(*) FROM {quote(plan.table)}").fetchone()[0]
+    return Imported(count, total, empty)
 
 
 def _shape_table(db: Database, plan: ImportPlan) -> None:

@@ -43,7 +43,9 @@ def test_each_format_is_imported(workdir: Path, name: str) -> None:
     assert result.stderr == "imported 3 rows into tickets (store.db)\n"
     assert query("store.db", SELECT_TICKETS) == TICKETS
     assert query("store.db", "SELECT typeof(created_at) FROM tickets") == [("real",)] * 3
-    assert query("store.db", "SELECT * FROM time_columns") == [("tickets", "created_at", "UTC")]
+    assert query("store.db", "SELECT table_name, column_name, timezone FROM time_columns") == [
+        ("tickets", "created_at", "UTC")
+    ]
     assert query("store.db", "SELECT table_name, source, rows FROM imports") == [
         ("tickets", name, 3)
     ]
@@ -193,7 +195,7 @@ def test_naive_times_are_read_in_the_zone_given_or_the_plans(
     result = load("times.csv", "tickets", "--time", "created_at", zone, given)
     assert result.exit_code == Exit.OK
     assert query("store.db", "SELECT id, created_at FROM tickets ORDER BY id") == SHANGHAI
-    assert query("store.db", "SELECT * FROM time_columns") == [
+    assert query("store.db", "SELECT table_name, column_name, timezone FROM time_columns") == [
         ("tickets", "created_at", "Asia/Shanghai")
     ]
 
@@ -247,7 +249,9 @@ def test_a_time_column_named_in_another_case_is_indexed_and_recorded(workdir: Pa
     result = load("times.csv", "t", "--time", "CREATED_AT", "--timezone", "Asia/Shanghai")
     assert result.exit_code == Exit.OK
     assert query("store.db", "SELECT id, created_at FROM t ORDER BY id") == SHANGHAI
-    assert query("store.db", "SELECT * FROM time_columns") == [("t", "created_at", "Asia/Shanghai")]
+    assert query("store.db", "SELECT table_name, column_name, timezone FROM time_columns") == [
+        ("t", "created_at", "Asia/Shanghai")
+    ]
     assert query("store.db", "PRAGMA index_list(t)") != []
 
 

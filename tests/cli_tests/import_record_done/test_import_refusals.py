@@ -148,7 +148,9 @@ def test_hostile_column_names_and_values_are_stored_literally(tickets_db: Path) 
         ('x"; DROP TABLE tickets; --', "'); DROP TABLE tickets; --", 1772673267.0, '"q"', "`b`"),
         ("Robert'); DROP TABLE measurements;--", None, None, "it's", "a]b"),
     ]
-    assert query(tickets_db, "SELECT * FROM time_columns ORDER BY table_name") == [
+    assert query(
+        tickets_db, "SELECT table_name, column_name, timezone FROM time_columns ORDER BY table_name"
+    ) == [
         ("order", "`at`", "UTC"),
         ("tickets", "created_at", "UTC"),
     ]

@@ -37,7 +37,11 @@ def test_a_kaggle_style_export_imports_with_one_format_per_time_column(workdir: 
         "--time-format", f"Time to Resolution={DAY_FIRST}",
     )  # fmt: skip
     assert result.exit_code == Exit.OK, result.stderr
-    assert result.stderr == "imported 3 rows into tickets (store.db)\n"
+    assert result.stderr == (
+        "imported 3 rows into tickets (store.db)\n"
+        "1 of 3 rows of tickets have no `First Response Time`\n"
+        "2 of 3 rows of tickets have no `Time to Resolution`\n"
+    )
     rows = query(
         "store.db",
         'SELECT "Ticket ID", "First Response Time", "Time to Resolution", "Ticket Description"'

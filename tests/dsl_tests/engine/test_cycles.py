@@ -255,8 +255,10 @@ goal some "Some tickets" { serves keep indicator opened target >= 1 cycle monthl
         tz="Asia/Shanghai",
     )
     months = [(f"2026-{m:02d}-01", month_end(2026, m)) for m in range(1, 8)]
-    expected_values = [0, 0, 0, 0, 1, 1, 0]
-    statuses = ["breached"] * 4 + ["met", "met", "breached"]
+    # The data begins on May 20: the months before it have no value, not a count of 0
+    # (language.md, "Edge cases, decided"); they still count as not attained.
+    expected_values = [None, None, None, None, 1, 1, 0]
+    statuses = ["no_data"] * 4 + ["met", "met", "breached"]
 
     report = env.evaluate(text, "2026-07-01")
     assert report["as_of"] == "2026-07-01T00:00:00+08:00"
@@ -279,3 +281,45 @@ goal some "Some tickets" { serves keep indicator opened target >= 1 cycle monthl
         )
     ]
     assert (earlier["status"], earlier["attainment"]) == ("met", 0.2)
+
+
+# ---------------------------------------------------------------- before the data begins
+
+
+def test_cycles_that_end_before_the_data_begins_have_no_value_count_included(env: Env) -> None:
+    """language.md, "Edge cases, decided": a cycle that ends at or before the earliest row of
+    every source its measure reads has no value, whatever the aggregate; inside the data's
+    span a cycle without rows counts 0. The export starts on 1 March 00:00 UTC exactly, so
+    February, which ends at that instant, has no value either."""
+    env.table(
+        "tickets",
+        "created_at",
+        [
+            {"id": 1, "created_at": "2026-03-01T00:00:00Z", "wait": 4},
+            {"id": 2, "created_at": "2026-03-20T10:00:00Z", "wait": 6},
+            {"id": 3, "created_at": "2026-05-02T10:00:00Z", "wait": 8},
+        ],
+    )
+    text = plan_text(
+        TICKETS
+        + """
+indicator volume "Tickets" { kind kpi unit "n" better higher measure count(tickets) }
+indicator mixed "Tickets per survey" { kind kpi unit "n" better higher
+  measure count(tickets) + count(surveys) }
+source surveys { time answered_at }
+goal busy "Busy" { serves keep indicator volume target >= 1 cycle monthly owner ana }
+goal mixed_goal "Mixed" { serves keep indicator mixed target >= 1 cycle monthly owner ana }
+"""
+    )
+    env.table("surveys", "answered_at", [{"id": 1, "answered_at": "2026-01-15T10:00:00Z"}])
+    report = env.evaluate(text, "2026-06-01")
+    assert brief(report_goal(report, "busy")["cycles"][:6]) == [
+        ("2026-01-01", "2026-01-31", True, None, "no_data"),  # before the export begins
+        ("2026-02-01", "2026-02-28", True, None, "no_data"),  # ends at the first row's instant
+        ("2026-03-01", "2026-03-31", True, 2, "met"),
+        ("2026-04-01", "2026-04-30", True, 0, "breached"),  # inside the data: no rows is 0
+        ("2026-05-01", "2026-05-31", True, 1, "met"),
+        ("2026-06-01", "2026-06-30", False, 0, "breached"),
+    ]
+    # Two sources: the data begins with the earlier one (a survey in January).
+    assert [c["value"] for c in report_goal(report, "mixed_goal")["cycles"][:4]] == [1, 0, 2, 0]
