@@ -43,6 +43,7 @@ if TYPE_CHECKING:  # the review session's names, imported on first use (see __ge
     from .engine.suggest import suggest_target as suggest_target
     from .language.diagnostics import render as render
     from .language.expressions import text as measure_text
+    from .output.formats import latest_text as latest_text
     from .output.formats import short_target as short_target
     from .output.formats import value_text as value_text
     from .output.minutes_files import MinutesError as MinutesError
@@ -64,7 +65,7 @@ _SURFACE = {
     "engine.suggest": ("Suggestion", "format_value", "suggest_target"),
     "language.diagnostics": ("render",),
     "language.expressions": ("measure_text",),
-    "output.formats": ("short_target", "value_text"),
+    "output.formats": ("latest_text", "short_target", "value_text"),
     "output.minutes_files": ("MinutesError", "export_minutes"),
     "store.changes": ("Stamps", "stamps"),
     "store.database": ("Store", "StoreError"),
@@ -101,6 +102,7 @@ __all__ = [
     "export_minutes",
     "format_plan",
     "format_value",
+    "latest_text",
     "m",
     "measure_text",
     "parse_as_of",
@@ -169,7 +171,7 @@ class Program:
         """Check the plan against the store's schema, and evaluate it at `as_of` (only
         `goals`, when given)."""
         from .engine.evaluate import evaluate
-        from .engine.fetch import fetch_breakdowns, fetch_values
+        from .engine.fetch import fetch_breakdowns, fetch_values, with_rows_read
         from .engine.schedule import layout
         from .language.checks import schema
         from .store.dialect import SQLite
@@ -201,6 +203,7 @@ class Program:
             version=version("goalline"),
             breakdowns=breakdowns,
         )
+        report = with_rows_read(report, plan, layouts, ran)
         return Outcome(checked, diagnostics, report, tuple(ran))
 
 
@@ -226,9 +229,11 @@ def run(
 
 def check_against(path: str, store: Store, now: datetime, text: str | None = None) -> Checked:
     """`check --db`: the plan's checks, then its names against the store's tables, then the
-    achievability of its targets against the history in the store (W404)."""
+    achievability of its targets against the history in the store (W404) and what its data
+    says (W407-W409)."""
+    from .engine.health import data_facts
     from .engine.history import history
-    from .language.checks import achievable, schema
+    from .language.checks import achievable, data, schema
     from .store.dialect import SQLite
 
     checked = check_plan(path, text)
@@ -239,6 +244,7 @@ def check_against(path: str, store: Store, now: datetime, text: str | None = Non
         dialect = SQLite()
         store.prepare_for(dialect)
         problems += achievable.check(checked.plan, history(checked.plan, store, dialect, now))
+        problems += data.check(checked.plan, data_facts(checked.plan, store))
     diagnostics = sorted_diagnostics([*checked.diagnostics, *problems])
     plan = None if any(d.is_error for d in diagnostics) else checked.plan
     return replace(checked, plan=plan, diagnostics=diagnostics)

@@ -110,9 +110,11 @@ def report_cycle(
     *,
     expected: Any = None,
     pace: Any = None,
+    rows: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """One cycle of a goal as the JSON report shows it (complete unless told)."""
-    return {
+    """One cycle of a goal as the JSON report shows it (complete unless told); `rows`, what
+    its aggregates read, as `rows_read` writes each."""
+    found = {
         "start": start,
         "end": end,
         "complete": complete,
@@ -121,4 +123,19 @@ def report_cycle(
         "expected": expected,
         "pace": pace,
         "status": status,
+    }
+    return found if rows is None else found | {"rows": rows}
+
+
+def rows_read(
+    aggregate: str, table: str, read: int, matched: int, empty: int = 0, negative: int | None = None
+) -> dict[str, Any]:
+    """What one aggregate read in a cycle, as the JSON report's `cycles[].rows[]` says it."""
+    return {
+        "aggregate": aggregate,
+        "table": table,
+        "read": read,
+        "matched": matched,
+        "empty": empty,
+        "negative": negative,
     }

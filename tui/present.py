@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from dsl.api import CycleResult, GoalResult, short_target, value_text
+from dsl.api import CycleResult, GoalResult, latest_text, short_target
 
 # The status word is always shown, so a row reads the same without colour.
 STATUS_STYLES = {
@@ -38,8 +38,7 @@ def literal(text: str | None, default: str = "") -> Text:
 
 
 def latest_value(goal: GoalResult) -> str:
-    latest = goal.latest_complete
-    return value_text(goal, latest.value if latest else None)
+    return latest_text(goal)
 
 
 def latest_target(goal: GoalResult) -> str:

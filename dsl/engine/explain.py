@@ -14,7 +14,7 @@ from ..language.expressions import aggregate_calls, source_of, text
 from ..store.dialect import quote
 from .fetch import Ran, Rows, before_data
 from .measure_sql import RECORDED_TABLE, RECORDED_TIME
-from .report import CycleResult, GoalResult
+from .report import CycleResult, GoalResult, RowsRead
 
 
 def rows_counted(plan: m.Plan, indicator_id: str, bounds: Range, store: Rows) -> dict[str, int]:
@@ -121,10 +121,34 @@ def _measure_sentence(indicator: m.Indicator, ran: Ran | None, cycle: CycleResul
             f" is {value}."
         )
     calls = list(aggregate_calls(indicator.measure))
+    read = list(cycle.rows) + [None] * (len(calls) - len(cycle.rows))
     gave = "; ".join(
-        f"{text(call)} gave {_number(v)}" for call, v in zip(calls, values, strict=False)
+        f"{text(call)} gave {_number(v)}{_rows_read(r)}"
+        for call, v, r in zip(calls, values, read, strict=False)
     )
     return f"The measure is {text(indicator.measure)}; {gave}; so the value is {value}."
+
+
+def _rows_read(rows: RowsRead | None) -> str:
+    """` (3 of 4 rows matched its condition; 1 duration is negative)`, or nothing to add."""
+    if rows is None:
+        return ""
+    said = []
+    if rows.matched != rows.read:
+        said.append(f"{rows.matched:,} of {rows.read:,} rows matched its condition")
+    if rows.empty:
+        of = "them" if rows.matched != rows.read else f"{rows.read:,} rows"
+        said.append(f"{rows.empty:,} of {of} had no value and {_were(rows.empty)} left out")
+    if rows.negative:
+        said.append(
+            f"{rows.negative:,} {'duration is' if rows.negative == 1 else 'durations are'}"
+            " negative, ending before it starts"
+        )
+    return f" ({'; '.join(said)})" if said else ""
+
+
+def _were(count: int) -> str:
+    return "was" if count == 1 else "were"
 
 
 def _target_sentence(goal: m.Goal, cycle: CycleResult, result: GoalResult) -> str:

@@ -15,8 +15,10 @@ from typing import Any, Protocol
 
 from ..language import model as m
 from ..language.cycles import Range
+from ..language.expressions import source_of, text
 from ..store.dialect import Dialect
-from .measure_sql import Query, begins_sql, combine, compile_measure
+from .measure_sql import TALLY, Query, begins_sql, combine, compile_measure
+from .report import Report, RowsRead
 from .schedule import Layout
 
 
@@ -156,3 +158,43 @@ def fetch_values(
         for goal_id in goal_ids:
             values[goal_id] = per_cycle
     return values, ran
+
+
+def with_rows_read(
+    report: Report, plan: m.Plan, layouts: Mapping[str, Layout], ran: Sequence[Ran]
+) -> Report:
+    """The report with, in each cycle of a measured goal, what each aggregate read (from the
+    tally columns of the query that gave its values)."""
+    by_layout = {(r.indicator, r.ranges): r for r in ran}
+    goals = []
+    for result in report.goals:
+        indicator = plan.get(result.indicator)
+        found = by_layout.get((result.indicator, layouts[result.id].ranges))
+        if not isinstance(indicator, m.Indicator) or indicator.measure is None or found is None:
+            goals.append(result)
+            continue
+        read = _rows_read(plan, found)
+        cycles = tuple(replace(c, rows=read.get(c.index, ())) for c in result.cycles)
+        goals.append(replace(result, cycles=cycles))
+    return replace(report, goals=tuple(goals))
+
+
+def _rows_read(plan: m.Plan, ran: Ran) -> dict[int, tuple[RowsRead, ...]]:
+    calls = ran.query.aggregates
+    tables = []
+    for call in calls:
+        source = plan.get(source_of(call))
+        tables.append(source.table_name if isinstance(source, m.Source) else "")
+    found = {}
+    for row in ran.rows:
+        tallies = row[1 + len(calls) :]
+        found[row[0]] = tuple(
+            RowsRead(text(call), table, *_counts(tallies[n * TALLY : (n + 1) * TALLY]))
+            for n, (call, table) in enumerate(zip(calls, tables, strict=True))
+        )
+    return found
+
+
+def _counts(tally: Sequence[Any]) -> tuple[int, int, int, int | None]:
+    read, matched, valued, negative = tally
+    return int(read), int(matched), int(matched) - int(valued), negative

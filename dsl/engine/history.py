@@ -25,6 +25,7 @@ def history(
     tz = zone(plan)
     before = _year_before(info.period_start)
     found: dict[str, list[tuple[float, m.Target]]] = {}
+    known: dict[str, float] = {}  # when each source's data begins
     for goal in plan.goals:
         base = target_in_force(goal, info.period_start)
         if goal.is_progress or goal.cycle is None or base is None:
@@ -37,7 +38,7 @@ def history(
         ]
         spans = [dataclasses.replace(s, index=i) for i, s in enumerate([*earlier, *during])]
         targets = [base] * len(earlier) + [target_in_force(goal, s.start) or base for s in during]
-        found[goal.id] = _values(plan, goal, spans, targets, store, dialect, now)
+        found[goal.id] = _values(plan, goal, spans, targets, store, dialect, now, known)
     return found
 
 
@@ -49,6 +50,7 @@ def _values(
     store: Rows,
     dialect: Dialect,
     now: datetime,
+    known: dict[str, float],
 ) -> list[tuple[float, m.Target]]:
     indicator = plan.get(goal.indicator)
     if not spans or not isinstance(indicator, m.Indicator):
@@ -57,7 +59,7 @@ def _values(
     cycles = ranges(goal, spans, start, now)
     query = compile_measure(indicator, plan, cycles, dialect)
     # Cycles before the data begins are not history: they say nothing of what was reached.
-    before = before_data(cycles, data_begins(indicator, plan, store))
+    before = before_data(cycles, data_begins(indicator, plan, store, known))
     found = []
     for row in store.fetch(query.sql, query.params, query.ranges):
         if row[0] in before:

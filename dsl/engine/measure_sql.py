@@ -17,7 +17,7 @@ from typing import Any
 from ..language import model as m
 from ..language.checks.measures import PERCENTILES
 from ..language.cycles import Range
-from ..language.expressions import aggregate_calls, source_of
+from ..language.expressions import aggregate_calls, source_of, walk
 from ..store.dialect import Dialect, quote
 
 RECORDED_TABLE = "measurements"
@@ -35,7 +35,12 @@ _OPS: dict[str, Callable[[float, float], float]] = {
 
 @dataclass(frozen=True, slots=True)
 class Query:
-    """A compiled measure: the SQL, its parameters, and the aggregates its columns hold."""
+    """A compiled measure: the SQL, its parameters, and the aggregates its columns hold.
+
+    Each row is the cycle's index (and breakdown key), the value of each aggregate, and then
+    for each aggregate what it read (`TALLY` columns): the rows of its source in the cycle,
+    those its `where` kept, those of them with a value, and the negative values of a
+    duration (NULL for other values)."""
 
     sql: str
     params: tuple[Any, ...]
@@ -68,6 +73,7 @@ def compile_measure(
     selects: list[str] = []
     columns: list[str] = []
     ordered: list[m.Call] = []
+    tallies: list[str] = []
     for number, (table, calls) in enumerate(groups.values()):
         alias = f"s{number}"
         select, names = _select(table, calls, dialect, params, by)
@@ -76,6 +82,8 @@ def compile_measure(
             zero = call.function in ("count", "distinct")
             columns.append(f"coalesce({alias}.{name}, 0)" if zero else f"{alias}.{name}")
             ordered.append(call)
+            tallies += _tally_columns(alias, name[1:], call)
+    columns += tallies
     aliases = [f"s{n}" for n in range(len(groups))]
     if by is None:
         rows, key = f"{dialect.cycles if cte is None else 'cycles'} AS c", ""
@@ -128,13 +136,18 @@ def _groups(indicator: m.Indicator, plan: m.Plan) -> dict[str, tuple[Table, list
 def _select(
     table: Table, calls: list[m.Call], dialect: Dialect, params: list[Any], by: str | None
 ) -> tuple[str, list[str]]:
-    """One source's aggregates per cycle (and per value of `by`), through its time index."""
+    """One source's aggregates per cycle (and per value of `by`), through its time index,
+    and what each read: they cost nothing more than the aggregates, on rows already read."""
     selected, names = [], []
     for number, call in enumerate(calls):
         expression, call_params = _aggregate(call, table, dialect)
         names.append(f"a{number}")
         selected.append(f"{expression} AS a{number}")
         params.extend(call_params)
+    selected.append("count(*) AS n")
+    for number, call in enumerate(calls):
+        for name, sql in _tally(call, dialect, params).items():
+            selected.append(f"{sql} AS {name}{number}")
     time = f"t.{quote(table.time)}"
     where = f"{time} >= c.lo AND {time} < c.hi"
     if table.where:
@@ -146,6 +159,45 @@ def _select(
         f"SELECT c.idx AS idx{key}, {', '.join(selected)}"
         f" FROM {dialect.join_cycles(quote(table.name))} WHERE {where} GROUP BY c.idx{group}",
         names,
+    )
+
+
+TALLY = 4  # columns per aggregate after the values: read, matched, with a value, negative
+
+
+def _tally(call: m.Call, dialect: Dialect, params: list[Any]) -> dict[str, str]:
+    """Counts of what one aggregate read, where they differ from the rows read (`n`): `m`
+    rows its `where` kept, `v` those with a value, `g` (a duration) those whose value is
+    negative. `_tally_columns` reads them back in the same cases."""
+
+    def kept(extra: str = "") -> str:
+        conditions = [extra] if extra else []
+        if call.where is not None:
+            conditions.append(_condition(call.where, params))
+        return f" FILTER (WHERE {' AND '.join(conditions)})" if conditions else ""
+
+    found = {"m": f"count(*){kept()}"} if call.where is not None else {}
+    arg = call.args[0]
+    if not isinstance(arg, m.Name):  # count(source): every kept row has a value
+        found["v"] = f"count({_row(arg, params, dialect)}){kept()}"
+    if _is_duration(call):
+        found["g"] = f"count(*){kept(f'{_row(arg, params, dialect)} < 0')}"
+    return found
+
+
+def _tally_columns(alias: str, number: str, call: m.Call) -> list[str]:
+    """The `TALLY` columns of one aggregate in the outer query, as `_tally` counted them."""
+    read = f"coalesce({alias}.n, 0)"
+    matched = f"coalesce({alias}.m{number}, 0)" if call.where is not None else read
+    valued = matched if isinstance(call.args[0], m.Name) else f"coalesce({alias}.v{number}, 0)"
+    negative = f"coalesce({alias}.g{number}, 0)" if _is_duration(call) else "NULL"
+    return [read, matched, valued, negative]
+
+
+def _is_duration(call: m.Call) -> bool:
+    """Whether an aggregate reads the time between two columns (`minutes_between` and kin)."""
+    return any(
+        isinstance(node, m.Call) and node.function in _SECONDS for node in walk(call.args[0])
     )
 
 

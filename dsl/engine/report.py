@@ -30,6 +30,31 @@ class CycleResult:
     status: str
     reason: str  # why the status is what it is, in one sentence
     breakdown: Mapping[str, float | None] | None = None  # value per breakdown key
+    rows: tuple[RowsRead, ...] = ()  # what each aggregate read (measured indicators)
+
+
+@dataclass(frozen=True, slots=True)
+class RowsRead:
+    """What one aggregate of a measure read in one cycle: the rows of its table whose time
+    falls in the cycle, those its `where` kept, those of them without a value, and (for a
+    duration such as `minutes_between`) those whose value is negative."""
+
+    aggregate: str  # as the plan writes it
+    table: str
+    read: int
+    matched: int
+    empty: int
+    negative: int | None  # None: the aggregate reads no duration
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "aggregate": self.aggregate,
+            "table": self.table,
+            "read": self.read,
+            "matched": self.matched,
+            "empty": self.empty,
+            "negative": self.negative,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +208,8 @@ def _cycle(cycle: CycleResult) -> dict[str, Any]:
     }
     if cycle.breakdown is not None:  # only for indicators that declare a breakdown
         found["breakdown"] = {key: _round(v) for key, v in cycle.breakdown.items()}
+    if cycle.rows:  # only for indicators with a measure
+        found["rows"] = [r.to_dict() for r in cycle.rows]
     return found
 
 

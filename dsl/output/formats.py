@@ -9,7 +9,7 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ..engine.report import GoalResult, Report
+from ..engine.report import CycleResult, GoalResult, Report
 from ..language.source import cut, pad, width
 from ..store.records import Acknowledgement
 
@@ -94,8 +94,19 @@ def to_table(report: Report, style: Callable[[str, str], str] | None = None) -> 
     ]
     if report.goals:
         rows: list[tuple[str, ...]] = [("STATUS", "GOAL", "LATEST", "TARGET", "ATTAINED", "OWNER")]
-        rows += [_goal_row(g) for g in sorted(report.goals, key=_attention)]
+        ordered = sorted(report.goals, key=_attention)
+        rows += [_goal_row(g) for g in ordered]
         lines += _columns(rows, paint, (8, 16, 14, 14, 8, 10))
+        notes = []
+        for goal in ordered:
+            known = last_known(goal)
+            if known is not None:
+                since = next(c.start for c in goal.cycles if c.index > known.index)
+                last = (
+                    f"{value_text(goal, known.value)}, {known.status}, cycle of {known.start:%m-%d}"
+                )
+                notes.append(cut(f"{goal.id}: no data since {since}; last {last}", 80))
+        lines += ["", *notes] if notes else []
     if report.milestones:
         lines += ["", "MILESTONES"]
         rows = [("STATUS", "MILESTONE", "DUE", "BUFFER", "DONE", "OWNER")]
@@ -128,6 +139,25 @@ def _goal_row(goal: GoalResult) -> tuple[str, ...]:
     target = short_target(latest.target if latest else None)
     attained = "-" if goal.attainment is None else f"{goal.attainment:.0%}"
     return (goal.status, goal.id, value, target, attained, goal.owner)
+
+
+def last_known(goal: GoalResult) -> CycleResult | None:
+    """For a goal whose latest complete cycle has no value, the latest complete cycle before
+    it that has one: "no data this week" alone would hide where the goal stood."""
+    complete = [c for c in goal.cycles if c.complete]
+    if not complete or complete[-1].value is not None:
+        return None
+    return next((c for c in reversed(complete) if c.value is not None), None)
+
+
+def latest_text(goal: GoalResult) -> str:
+    """The value of a goal's latest complete cycle, or, when it has none, the last one it
+    had and the start of its cycle: `- (last 8 min, 03-01)`."""
+    latest = goal.latest_complete
+    known = last_known(goal)
+    if known is not None:
+        return f"- (last {value_text(goal, known.value)}, {known.start:%m-%d})"
+    return value_text(goal, latest.value if latest else None)
 
 
 def value_text(goal: GoalResult, value: float | None) -> str:

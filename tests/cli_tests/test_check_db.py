@@ -176,8 +176,8 @@ def test_check_judges_history_as_of_the_date_given(waits_db: Path) -> None:
 
 EXPORT_ROWS = (
     "Ticket ID,Created at,First reply (min),Promised (min),Ticket status,Solved at\n"
-    "1,2026-03-02 09:00,12,30,Solved,2026-03-02 10:00\n"
-    "2,2026-03-03 09:00,45,30,Open,\n"
+    "1,2026-01-02 09:00,12,30,Solved,2026-01-02 10:00\n"
+    "2,2026-01-03 09:00,45,30,Open,\n"
 )
 
 
@@ -214,11 +214,11 @@ def test_did_you_mean_offers_the_quoted_spelling_and_the_plan_then_checks(
 
 def test_columns_compared_with_columns_are_checked(export_db: Path) -> None:
     compared = "count(tickets where `First reply (min)` <= `Promised (min)`)"
-    # March has one promise kept; April to June none. The year before the period, January and
-    # February end before the export begins: they are not history (they counted 0 before).
+    # January has one promise kept; February to June none. The year before the period ends
+    # before the export begins: it is not history (it counted twelve months of 0 before).
     assert headlines(export_plan(compared), export_db) == [
         "plan.goal:19:3: warning: goal 'short': history reached the target <= 5 in every one"
-        " of 4 cycles (worst 1); is it challenging enough? [W404]"
+        " of 6 cycles (worst 1); is it challenging enough? [W404]"
     ]
     forgot_quotes = "count(tickets where `Ticket status` = Solved)"
     assert headlines(export_plan(forgot_quotes), export_db) == [
@@ -231,3 +231,49 @@ def test_columns_compared_with_columns_are_checked(export_db: Path) -> None:
         " 'Help desk export' is not, so they cannot be compared; import the table again with"
         " --time 'Ticket status' [E403]"
     ]
+
+
+# ---------------------------------------------------------------- what the data says
+
+# From March 2 on, of five tickets: three have no `Solved at` (60%: mostly empty); of the
+# two solved, ticket 4 was solved an hour before it was created (50%: negative).
+HEALTH_ROWS = (
+    "Ticket ID,Created at,First reply (min),Ticket status,Solved at\n"
+    "1,2026-03-02 09:00,12,Solved,2026-03-02 10:00\n"
+    "2,2026-03-03 09:00,45,Open,\n"
+    "3,2026-03-04 09:00,,Open,\n"
+    "4,2026-03-05 09:00,5,Solved,2026-03-05 08:00\n"
+    "5,2026-03-06 09:00,8,Open,\n"
+)
+
+
+@pytest.fixture
+def health_db(workdir: Path) -> Path:
+    (workdir / "h.csv").write_text(HEALTH_ROWS)
+    args = ["--time", "Created at", "--time", "Solved at"]
+    result = goalline("import", "h.csv", "--db", "h.db", "--table", "Help desk export", *args)
+    assert result.exit_code == 0, result.stderr
+    return workdir / "h.db"
+
+
+def test_what_the_data_says_about_the_plan(health_db: Path) -> None:
+    plan = export_plan("mean(hours_between(tickets.`Created at`, tickets.`Solved at`))")
+    expected = [
+        "plan.goal:2:3: warning: goal 'short': the data it reads begins 2026-03-02; 2 monthly"
+        " cycles of the period end before it and can only have no data, which counts as not"
+        " attained: move the period's start? [W409]",
+        "plan.goal:14:17: warning: hours_between(`Created at`, `Solved at`) is negative in 1 of"
+        " 2 rows of table 'Help desk export' (50%): the second time comes before the first; are"
+        " they the right way round, and in one time zone? [W408]",
+        "plan.goal:14:53: warning: column `Solved at` of table 'Help desk export' is empty in 3"
+        " of 5 rows (60%); indicator 'wait' reads only the others [W407]",
+    ]
+    assert headlines(plan, health_db) == expected
+    assert all(documented(line) for line in expected)
+
+
+def test_a_column_filled_in_most_rows_and_durations_rarely_negative_say_nothing(
+    health_db: Path,
+) -> None:
+    plan = export_plan("mean(tickets.`First reply (min)`)")  # empty in 1 of 5
+    assert headlines(plan.replace("2026-01-01 ..", "2026-03-01 .."), health_db) == []

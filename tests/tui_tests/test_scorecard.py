@@ -58,7 +58,8 @@ async def test_goals_needing_attention_come_first_with_status_value_target_and_o
         "no data",
         *["met"] * 4,
     ]
-    assert table[4][2:4] == ["-", ">= 95"]  # no data in the last cycle
+    # no data in the last cycle: where it last stood instead (November, 84.2%, breached)
+    assert table[4][2:4] == ["- (last 84.2%, 11-01)", ">= 95"]
     assert table[5][2:4] == ["3.566 h", "<= 8"]
     trend = table[0][4]
     assert len(trend) == 4 and set(trend) <= set("▁▂▃▄▅▆▇█")  # one bar per quarter

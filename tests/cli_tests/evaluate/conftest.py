@@ -53,7 +53,7 @@ from typing import Any
 import pytest
 from click.testing import Result
 
-from ...helpers import GOALLINE, goalline, report_cycle
+from ...helpers import GOALLINE, goalline, report_cycle, rows_read
 
 PLAN = """\
 plan "Help desk 2026" {
@@ -236,6 +236,14 @@ def desk(tmp_path_factory: pytest.TempPathFactory) -> Desk:
     return Desk(folder, plan, db)
 
 
+def answered(read: int, matched: int) -> dict[str, Any]:
+    return rows_read('count(tickets where status = "answered")', "tickets", read, matched)
+
+
+def waits(read: int) -> dict[str, Any]:
+    return rows_read("mean(tickets.wait_min)", "tickets", read, read)
+
+
 BUSY = {
     "id": "busy",
     "title": "Answer enough tickets",
@@ -251,10 +259,15 @@ BUSY = {
     "status": "breached",  # March, the latest complete cycle
     "attainment": 0.333333,  # January's warning of three complete months
     "cycles": [
-        report_cycle("2026-01-01", "2026-01-31", 3, ">= 3", "warning"),  # ticket 4 is open
-        report_cycle("2026-02-01", "2026-02-28", 2, ">= 3", "breached"),
-        report_cycle("2026-03-01", "2026-03-31", 1, ">= 3", "breached"),  # 1 < 1 does not hold
-        report_cycle("2026-04-01", "2026-04-30", 0, ">= 3", "critical", complete=False),
+        # ticket 4 is open: 4 rows read, 3 matched
+        report_cycle("2026-01-01", "2026-01-31", 3, ">= 3", "warning", rows=[answered(4, 3)]),
+        report_cycle("2026-02-01", "2026-02-28", 2, ">= 3", "breached", rows=[answered(2, 2)]),
+        # 1 < 1 does not hold
+        report_cycle("2026-03-01", "2026-03-31", 1, ">= 3", "breached", rows=[answered(1, 1)]),
+        # ticket 8 (April 3) comes after the evaluation time
+        report_cycle(
+            "2026-04-01", "2026-04-30", 0, ">= 3", "critical", complete=False, rows=[answered(0, 0)]
+        ),
     ],
 }
 
@@ -273,10 +286,14 @@ QUICK = {
     "status": "met",
     "attainment": 0.666667,
     "cycles": [
-        report_cycle("2026-01-01", "2026-01-31", 6, "<= 10", "met"),  # (5 + 7 + 9 + 3) / 4
-        report_cycle("2026-02-01", "2026-02-28", 13, "<= 10", "breached"),  # (12 + 14) / 2
-        report_cycle("2026-03-01", "2026-03-31", 8, "<= 10", "met"),
-        report_cycle("2026-04-01", "2026-04-30", None, "<= 10", "no_data", complete=False),
+        # (5 + 7 + 9 + 3) / 4
+        report_cycle("2026-01-01", "2026-01-31", 6, "<= 10", "met", rows=[waits(4)]),
+        # (12 + 14) / 2
+        report_cycle("2026-02-01", "2026-02-28", 13, "<= 10", "breached", rows=[waits(2)]),
+        report_cycle("2026-03-01", "2026-03-31", 8, "<= 10", "met", rows=[waits(1)]),
+        report_cycle(
+            "2026-04-01", "2026-04-30", None, "<= 10", "no_data", complete=False, rows=[waits(0)]
+        ),
     ],
 }
 

@@ -9,14 +9,17 @@ import pytest
 from .conftest import APR_1, AS_OF, FEB_1, JAN_1, MAR_1, Desk
 
 
-def sql_lines(aggregate: str, select: str) -> str:
-    """The query block `explain` prints for one indicator of the help-desk plan."""
+def sql_lines(aggregate: str, select: str, tallies: str, read: str) -> str:
+    """The query block `explain` prints for one indicator of the help-desk plan: the
+    aggregate, then what it read (`tallies`: the rows its condition kept, or those with a
+    value; `read`, the same as the outer query returns them)."""
     return (
         "The query that ran (SQLite), once for every cycle of this layout:\n"
-        f"  WITH s0 AS (SELECT c.idx AS idx, {aggregate} AS a0 FROM temp.goalline_cycles AS c"
+        f"  WITH s0 AS (SELECT c.idx AS idx, {aggregate} AS a0, count(*) AS n, {tallies}"
+        " FROM temp.goalline_cycles AS c"
         ' CROSS JOIN "tickets" AS t WHERE t."created_at" >= c.lo AND t."created_at" < c.hi'
         " GROUP BY c.idx)\n"
-        f"  SELECT c.idx, {select}\n"
+        f"  SELECT c.idx, {select}, coalesce(s0.n, 0), {read}, NULL\n"
         "  FROM temp.goalline_cycles AS c\n"
         "  LEFT JOIN s0 ON s0.idx = c.idx\n"
         "  ORDER BY c.idx\n"
@@ -37,13 +40,18 @@ EXPLAIN_BUSY_JANUARY = (
     "Its value comes from the rows whose time falls from 2026-01-01 00:00 to 2026-02-01 00:00"
     " (Asia/Shanghai): 4 rows of tickets.\n"
     'The measure is count(tickets where status = "answered"); count(tickets where status ='
-    ' "answered") gave 3; so the value is 3 tickets.\n'
+    ' "answered") gave 3 (3 of 4 rows matched its condition); so the value is 3 tickets.\n'
     "The target in force is >= 3; the thresholds are warn < 4 and critical < 1.\n"
     "The status is warning: the value 3 meets warn < 4.\n"
     "\n"
-    + sql_lines('count(*) FILTER (WHERE t."status" = ?)', "coalesce(s0.a0, 0)")
+    + sql_lines(
+        'count(*) FILTER (WHERE t."status" = ?)',
+        "coalesce(s0.a0, 0)",
+        'count(*) FILTER (WHERE t."status" = ?) AS m0',
+        "coalesce(s0.m0, 0), coalesce(s0.m0, 0)",
+    )
     + BOUNDS
-    + "with the parameters ['answered']\n"
+    + "with the parameters ['answered', 'answered']\n"
 )
 
 
@@ -68,7 +76,15 @@ def test_explain_a_mean_without_thresholds(desk: Desk) -> None:
         " so the value is 13 min.\n"
         "The target in force is <= 10; there are no thresholds.\n"
         "The status is breached: the value 13 misses the target <= 10.\n"
-        "\n" + sql_lines('avg(t."wait_min")', "s0.a0") + BOUNDS + "with the parameters []\n"
+        "\n"
+        + sql_lines(
+            'avg(t."wait_min")',
+            "s0.a0",
+            'count(t."wait_min") AS v0',
+            "coalesce(s0.n, 0), coalesce(s0.v0, 0)",
+        )
+        + BOUNDS
+        + "with the parameters []\n"
     )
 
 
@@ -94,14 +110,14 @@ def test_explain_with_no_complete_cycle_shows_the_current_one(desk: Desk) -> Non
         "Its value comes from the rows whose time falls from 2026-01-01 00:00 to 2026-01-15 00:00"
         " (Asia/Shanghai): 3 rows of tickets.",
         'The measure is count(tickets where status = "answered"); count(tickets where status ='
-        ' "answered") gave 3; so the value is 3 tickets.',
+        ' "answered") gave 3; so the value is 3 tickets.',  # the 3 rows so far all matched
         "The target in force is >= 3; the thresholds are warn < 4 and critical < 1.",
         "The status is warning: the value 3 meets warn < 4.",
     ]
     jan_15 = JAN_1 + 14 * 86400
     assert result.stdout.endswith(
         f"after loading the cycles (idx, lo, hi) [(0, {JAN_1}.0, {jan_15}.0)]\n"
-        "with the parameters ['answered']\n"
+        "with the parameters ['answered', 'answered']\n"
     )
 
 

@@ -157,3 +157,17 @@ def test_default_format_is_json_when_stdout_is_not_a_terminal(desk: Desk) -> Non
     assert json.loads(done.stdout) == expected_report("plan.goal")
     # and in-process, where standard output is not a terminal either
     assert json.loads(desk.evaluate("--as-of", AS_OF).stdout) == expected_report(str(desk.plan))
+
+
+def test_a_goal_without_data_in_its_latest_cycle_shows_its_last_value(desk: Desk) -> None:
+    """As of June 1, May has no ticket: quick's mean wait has no value, and the table says
+    where the goal last stood (April: ticket 8 waited 4 minutes) rather than a bare "-".
+    busy's May counts 0: the data had begun, so 0 is its value."""
+    result = desk.evaluate("--as-of", "2026-06-01", "--format", "table")
+    assert result.stdout.splitlines()[4:9] == [
+        "STATUS    GOAL   LATEST     TARGET  ATTAINED  OWNER",
+        "critical  busy   0 tickets  >= 3    20%       ann",
+        "no_data   quick  -          <= 10   60%       bob",
+        "",
+        "quick: no data since 2026-05-01; last 4 min, met, cycle of 04-01",
+    ]

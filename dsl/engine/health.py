@@ -1,0 +1,79 @@
+"""The facts `check --db` judges a plan's data by (`language.checks.data`): for each table a
+plan reads, one scan counting the empty values of the columns its measures read and the
+negative durations; and per goal, the cycles of the period that end before its data begins."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from ..language import model as m
+from ..language.checks.data import DataFacts, Filled
+from ..language.cycles import cycle_spans, local_date
+from ..language.expressions import aggregate_calls, source_of, walk
+from ..store.dialect import quote
+from .fetch import Rows, data_begins
+from .schedule import zone
+
+
+def data_facts(plan: m.Plan, store: Rows) -> DataFacts:
+    columns: dict[str, tuple[str, set[str], set[tuple[str, str]]]] = {}
+    for indicator in plan.indicators:
+        for call in aggregate_calls(indicator.measure) if indicator.measure else ():
+            source = plan.get(source_of(call))
+            if not isinstance(source, m.Source) or source.time is None or not call.args:
+                continue
+            time, read, pairs = columns.setdefault(
+                source.table_name, (source.time.id, set(), set())
+            )
+            for node in walk(call.args[0]):
+                if isinstance(node, m.Column):
+                    read.add(node.column)
+                elif isinstance(node, m.Call) and node.function.endswith("_between"):
+                    a, b = (arg.column for arg in node.args if isinstance(arg, m.Column))
+                    pairs.add((a, b))
+    filled: dict[tuple[str, str], Filled] = {}
+    negative: dict[tuple[str, str, str], tuple[int, int]] = {}
+    for table, (time, read, pairs) in columns.items():
+        names, found = sorted(read), _scan(store, table, time, sorted(read), sorted(pairs))
+        rows = int(found[0])
+        for n, column in enumerate(names, start=1):
+            filled[table, column] = Filled(rows - int(found[n]), rows)
+        for n, (first, second) in enumerate(sorted(pairs)):
+            both, below = found[1 + len(names) + 2 * n : 3 + len(names) + 2 * n]
+            negative[table, first, second] = (int(below), int(both))
+    return DataFacts(filled, negative, _before(plan, store))
+
+
+def _scan(
+    store: Rows, table: str, time: str, read: list[str], pairs: list[tuple[str, str]]
+) -> tuple[Any, ...]:
+    """One pass over the rows with a time: their count, each column's values, and for each
+    pair the rows with both times and those where the second comes first."""
+    counts = ["count(*)", *(f"count({quote(c)})" for c in read)]
+    for first, second in pairs:
+        a, b = quote(first), quote(second)
+        counts.append(f"count(*) FILTER (WHERE {a} IS NOT NULL AND {b} IS NOT NULL)")
+        counts.append(f"count(*) FILTER (WHERE {b} < {a})")
+    sql = f"SELECT {', '.join(counts)} FROM {quote(table)} WHERE {quote(time)} IS NOT NULL"
+    return tuple(store.fetch(sql)[0])
+
+
+def _before(plan: m.Plan, store: Rows) -> dict[str, tuple[date, int]]:
+    """Goals with at least one cycle of the period ending at or before their data begins."""
+    info = plan.info
+    assert info.period_start and info.period_end
+    tz, known = zone(plan), dict[str, float]()
+    found: dict[str, tuple[date, int]] = {}
+    for goal in plan.goals:
+        indicator = plan.get(goal.indicator)
+        if not isinstance(indicator, m.Indicator) or indicator.measure is None or not goal.cycle:
+            continue
+        begins = data_begins(indicator, plan, store, known)
+        if begins == float("inf"):
+            continue  # no rows at all: nothing to move the period to
+        spans = cycle_spans(goal.cycle, info.period_start, info.period_end, tz)
+        ended = sum(1 for s in spans if s.ends_at.timestamp() <= begins)
+        if ended:
+            found[goal.id] = (local_date(datetime.fromtimestamp(begins, UTC), tz), ended)
+    return found
