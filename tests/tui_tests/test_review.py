@@ -34,7 +34,7 @@ HEADINGS = [
     "warning  satisfied  Keep customers satisfied\n"
     "latest 90.8% against >= 90  ·  owner wang_fang  ·  team support",
     "no data  called_back  Call back every unhappy customer\n"
-    "latest - against >= 95  ·  owner li_na  ·  team quality",
+    "latest - (last 84.2%, 11-01) against >= 95  ·  owner li_na  ·  team quality",
     "late  knowledge_base  Publish the self-service knowledge base\n"
     "milestone due 2026-03-31, buffer 14d, done 2026-04-10  ·  owner li_na",
 ]
