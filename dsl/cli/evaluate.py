@@ -45,12 +45,13 @@ def evaluate(
     from ..engine.report import SEVERITY
     from ..output import formats as render
 
+    chosen = fmt or ("table" if sys.stdout.isatty() else "json")
     with _reading(db) as store:
-        outcome = _outcome(plan, store, db, as_of, goals)
+        # Only the JSON and TOML reports say what each aggregate read: it costs time.
+        outcome = _outcome(plan, store, db, as_of, goals, rows=chosen in ("json", "toml"))
         acknowledged = store.reviews.acknowledgements()
     report = outcome.report
     assert report is not None
-    chosen = fmt or ("table" if sys.stdout.isatty() else "json")
     if chosen == "table":
         click.echo(render.to_table(report, _style()), nl=False)
     elif chosen == "csv":
@@ -75,7 +76,7 @@ def evaluate(
 def explain(plan: str, goal: str, db: str, cycle_day: str | None, as_of: str | None) -> None:
     """Explain one GOAL of PLAN for one cycle: rows, SQL, value, target, and the status."""
     with _reading(db) as store:
-        outcome = _outcome(plan, store, db, as_of, (goal,))
+        outcome = _outcome(plan, store, db, as_of, (goal,), rows=True)
         text = _explanation(outcome, store, goal, cycle_day)
     click.echo(text, nl=False)
 
@@ -107,7 +108,7 @@ def _explanation(outcome: Outcome, store: Store, goal: str, cycle_day: str | Non
 
 
 def _outcome(
-    plan: str, store: Store, db: str, as_of: str | None, goals: tuple[str, ...]
+    plan: str, store: Store, db: str, as_of: str | None, goals: tuple[str, ...], *, rows: bool
 ) -> Outcome:
     from ..language.diagnostics import render, suggestion
 
@@ -117,7 +118,7 @@ def _outcome(
         if goal not in known:
             stop(f"plan {plan} has no goal '{goal}'{suggestion(goal, known)}")
     at = moment(as_of, program.zone.key)
-    outcome = program.run(store, at, goals=goals)
+    outcome = program.run(store, at, goals=goals, rows=rows)
     if outcome.report is None:
         for diagnostic in outcome.errors:
             click.echo(render(diagnostic, outcome.checked.sources), err=True)

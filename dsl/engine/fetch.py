@@ -45,14 +45,17 @@ Breakdown = dict[int, dict[str, float | None]]  # cycle index -> value per break
 Compiled = Mapping[tuple[str, str | None], Query]  # (indicator, breakdown column) -> query
 
 
-def compile_queries(plan: m.Plan, dialect: Dialect) -> dict[tuple[str, str | None], Query]:
+def compile_queries(
+    plan: m.Plan, dialect: Dialect, tally: bool = False
+) -> dict[tuple[str, str | None], Query]:
     """Every indicator's query (and its breakdown's), when their text does not depend on the
-    cycles; none for a dialect that lists the cycles in the query itself."""
+    cycles; none for a dialect that lists the cycles in the query itself. With `tally`, the
+    values' queries also count what each aggregate read."""
     if dialect.cycles_cte(1) is not None:
         return {}
     found: dict[tuple[str, str | None], Query] = {}
     for indicator in plan.indicators:
-        found[indicator.id, None] = compile_measure(indicator, plan, (), dialect)
+        found[indicator.id, None] = compile_measure(indicator, plan, (), dialect, tally=tally)
         if indicator.breakdown is not None:
             by = indicator.breakdown.id
             found[indicator.id, by] = compile_measure(indicator, plan, (), dialect, by)
@@ -66,11 +69,12 @@ def _query(
     ranges: tuple[Range, ...],
     dialect: Dialect,
     by: str | None = None,
+    tally: bool = False,
 ) -> Query:
     """The indicator's query over `ranges`: compiled once if it could be, else now."""
     query = compiled.get((indicator.id, by))
-    if query is None:
-        return compile_measure(indicator, plan, ranges, dialect, by)
+    if query is None or query.tallied != tally:
+        return compile_measure(indicator, plan, ranges, dialect, by, tally)
     return replace(query, ranges=ranges)
 
 
@@ -134,8 +138,10 @@ def fetch_values(
     store: Rows,
     dialect: Dialect,
     compiled: Compiled | None = None,
+    tally: bool = False,
 ) -> tuple[dict[str, dict[int, float | None]], list[Ran]]:
-    """Each goal's value per cycle index, and the queries that were run."""
+    """Each goal's value per cycle index, and the queries that were run (with `tally`, they
+    count what each aggregate read too: `with_rows_read`)."""
     by_layout: dict[tuple[str, tuple[Range, ...]], list[str]] = {}
     for goal in goals:
         assert goal.indicator is not None
@@ -149,7 +155,7 @@ def fetch_values(
         assert isinstance(indicator, m.Indicator)
         per_cycle: dict[int, float | None] = {}
         if ranges:
-            query = _query(compiled or {}, indicator, plan, ranges, dialect)
+            query = _query(compiled or {}, indicator, plan, ranges, dialect, tally=tally)
             rows = store.fetch(query.sql, query.params, query.ranges)
             per_cycle = {row[0]: combine(indicator.measure, iter(row[1:])) for row in rows}
             begins = data_begins(indicator, plan, store, known)
@@ -170,7 +176,8 @@ def with_rows_read(
     for result in report.goals:
         indicator = plan.get(result.indicator)
         found = by_layout.get((result.indicator, layouts[result.id].ranges))
-        if not isinstance(indicator, m.Indicator) or indicator.measure is None or found is None:
+        measured = isinstance(indicator, m.Indicator) and indicator.measure is not None
+        if not measured or found is None or not found.query.tallied:
             goals.append(result)
             continue
         read = _rows_read(plan, found)
