@@ -146,7 +146,7 @@ def demo_report(sample: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[
     assert plan is not None
     as_of = parse_as_of(AS_OF, ZoneInfo(plan.info.timezone or "UTC"))
     with Store.open(str(folder / STORE_NAME)) as store:
-        outcome = run(plan_path, store, as_of)
+        outcome = run(plan_path, store, as_of, rows=True)  # as `evaluate --format json`
         assert outcome.report is not None
         first = outcome.report.escalations[0].key
         store.reviews.acknowledge(first, "li_na", "called back", "2027-01-04T09:00:00+00:00")
