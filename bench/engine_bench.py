@@ -59,7 +59,7 @@ from dsl.store.dialect import SQLite  # noqa: E402
 ROWS = 1_000_000
 SMALL_ROWS = 100_000
 SEED = 2026
-GENERATOR = 1  # bump when the generator changes, so that cached files are not reused
+GENERATOR = 2  # bump when the generator changes, so that cached files are not reused (2: shuffled)
 CACHE = Path(tempfile.gettempdir()) / "goalline-engine-bench"
 TIMEZONE = "Asia/Shanghai"
 OFFSET = 8 * 3600  # Asia/Shanghai has no daylight-saving time
@@ -106,8 +106,9 @@ def _pick(table: tuple[tuple[str, float], ...], draw: float) -> str:
 
 
 def write_tickets(path: Path, rows: int, seed: int) -> None:
-    """`rows` tickets created in 2026 (local time, +08:00), in order of creation: fewer at
-    weekends, a gentle seasonal wave, a bad August and a recovering September."""
+    """`rows` tickets created in 2026 (local time, +08:00): fewer at weekends, a gentle
+    seasonal wave, a bad August and a recovering September. The lines are shuffled, as real
+    exports (and merged exports) are not in time order; the ids still follow creation."""
     rng = random.Random(seed)
     first = date(2026, 1, 1)
     days = [first + timedelta(days=d) for d in range(400)]  # resolutions run into 2027
@@ -145,9 +146,7 @@ def write_tickets(path: Path, rows: int, seed: int) -> None:
                 f"T{number:07d},{day_text[day]}{clock[second]},{channel},{priority},"
                 f"{response:.1f},{status},{resolved},{reopened}\n"
             )
-            if len(lines) == 10_000:
-                out.writelines(lines)
-                lines.clear()
+        rng.shuffle(lines)
         out.writelines(lines)
     partial.replace(path)
 
