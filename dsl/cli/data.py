@@ -86,7 +86,8 @@ def import_(
             formats.update(given)
             if not (timezone or plan):
                 zone = store.time_zone(table) or zone
-            imported = _load(store, stream, name, kind, table, times, pk, zone, formats)
+            cycles = tuple(planned.cycles)
+            imported = _load(store, stream, name, kind, table, times, pk, zone, formats, cycles)
     except (ImportProblem, StoreError) as problem:  # told with what it means for the import
         stop(f"{problem}; nothing was imported")
     if sys.stderr.isatty():
@@ -124,6 +125,7 @@ def _load(
     pk: str | None,
     zone: str,
     formats: dict[str, str],
+    cycles: tuple[str, ...] = (),
 ) -> Imported:
     """Import, starting again with a column widened whenever a value does not fit the type
     detected from the first rows (rare: each restart re-reads the input from the start)."""
@@ -133,6 +135,7 @@ def _load(
     from ..store.imports.writing import ImportPlan
 
     forced: dict[str, str] = {}
+    lowered = {c.lower() for c in cycles}
     while True:
         stream.seek(0)
         prepared = prepare(stream, name, kind, times, zone, forced, store.converts_times, formats)
@@ -144,6 +147,8 @@ def _load(
             types=prepared.types,
             time_columns=prepared.time_columns,
             formats=_by_column(prepared.time_columns, formats),
+            # Rows are kept in the order of the time the plan's sources cycle by.
+            cluster=next((c for c in prepared.columns if c.lower() in lowered), None),
             pk=pk,
             source=name,
             timezone=zone,

@@ -376,7 +376,7 @@ def test_a_version_1_store_moves_to_the_latest_version_on_open_and_keeps_its_dat
     as_version_1(store_path)
     assert query(store_path, "SELECT name FROM _sqlite_migrations") == [("m001_initial",)]
     with Store.open(str(store_path)) as store:
-        assert store.schema_version == 4
+        assert store.schema_version == 5
         assert store.fetch("SELECT indicator, value, note FROM measurements") == [
             ("nps", 41.0, "survey")
         ]
@@ -388,6 +388,7 @@ def test_a_version_1_store_moves_to_the_latest_version_on_open_and_keeps_its_dat
         ("m002_reviews",),
         ("m003_outbox",),
         ("m004_time_formats",),
+        ("m005_time_order",),
     ]
 
 
@@ -429,7 +430,7 @@ def test_a_reading_command_works_on_a_version_1_store_and_moves_it_forward(
     assert (result.exit_code, result.stderr) == (0, "")
     [cycle] = json.loads(result.stdout)["goals"][0]["cycles"][:1]
     assert (cycle["value"], cycle["status"]) == (41, "met")
-    assert query(store_path, "SELECT count(*) FROM _sqlite_migrations") == [(4,)]
+    assert query(store_path, "SELECT count(*) FROM _sqlite_migrations") == [(5,)]
 
 
 def test_a_version_1_store_with_a_table_of_a_new_name_is_refused_and_left_as_it_was(

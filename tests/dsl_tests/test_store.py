@@ -25,7 +25,7 @@ from dsl.store.errors import ImportProblem
 from dsl.store.imports.reading import format_of, prepare
 from dsl.store.imports.writing import Imported, ImportPlan
 
-from ..helpers import snapshot
+from ..helpers import query, snapshot
 
 NOW = "2026-07-01T00:00:00+00:00"
 
@@ -90,12 +90,12 @@ def test_opening_a_missing_store_without_create_is_refused_and_creates_nothing(
     assert leftovers(path) == []
 
 
-def test_a_new_store_is_wal_with_the_goalline_application_id_and_schema_version_4(
+def test_a_new_store_is_wal_with_the_goalline_application_id_and_schema_version_5(
     tmp_path: Path,
 ) -> None:
     path = tmp_path / "store.db"
     with Store.open(str(path), create=True) as store:
-        assert store.schema_version == 4
+        assert store.schema_version == 5
         assert store.table_names() == []
     connection = sqlite3.connect(path)
     assert connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
@@ -106,6 +106,7 @@ def test_a_new_store_is_wal_with_the_goalline_application_id_and_schema_version_
         ("goalline", "m002_reviews"),
         ("goalline", "m003_outbox"),
         ("goalline", "m004_time_formats"),
+        ("goalline", "m005_time_order"),
     ]
     tables = {r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert {"measurements", "milestone_events", "time_columns", "imports"} <= tables
@@ -115,7 +116,7 @@ def test_a_new_store_is_wal_with_the_goalline_application_id_and_schema_version_
 def test_reopening_a_store_writes_nothing(tickets_store: Path) -> None:
     before = snapshot(tickets_store)
     with Store.open(str(tickets_store)) as store:
-        assert store.schema_version == 4
+        assert store.schema_version == 5
         assert store.table_names() == ["tickets"]
     assert snapshot(tickets_store) == before
 
@@ -385,15 +386,16 @@ def test_times_become_seconds_since_1970_utc(tmp_path: Path) -> None:
     )
     rows = stored(tmp_path, data, ("at",), "Asia/Shanghai")
     # The same instant three ways; a date alone is local midnight; fractions of a second are
-    # kept; an empty field is NULL and a blank line is skipped.
+    # kept; an empty field is NULL and a blank line is skipped. The rows are stored in the
+    # order of their time (an empty one first), whatever the file's order.
     assert rows == [
-        (1772673267.0,),
-        (1772673267.0,),
-        (1772673240.0,),
+        (None,),
         (1772640000.0,),
+        (1772673240.0,),
+        (1772673267.0,),
+        (1772673267.0,),
         (1772673267.25,),
         (1774919667.0,),
-        (None,),
     ]
 
 
@@ -601,3 +603,41 @@ def test_opening_a_store_does_not_pull_the_locks_from_under_other_connections(
         assert reader.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     finally:
         reader.close()
+
+
+def test_a_table_imported_out_of_time_order_is_put_in_order_once_when_the_store_opens(
+    tmp_path: Path,
+) -> None:
+    """As an older goalline left it: the rows in file order, keyed by an integer primary key
+    (the rowid); m005_time_order sorts them by time and makes the key a unique index."""
+    path = tmp_path / "store.db"
+    Store.open(str(path), create=True).close()
+    connection = sqlite3.connect(path)
+    connection.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, at REAL, note TEXT)")
+    connection.execute("CREATE INDEX idx_t_at ON t (at)")
+    rows = [(1, 30.0, "c"), (2, None, "open"), (3, 10.0, "a"), (4, 20.0, "b")]
+    connection.executemany("INSERT INTO t VALUES (?, ?, ?)", rows)
+    connection.execute(
+        "INSERT INTO time_columns (table_name, column_name, timezone) VALUES ('t', 'at', 'UTC')"
+    )
+    connection.execute("DELETE FROM _sqlite_migrations WHERE name = 'm005_time_order'")
+    connection.commit()
+    connection.close()
+    with Store.open(str(path)) as store:
+        assert store.schema_version == 5
+    assert query(path, "SELECT rowid, id, at, note FROM t ORDER BY rowid") == [
+        (1, 2, None, "open"),
+        (2, 3, 10.0, "a"),
+        (3, 4, 20.0, "b"),
+        (4, 1, 30.0, "c"),
+    ]
+    assert query(path, "SELECT name FROM pragma_table_info('t') WHERE pk > 0") == []
+    assert query(path, "SELECT name, [unique] FROM pragma_index_list('t') ORDER BY name") == [
+        ("idx_t_at", 0),
+        ("idx_t_id", 1),
+    ]
+    # opened again, a table in order is left as it is
+    before = snapshot(path)
+    with Store.open(str(path)):
+        pass
+    assert snapshot(path) == before
