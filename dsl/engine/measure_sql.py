@@ -67,28 +67,68 @@ def compile_measure(
     by: str | None = None,
     tally: bool = False,
 ) -> Query:
-    """The query that computes every aggregate of `indicator` for each range; with `by`, for
-    each range and each value of that column (the indicator's `breakdown`); with `tally`,
-    also what each aggregate read (its `TALLY` columns), which costs a quarter more time:
-    only the JSON report and `explain` ask for it."""
-    groups = _groups(indicator, plan)
+    """The query that computes every aggregate of `indicator` for each range, in the order
+    of `aggregate_calls` (the order `combine` takes them in); with `by`, for each range and
+    each value of that column (the indicator's `breakdown`); with `tally`, also what each
+    aggregate read (its `TALLY` columns), which costs a quarter more time: only the JSON
+    report and `explain` ask for it."""
+    return _compile(list(_groups(indicator, plan).values()), ranges, dialect, by, tally)
+
+
+def compile_layout(
+    indicators: Sequence[m.Indicator],
+    plan: m.Plan,
+    ranges: Sequence[Range],
+    dialect: Dialect,
+    tally: bool = False,
+) -> tuple[Query, dict[str, slice]]:
+    """One query for every indicator evaluated over the same cycles: each table they read is
+    read once, for all their aggregates together (a table of a million rows costs its read,
+    not the aggregates, so ten indicators over one table cost about one). Returns the query
+    and, per indicator, the slice of each row (after the cycle's index) that holds its
+    aggregates in the order `combine` takes them (with `tally`, its `TALLY` columns follow
+    all the aggregates, in the same order: `TALLY` times the slice, after them)."""
+    merged: dict[tuple[Any, ...], tuple[Table, list[tuple[int, m.Call]]]] = {}
+    slices: dict[str, slice] = {}
+    offset = 0
+    for indicator in indicators:
+        count = 0
+        for table, calls in _groups(indicator, plan).values():
+            key = (table.name, table.time, table.where, table.params)
+            merged.setdefault(key, (table, []))[1].extend((offset + n, c) for n, c in calls)
+            count += len(calls)
+        slices[indicator.id] = slice(offset, offset + count)
+        offset += count
+    return _compile(list(merged.values()), ranges, dialect, None, tally), slices
+
+
+def _compile(
+    groups: list[tuple[Table, list[tuple[int, m.Call]]]],
+    ranges: Sequence[Range],
+    dialect: Dialect,
+    by: str | None,
+    tally: bool,
+) -> Query:
+    """One CTE per table, computing its aggregates per cycle; the outer query joins them to
+    the cycles and returns each aggregate at its position."""
     cte = dialect.cycles_cte(len(ranges))
     params: list[Any] = [value for r in ranges for value in (r.index, r.lo, r.hi)] if cte else []
     selects: list[str] = []
-    columns: list[str] = []
-    ordered: list[m.Call] = []
-    tallies: list[str] = []
-    for number, (table, calls) in enumerate(groups.values()):
+    placed: list[tuple[int, str, m.Call, list[str]]] = []
+    for number, (table, numbered) in enumerate(groups):
         alias = f"s{number}"
+        calls = [call for _, call in numbered]
         select, names = _select(table, calls, dialect, params, by, tally)
         selects.append(f"{alias} AS ({select})")
-        for name, call in zip(names, calls, strict=True):
+        for (position, call), name in zip(numbered, names, strict=True):
             zero = call.function in ("count", "distinct")
-            columns.append(f"coalesce({alias}.{name}, 0)" if zero else f"{alias}.{name}")
-            ordered.append(call)
-            if tally:
-                tallies += _tally_columns(alias, name[1:], call)
-    columns += tallies
+            column = f"coalesce({alias}.{name}, 0)" if zero else f"{alias}.{name}"
+            tallied = _tally_columns(alias, name[1:], call) if tally else []
+            placed.append((position, column, call, tallied))
+    placed.sort(key=lambda item: item[0])
+    columns = [column for _, column, _, _ in placed]
+    columns += [t for _, _, _, tallied in placed for t in tallied]
+    ordered = [call for _, _, call, _ in placed]
     aliases = [f"s{n}" for n in range(len(groups))]
     if by is None:
         rows, key = f"{dialect.cycles if cte is None else 'cycles'} AS c", ""
@@ -121,20 +161,23 @@ def begins_sql(indicator: m.Indicator, plan: m.Plan) -> list[str]:
     ]
 
 
-def _groups(indicator: m.Indicator, plan: m.Plan) -> dict[str, tuple[Table, list[m.Call]]]:
-    """The aggregates of a measure by the source they read (a recorded indicator reads the
-    values recorded for it)."""
+def _groups(
+    indicator: m.Indicator, plan: m.Plan
+) -> dict[str, tuple[Table, list[tuple[int, m.Call]]]]:
+    """The aggregates of a measure by the source they read, each with its position among
+    the measure's aggregates (a recorded indicator reads the values recorded for it)."""
     if indicator.measure is None:
         aggregate = indicator.aggregate.id if indicator.aggregate else "mean"
         call = m.Call(function=aggregate, args=(m.Column(source="", column=RECORDED_VALUE),))
         recorded = Table(RECORDED_TABLE, RECORDED_TIME, "t.indicator = ?", (indicator.id,))
-        return {"": (recorded, [call])}
-    groups: dict[str, tuple[Table, list[m.Call]]] = {}
-    for call in aggregate_calls(indicator.measure):
+        return {"": (recorded, [(0, call)])}
+    groups: dict[str, tuple[Table, list[tuple[int, m.Call]]]] = {}
+    for position, call in enumerate(aggregate_calls(indicator.measure)):
         source = source_of(call)
         found = plan.get(source)
         assert isinstance(found, m.Source) and found.time is not None  # checked before
-        groups.setdefault(source, (Table(found.table_name, found.time.id), []))[1].append(call)
+        table = Table(found.table_name, found.time.id)
+        groups.setdefault(source, (table, []))[1].append((position, call))
     return groups
 
 

@@ -186,3 +186,26 @@ goal keep_promises "Keep promises" { serves keep indicator kept target >= 90 cyc
         # February: the one ticket has no promise, so no ticket had both: 0 / 0 has no value.
         ("2026-02-01", "2026-02-28", True, None, "no_data"),
     ]
+
+
+def test_aggregates_of_two_sources_combine_in_the_order_the_measure_names_them(
+    env: Env,
+) -> None:
+    """count(a) + 10 * count(b) + 100 * count(a where x = 1): a's two aggregates are computed
+    together, but each value goes where the measure names it (2 + 10 x 3 + 100 x 1 = 132;
+    they once came in the order of the sources, 2 + 10 x 1 + 100 x 3 = 312)."""
+    env.table(
+        "a", "at", [{"at": "2026-01-05T00:00:00Z", "x": 1}, {"at": "2026-01-06T00:00:00Z", "x": 0}]
+    )
+    env.table("b", "at", [{"at": f"2026-01-0{d}T00:00:00Z", "n": d} for d in (5, 6, 7)])
+    text = plan_text(
+        """
+source a { time at }
+source b { time at }
+indicator v "V" { kind kpi unit "n" better higher
+  measure count(a) + 10 * count(b) + 100 * count(a where x = 1) }
+goal g "G" { serves keep indicator v target >= 1 cycle monthly owner ana }
+"""
+    )
+    report = env.evaluate(text, "2026-02-01")
+    assert report_goal(report, "g")["cycles"][0]["value"] == 132
