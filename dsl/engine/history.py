@@ -6,29 +6,34 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from ..language import model as m
-from ..language.cycles import CycleSpan, cycle_spans, local_midnight
+from ..language.cycles import Range, cycle_spans, local_midnight
 from ..store.dialect import Dialect
 from .evaluate import target_in_force
 from .fetch import Rows, before_data, data_begins
-from .measure_sql import combine, compile_measure
+from .measure_sql import combine, compile_layout
 from .schedule import ranges, zone
 
 
 def history(
     plan: m.Plan, store: Rows, dialect: Dialect, now: datetime
 ) -> Mapping[str, list[tuple[float, m.Target]]]:
-    """(value, target in force) of each past cycle with a value, per level goal."""
+    """(value, target in force) of each past cycle with a value, per level goal. Goals whose
+    cycles are the same share one query, as in evaluation (`compile_layout`)."""
     info = plan.info
     assert info.period_start and info.period_end
     tz = zone(plan)
     before = _year_before(info.period_start)
-    found: dict[str, list[tuple[float, m.Target]]] = {}
-    known: dict[str, float] = {}  # when each source's data begins
+    # The history of each goal: its indicator, the instants of its cycles, their targets.
+    wanted: list[tuple[m.Goal, m.Indicator, tuple[Range, ...], list[m.Target]]] = []
     for goal in plan.goals:
         base = target_in_force(goal, info.period_start)
+        indicator = plan.get(goal.indicator)
         if goal.is_progress or goal.cycle is None or base is None:
+            continue
+        if not isinstance(indicator, m.Indicator):
             continue
         earlier = cycle_spans(goal.cycle, before, info.period_start - timedelta(days=1), tz)
         during = [
@@ -37,36 +42,42 @@ def history(
             if s.ends_at <= now
         ]
         spans = [dataclasses.replace(s, index=i) for i, s in enumerate([*earlier, *during])]
+        if not spans:
+            continue
         targets = [base] * len(earlier) + [target_in_force(goal, s.start) or base for s in during]
-        found[goal.id] = _values(plan, goal, spans, targets, store, dialect, now, known)
+        cycles = ranges(goal, spans, local_midnight(spans[0].start, tz), now)
+        wanted.append((goal, indicator, cycles, targets))
+    rows = _rows(plan, [(i, c) for _, i, c, _ in wanted], store, dialect)
+    known: dict[str, float] = {}  # when each source's data begins
+    found: dict[str, list[tuple[float, m.Target]]] = {}
+    for goal, indicator, cycles, targets in wanted:
+        # Cycles before the data begins are not history: they say nothing of what was reached.
+        skipped = before_data(cycles, data_begins(indicator, plan, store, known))
+        values = [
+            (combine(indicator.measure, iter(row[1:])), targets[row[0]])
+            for row in rows[indicator.id, cycles]
+            if row[0] not in skipped
+        ]
+        found[goal.id] = [(value, target) for value, target in values if value is not None]
     return found
 
 
-def _values(
+def _rows(
     plan: m.Plan,
-    goal: m.Goal,
-    spans: list[CycleSpan],
-    targets: list[m.Target],
+    wanted: list[tuple[m.Indicator, tuple[Range, ...]]],
     store: Rows,
     dialect: Dialect,
-    now: datetime,
-    known: dict[str, float],
-) -> list[tuple[float, m.Target]]:
-    indicator = plan.get(goal.indicator)
-    if not spans or not isinstance(indicator, m.Indicator):
-        return []
-    start = local_midnight(spans[0].start, zone(plan))
-    cycles = ranges(goal, spans, start, now)
-    query = compile_measure(indicator, plan, cycles, dialect)
-    # Cycles before the data begins are not history: they say nothing of what was reached.
-    before = before_data(cycles, data_begins(indicator, plan, store, known))
-    found = []
-    for row in store.fetch(query.sql, query.params, query.ranges):
-        if row[0] in before:
-            continue
-        value = combine(indicator.measure, iter(row[1:]))
-        if value is not None:
-            found.append((value, targets[row[0]]))
+) -> dict[tuple[str, tuple[Range, ...]], list[tuple[Any, ...]]]:
+    """Each indicator's rows over its cycles, one query per distinct set of cycles."""
+    layouts: dict[tuple[Range, ...], dict[str, m.Indicator]] = {}
+    for indicator, cycles in wanted:
+        layouts.setdefault(cycles, {})[indicator.id] = indicator
+    found: dict[tuple[str, tuple[Range, ...]], list[tuple[Any, ...]]] = {}
+    for cycles, indicators in layouts.items():
+        query, slices = compile_layout(list(indicators.values()), plan, cycles, dialect)
+        rows = store.fetch(query.sql, query.params, query.ranges)
+        for ident, part in slices.items():
+            found[ident, cycles] = [(row[0], *row[1:][part]) for row in rows]
     return found
 
 
