@@ -10,7 +10,7 @@ from typing import Any
 from ..language import model as m
 from ..language.checks.data import DataFacts, Filled
 from ..language.cycles import cycle_spans, local_date
-from ..language.expressions import aggregate_calls, source_of, walk
+from ..language.expressions import aggregates_by_source, durations, walk
 from ..store.dialect import quote
 from .fetch import Rows, data_begins
 from .schedule import zone
@@ -19,19 +19,16 @@ from .schedule import zone
 def data_facts(plan: m.Plan, store: Rows) -> DataFacts:
     columns: dict[str, tuple[str, set[str], set[tuple[str, str]]]] = {}
     for indicator in plan.indicators:
-        for call in aggregate_calls(indicator.measure) if indicator.measure else ():
-            source = plan.get(source_of(call))
-            if not isinstance(source, m.Source) or source.time is None or not call.args:
+        for call, source in aggregates_by_source(plan, indicator):
+            if source.time is None:
                 continue
             time, read, pairs = columns.setdefault(
                 source.table_name, (source.time.id, set(), set())
             )
-            for node in walk(call.args[0]):
-                if isinstance(node, m.Column):
-                    read.add(node.column)
-                elif isinstance(node, m.Call) and node.function.endswith("_between"):
-                    a, b = (arg.column for arg in node.args if isinstance(arg, m.Column))
-                    pairs.add((a, b))
+            read.update(n.column for n in walk(call.args[0]) if isinstance(n, m.Column))
+            for duration in durations(call.args[0]):
+                a, b = (arg.column for arg in duration.args if isinstance(arg, m.Column))
+                pairs.add((a, b))
     filled: dict[tuple[str, str], Filled] = {}
     negative: dict[tuple[str, str, str], tuple[int, int]] = {}
     for table, (time, read, pairs) in columns.items():

@@ -17,7 +17,7 @@ from typing import Any
 from ..language import model as m
 from ..language.checks.measures import PERCENTILES
 from ..language.cycles import Range
-from ..language.expressions import aggregate_calls, source_of, walk
+from ..language.expressions import aggregate_calls, durations, source_of
 from ..store.dialect import Dialect, quote
 
 RECORDED_TABLE = "measurements"
@@ -259,9 +259,7 @@ def _tally_columns(alias: str, number: str, call: m.Call) -> list[str]:
 
 def _is_duration(call: m.Call) -> bool:
     """Whether an aggregate reads the time between two columns (`minutes_between` and kin)."""
-    return any(
-        isinstance(node, m.Call) and node.function in _SECONDS for node in walk(call.args[0])
-    )
+    return any(durations(call.args[0]))
 
 
 def _aggregate(call: m.Call, table: Table, dialect: Dialect) -> tuple[str, list[Any]]:

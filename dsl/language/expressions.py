@@ -21,6 +21,15 @@ def walk(expr: m.Expr) -> Iterator[m.Expr]:
             yield from walk(arg)
 
 
+# The row functions: the time from one column of a row to another.
+DURATIONS = frozenset(("minutes_between", "hours_between", "days_between"))
+
+
+def durations(expr: m.Expr) -> Iterator[m.Call]:
+    """The row functions (`minutes_between` and its kin) inside `expr`."""
+    return (n for n in walk(expr) if isinstance(n, m.Call) and n.function in DURATIONS)
+
+
 def aggregate_calls(expr: m.Expr) -> Iterator[m.Call]:
     """The outermost calls of a measure (its aggregates), left to right."""
     if isinstance(expr, m.Call):
@@ -28,6 +37,27 @@ def aggregate_calls(expr: m.Expr) -> Iterator[m.Call]:
     elif isinstance(expr, m.Arith):
         for operand in expr.operands:
             yield from aggregate_calls(operand)
+
+
+def aggregates_by_source(plan: m.Plan, indicator: m.Indicator) -> Iterator[tuple[m.Call, m.Source]]:
+    """Each aggregate of an indicator's measure with the source it reads (those whose source
+    does not resolve are left to the checks that say so)."""
+    for call in aggregate_calls(indicator.measure) if indicator.measure else ():
+        source = plan.get(source_of(call))
+        if isinstance(source, m.Source) and call.args:
+            yield call, source
+
+
+def condition_tests(cond: m.Condition | None) -> Iterator[m.Compare | m.MemberOf | m.NullTest]:
+    """The tests of a condition (its comparisons, `in` and `is null`), left to right."""
+    match cond:
+        case m.Compare() | m.MemberOf() | m.NullTest():
+            yield cond
+        case m.Not():
+            yield from condition_tests(cond.condition)
+        case m.AllOf() | m.AnyOf():
+            for inner in cond.conditions:
+                yield from condition_tests(inner)
 
 
 def source_of(call: m.Call) -> str:

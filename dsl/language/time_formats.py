@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from . import model as m
-from .expressions import aggregate_calls, source_of, walk
+from .expressions import aggregates_by_source, durations
 
 EPOCHS = {"epoch": 1.0, "epoch_ms": 1000.0}
 _CODE = re.compile(r"%(.)")
@@ -51,14 +51,11 @@ def planned_times(plan: m.Plan, table: str) -> PlannedTimes:
             cycles.setdefault(source.time.id, source.id)
         for written in source.formats:
             formats[written.column.id] = written.format
-    ids = {s.id for s in sources}
     for indicator in plan.indicators:
-        for call in aggregate_calls(indicator.measure) if indicator.measure else ():
-            if source_of(call) not in ids:
-                continue
-            for node in walk(call):
-                if isinstance(node, m.Call) and node.function.endswith("_between"):
-                    for arg in node.args:
+        for call, source in aggregates_by_source(plan, indicator):
+            if source in sources:
+                for duration in durations(call.args[0]):
+                    for arg in duration.args:
                         if isinstance(arg, m.Column):
                             formats.setdefault(arg.column, None)
     return PlannedTimes(formats, cycles)

@@ -181,14 +181,18 @@ EXPORT_ROWS = (
 )
 
 
+def export_store(folder: Path, name: str, rows: str) -> Path:
+    """NAME.db, whose table `Help desk export` holds `rows` under the export's own headers."""
+    (folder / f"{name}.csv").write_text(rows)
+    args = ["--time", "Created at", "--time", "Solved at", "--table", "Help desk export"]
+    result = goalline("import", f"{name}.csv", "--db", f"{name}.db", *args)
+    assert result.exit_code == 0, result.stderr
+    return folder / f"{name}.db"
+
+
 @pytest.fixture
 def export_db(workdir: Path) -> Path:
-    """e.db, whose table `Help desk export` keeps the export's own headers."""
-    (workdir / "e.csv").write_text(EXPORT_ROWS)
-    args = ["--time", "Created at", "--time", "Solved at"]
-    result = goalline("import", "e.csv", "--db", "e.db", "--table", "Help desk export", *args)
-    assert result.exit_code == 0, result.stderr
-    return workdir / "e.db"
+    return export_store(workdir, "e", EXPORT_ROWS)
 
 
 def export_plan(measure: str, table: str = "`Help desk export`") -> str:
@@ -249,11 +253,7 @@ HEALTH_ROWS = (
 
 @pytest.fixture
 def health_db(workdir: Path) -> Path:
-    (workdir / "h.csv").write_text(HEALTH_ROWS)
-    args = ["--time", "Created at", "--time", "Solved at"]
-    result = goalline("import", "h.csv", "--db", "h.db", "--table", "Help desk export", *args)
-    assert result.exit_code == 0, result.stderr
-    return workdir / "h.db"
+    return export_store(workdir, "h", HEALTH_ROWS)
 
 
 def test_what_the_data_says_about_the_plan(health_db: Path) -> None:

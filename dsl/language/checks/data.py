@@ -11,7 +11,7 @@ from datetime import date
 
 from .. import model as m
 from ..diagnostics import Diagnostic, warning
-from ..expressions import aggregate_calls, source_of, walk, written_name
+from ..expressions import DURATIONS, aggregates_by_source, walk, written_name
 
 MOSTLY_EMPTY = 0.5  # of the rows with a time
 FEW_NEGATIVE = 0.01  # of the rows with both times
@@ -85,12 +85,9 @@ def check(plan: m.Plan, facts: DataFacts) -> Iterator[Diagnostic]:
 def _read(plan: m.Plan, indicator: m.Indicator) -> Iterator[tuple[m.Column | m.Call, str]]:
     """The value columns and the durations an indicator's aggregates read, with their table
     (the columns of `where` conditions only choose rows, and an empty one is no problem)."""
-    for call in aggregate_calls(indicator.measure) if indicator.measure else ():
-        source = plan.get(source_of(call))
-        if not isinstance(source, m.Source) or not call.args:
-            continue
+    for call, source in aggregates_by_source(plan, indicator):
         for node in walk(call.args[0]):
             if isinstance(node, m.Column) or (
-                isinstance(node, m.Call) and node.function.endswith("_between")
+                isinstance(node, m.Call) and node.function in DURATIONS
             ):
                 yield node, source.table_name

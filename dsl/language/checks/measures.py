@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 from .. import model as m
 from ..diagnostics import Diagnostic, error, suggestion
+from ..expressions import DURATIONS
 from .references import expect
 
 PERCENTILES = frozenset(("p50", "p75", "p90", "p95", "p99"))
@@ -23,7 +24,7 @@ AGGREGATES = PERCENTILES | {
     "last",
     "first",
 }
-ROW_FUNCTIONS = frozenset(("minutes_between", "hours_between", "days_between"))
+ROW_FUNCTIONS = DURATIONS
 RECORDED_AGGREGATES = ("mean", "sum", "min", "max", "median", "last", "first", "count")
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from .. import model as m
 from ..diagnostics import Diagnostic, error, suggestion
-from ..expressions import aggregate_calls, source_of, walk, written_name
+from ..expressions import aggregate_calls, condition_tests, durations, source_of, walk, written_name
 from ..source import Span
 
 
@@ -121,27 +121,16 @@ def _columns(call: m.Call) -> Iterator[tuple[str, Span, bool]]:
 
 
 def _condition_columns(cond: m.Condition) -> Iterator[tuple[str, Span, bool]]:
-    match cond:
-        case m.Compare() | m.MemberOf() | m.NullTest():
-            yield cond.column, cond.span, False
-            if isinstance(cond, m.Compare) and isinstance(cond.value, m.Field):
-                yield cond.value.column, cond.value.span, True
-        case m.Not():
-            yield from _condition_columns(cond.condition)
-        case m.AllOf() | m.AnyOf():
-            for inner in cond.conditions:
-                yield from _condition_columns(inner)
+    for test in condition_tests(cond):
+        yield test.column, test.span, False
+        if isinstance(test, m.Compare) and isinstance(test.value, m.Field):
+            yield test.value.column, test.value.span, True
 
 
 def _column_comparisons(cond: m.Condition | None) -> Iterator[m.Compare]:
-    match cond:
-        case m.Compare() if isinstance(cond.value, m.Field):
-            yield cond
-        case m.Not():
-            yield from _column_comparisons(cond.condition)
-        case m.AllOf() | m.AnyOf():
-            for inner in cond.conditions:
-                yield from _column_comparisons(inner)
+    for test in condition_tests(cond):
+        if isinstance(test, m.Compare) and isinstance(test.value, m.Field):
+            yield test
 
 
 def _same_kind(
@@ -167,6 +156,5 @@ def _same_kind(
 
 
 def _time_args(call: m.Call) -> Iterator[m.Column]:
-    for node in walk(call.args[0]):
-        if isinstance(node, m.Call) and node.function.endswith("_between"):
-            yield from (a for a in node.args if isinstance(a, m.Column))
+    for duration in durations(call.args[0]):
+        yield from (a for a in duration.args if isinstance(a, m.Column))
