@@ -24,6 +24,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/parse_bench.py
 	$(BIN)/python bench/engine_bench.py
 	$(BIN)/python bench/tui_bench.py

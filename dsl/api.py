@@ -192,7 +192,7 @@ class Program:
         chosen = [g for g in plan.goals if not goals or g.id in goals]
         layouts = {g.id: layout(plan, g, as_of) for g in chosen}
         values, ran = fetch_values(plan, chosen, layouts, store, dialect, self.queries, rows)
-        breakdowns = fetch_breakdowns(plan, chosen, layouts, store, dialect, self.queries)
+        breakdowns = fetch_breakdowns(plan, chosen, layouts, store, dialect)
         completions = {name: c.on for name, c in store.completions().items()}
         report = evaluate(
             plan,

@@ -1,9 +1,12 @@
 """The engine's counting half: per-cycle values of every goal, from the store.
 
-Goals that share an indicator and a cycle layout share one query, so the store is asked
-once per indicator and layout, never once per cycle, and never for rows. Where the dialect
-loads the cycles into a relation of their own, a query's text does not depend on them: it
-is compiled once per plan (`compile_queries`) and run against every evaluation's cycles.
+The store is asked once per cycle layout (and once more per layout and breakdown column),
+never once per cycle or per indicator, and never for rows: one query computes the
+aggregates of every indicator evaluated over those cycles, reading each table once
+(`measure_sql.compile_layout`). Each indicator's own query, which `explain` shows and a user
+can run by hand, gives the same values; where the dialect loads the cycles into a relation
+of their own, its text does not depend on them and is compiled once per plan
+(`compile_queries`).
 """
 
 from __future__ import annotations
@@ -17,7 +20,15 @@ from ..language import model as m
 from ..language.cycles import Range
 from ..language.expressions import source_of, text
 from ..store.dialect import Dialect
-from .measure_sql import TALLY, Query, begins_sql, combine, compile_layout, compile_measure
+from .measure_sql import (
+    TALLY,
+    Query,
+    begins_sql,
+    combine,
+    compile_layout,
+    compile_measure,
+    tables_read,
+)
 from .report import Report, RowsRead
 from .schedule import Layout
 
@@ -48,18 +59,15 @@ Compiled = Mapping[tuple[str, str | None], Query]  # (indicator, breakdown colum
 def compile_queries(
     plan: m.Plan, dialect: Dialect, tally: bool = False
 ) -> dict[tuple[str, str | None], Query]:
-    """Every indicator's query (and its breakdown's), when their text does not depend on the
-    cycles; none for a dialect that lists the cycles in the query itself. With `tally`, the
-    values' queries also count what each aggregate read."""
+    """Every indicator's own query (the one `explain` shows), when its text does not depend
+    on the cycles; none for a dialect that lists the cycles in the query itself. With
+    `tally`, the queries also count what each aggregate read."""
     if dialect.cycles_cte(1) is not None:
         return {}
-    found: dict[tuple[str, str | None], Query] = {}
-    for indicator in plan.indicators:
-        found[indicator.id, None] = compile_measure(indicator, plan, (), dialect, tally=tally)
-        if indicator.breakdown is not None:
-            by = indicator.breakdown.id
-            found[indicator.id, by] = compile_measure(indicator, plan, (), dialect, by)
-    return found
+    return {
+        (indicator.id, None): compile_measure(indicator, plan, (), dialect, tally=tally)
+        for indicator in plan.indicators
+    }
 
 
 def _query(
@@ -107,28 +115,33 @@ def fetch_breakdowns(
     layouts: Mapping[str, Layout],
     store: Rows,
     dialect: Dialect,
-    compiled: Compiled | None = None,
 ) -> dict[str, Breakdown]:
     """For goals whose indicator declares a `breakdown`, the value per cycle and per value of
-    that column (one more query per indicator and layout)."""
-    found: dict[str, Breakdown] = {}
-    done: dict[tuple[str, tuple[Range, ...]], Breakdown] = {}
+    that column: one more query per cycle layout, breakdown column and set of tables, for
+    every indicator that shares them (each split must see only its own tables' keys)."""
+    shared: dict[tuple[tuple[Range, ...], str, frozenset[str]], list[m.Indicator]] = {}
+    wanted: dict[str, tuple[str, tuple[Range, ...]]] = {}
     for goal in goals:
         indicator = plan.get(goal.indicator)
         ranges = layouts[goal.id].ranges
         if not isinstance(indicator, m.Indicator) or indicator.breakdown is None or not ranges:
             continue
-        key = (indicator.id, ranges)
-        if key not in done:
-            by = indicator.breakdown.id
-            query = _query(compiled or {}, indicator, plan, ranges, dialect, by)
+        key = (ranges, indicator.breakdown.id, frozenset(tables_read(indicator, plan)))
+        if indicator not in shared.setdefault(key, []):
+            shared[key].append(indicator)
+        wanted[goal.id] = (indicator.id, ranges)
+    done: dict[tuple[str, tuple[Range, ...]], Breakdown] = {}
+    for (ranges, by, _), indicators in shared.items():
+        query, slices = compile_layout(indicators, plan, ranges, dialect, by=by)
+        rows = store.fetch(query.sql, query.params, query.ranges)
+        for indicator in indicators:
             split: Breakdown = {}
-            for row in store.fetch(query.sql, query.params, query.ranges):
+            for row in rows:
                 label = "(none)" if row[1] is None else str(row[1])
-                split.setdefault(row[0], {})[label] = combine(indicator.measure, iter(row[2:]))
-            done[key] = split
-        found[goal.id] = done[key]
-    return found
+                aggregates = iter(row[2:][slices[indicator.id]])
+                split.setdefault(row[0], {})[label] = combine(indicator.measure, aggregates)
+            done[indicator.id, ranges] = split
+    return {goal_id: done[key] for goal_id, key in wanted.items()}
 
 
 def fetch_values(

@@ -81,13 +81,16 @@ def compile_layout(
     ranges: Sequence[Range],
     dialect: Dialect,
     tally: bool = False,
+    by: str | None = None,
 ) -> tuple[Query, dict[str, slice]]:
     """One query for every indicator evaluated over the same cycles: each table they read is
     read once, for all their aggregates together (a table of a million rows costs its read,
     not the aggregates, so ten indicators over one table cost about one). Returns the query
-    and, per indicator, the slice of each row (after the cycle's index) that holds its
-    aggregates in the order `combine` takes them (with `tally`, its `TALLY` columns follow
-    all the aggregates, in the same order: `TALLY` times the slice, after them)."""
+    and, per indicator, the slice of each row (after the cycle's index, and with `by` the
+    breakdown key) that holds its aggregates in the order `combine` takes them (with
+    `tally`, its `TALLY` columns follow all the aggregates, in the same order: `TALLY` times
+    the slice, after them). With `by`, the indicators must read the same tables: a row is
+    a key found in any of them."""
     merged: dict[tuple[Any, ...], tuple[Table, list[tuple[int, m.Call]]]] = {}
     slices: dict[str, slice] = {}
     offset = 0
@@ -99,7 +102,7 @@ def compile_layout(
             count += len(calls)
         slices[indicator.id] = slice(offset, offset + count)
         offset += count
-    return _compile(list(merged.values()), ranges, dialect, None, tally), slices
+    return _compile(list(merged.values()), ranges, dialect, by, tally), slices
 
 
 def _compile(
@@ -161,6 +164,11 @@ def begins_sql(indicator: m.Indicator, plan: m.Plan) -> list[str]:
     ]
 
 
+def tables_read(indicator: m.Indicator, plan: m.Plan) -> list[str]:
+    """The tables a measure reads (the store's measurements for a recorded indicator)."""
+    return [table.name for table, _ in _groups(indicator, plan).values()]
+
+
 def _groups(
     indicator: m.Indicator, plan: m.Plan
 ) -> dict[str, tuple[Table, list[tuple[int, m.Call]]]]:
@@ -192,16 +200,22 @@ def _select(
     """One source's aggregates per cycle (and per value of `by`), through its time index,
     and what each read: they cost nothing more than the aggregates, on rows already read."""
     selected, names = [], []
-    for number, call in enumerate(calls):
+    # Indicators often share an aggregate (`count(tickets)` under two rates): it is computed
+    # once, and every position that names it reads the same column.
+    distinct: dict[tuple[str, tuple[Any, ...]], tuple[str, m.Call]] = {}
+    for call in calls:
         expression, call_params = _aggregate(call, table, dialect)
-        names.append(f"a{number}")
-        selected.append(f"{expression} AS a{number}")
-        params.extend(call_params)
+        same = (expression, tuple(call_params))
+        if same not in distinct:
+            distinct[same] = (f"a{len(distinct)}", call)
+            selected.append(f"{expression} AS {distinct[same][0]}")
+            params.extend(call_params)
+        names.append(distinct[same][0])
     if tally:
         selected.append("count(*) AS n")
-        for number, call in enumerate(calls):
-            for name, sql in _tally(call, dialect, params).items():
-                selected.append(f"{sql} AS {name}{number}")
+        for name, call in distinct.values():
+            for kind, sql in _tally(call, dialect, params).items():
+                selected.append(f"{sql} AS {kind}{name[1:]}")
     time = f"t.{quote(table.time)}"
     where = f"{time} >= c.lo AND {time} < c.hi"
     if table.where:

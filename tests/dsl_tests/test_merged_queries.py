@@ -1,12 +1,17 @@
 """Evaluation reads each table once per cycle layout, for every indicator at once (the
 merged query of `engine.measure_sql.compile_layout`), while `explain` shows each indicator's
 own query, which a user can run by hand. Both must give the same report: values to 1e-9,
-statuses, attainment, the score and the escalation events."""
+statuses, attainment, the score and the escalation events; and the same report as goalline
+computed before it read each table once (`tests/fixtures/reports/reports.json.gz`)."""
 
 from __future__ import annotations
 
+import gzip
+import importlib.util
+import json
 import math
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -15,6 +20,11 @@ from dsl.api import compile, parse_as_of
 from dsl.cli.demo import PLAN_NAME, STORE_NAME
 from dsl.engine.measure_sql import TALLY
 from dsl.store.database import Store
+
+from ..helpers import goalline
+
+ROOT = Path(__file__).resolve().parents[2]
+REPORTS = ROOT / "tests" / "fixtures" / "reports"
 
 
 def reports(folder: Path, as_of: str) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -67,3 +77,35 @@ def test_explain_shows_each_indicators_own_query_and_its_values(sample: Path, ro
             assert len(by_hand) == len(ran.rows)
             for mine, theirs in zip(by_hand, ran.rows, strict=True):
                 assert same(list(mine), list(theirs)), ran.indicator
+
+
+def module(path: Path) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    assert spec is not None and spec.loader is not None
+    found = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(found)
+    return found
+
+
+def test_the_reports_are_those_goalline_gave_before_it_read_each_table_once(
+    sample: Path, workdir: Path
+) -> None:
+    # Written by commit d0023e5, before evaluation merged its queries, put the rows in time
+    # order, shared aggregates and selected percentiles (write_reports.py says how).
+    before = json.loads(gzip.decompress((REPORTS / "reports.json.gz").read_bytes()))
+    writer = module(REPORTS / "write_reports.py")
+    bench = module(ROOT / "bench" / "engine_bench.py")
+    assert bench.GENERATOR == 2, "the benchmark's tickets changed: write the reports again"
+
+    now = writer.reports(sample / PLAN_NAME, sample / STORE_NAME, writer.SAMPLE_DATES)
+    assert same(json.loads(json.dumps(now)), before["sample"])
+
+    bench.write_tickets(workdir / "tickets.csv", writer.BENCH_ROWS, writer.BENCH_SEED)
+    (workdir / "bench.goal").write_text(bench.make_plan(), encoding="utf-8")
+    times = ("--time", "created_at", "--time", "resolved_at")
+    imported = goalline("import", "tickets.csv", "--db", "bench.db", "--table", "tickets", *times)
+    assert imported.exit_code == 0, imported.output
+    now = writer.reports(workdir / "bench.goal", workdir / "bench.db", writer.BENCH_DATES)
+    assert same(json.loads(json.dumps(now)), before["bench"])
+    cycles = [c for r in now.values() for g in r["goals"].values() for c in g["cycles"]]
+    assert len(cycles) > 3000 and sum(c[1] is not None for c in cycles) > 3000

@@ -5,6 +5,13 @@ columns."""
 
 from __future__ import annotations
 
+import random
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dsl.store.dialect import PERCENTS, SELECT_ABOVE, percentile
+
 from ...helpers import report_cycle
 from .conftest import TICKETS, Env, brief, plan_text, report_goal
 
@@ -127,6 +134,42 @@ def test_percentiles_skip_empty_cells_and_a_cycle_of_only_empty_cells_has_no_val
     ]
 
 
+def sorted_percentile(values: list[float], percent: float) -> float:
+    """The definition, by a full sort: linear interpolation between closest ranks."""
+    ordered = sorted(values)
+    rank = (len(ordered) - 1) * percent / 100
+    low = int(rank)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (rank - low) * (ordered[high] - ordered[low])
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.floats(-1e6, 1e6), min_size=1, max_size=30),
+    st.integers(SELECT_ABOVE + 1, 4 * SELECT_ABOVE),
+    st.sampled_from(PERCENTS),
+    st.integers(0, 2**32),
+    st.booleans(),
+)
+def test_a_percentile_of_many_values_sorts_only_those_near_it_and_is_exact(
+    distinct: list[float], count: int, percent: float, seed: int, trend: bool
+) -> None:
+    # Few distinct values (many ties) and a trend through the list (as a bad month late in
+    # the cycle) are what could mislead the sample that places the threshold.
+    draw = random.Random(seed)
+    values = [draw.choice(distinct) + (i / 100 if trend else 0.0) for i in range(count)]
+    assert percentile(list(values), percent) == sorted_percentile(values, percent)
+
+
+def test_a_percentile_whose_sample_misjudges_still_sorts_every_value() -> None:
+    # Every sampled value is 100 (the stride lands on them), the rest are small: the
+    # threshold lands above the quantile, and the full sort gives the exact answer.
+    count = 8 * SELECT_ABOVE
+    stride = count // 1024
+    values = [100.0 if i % stride == 0 else float(i % 7) for i in range(count)]
+    assert percentile(list(values), 90) == sorted_percentile(values, 90) == 6.0
+
+
 # ---------------------------------------------------------------- breakdown
 
 
@@ -155,6 +198,47 @@ def test_breakdown_reports_the_value_per_value_of_the_column(env: Env) -> None:
         (None, {}),
     ]
     assert "breakdown" not in report_goal(report, "plain")["cycles"][0]
+
+
+def test_breakdowns_sharing_cycles_share_a_query_and_each_sees_only_its_own_tables_keys(
+    env: Env,
+) -> None:
+    env.table(
+        "tickets",
+        "created_at",
+        [
+            {"created_at": "2026-01-05T00:00:00Z", "channel": "phone", "score": 5},
+            {"created_at": "2026-01-06T00:00:00Z", "channel": "email", "score": 2},
+            {"created_at": "2026-01-07T00:00:00Z", "channel": "email", "score": 4},
+        ],
+    )
+    env.table(
+        "calls",
+        "at",
+        [
+            {"at": "2026-01-05T00:00:00Z", "channel": "phone", "minutes": 3},
+            {"at": "2026-01-09T00:00:00Z", "channel": "fax", "minutes": 9},
+        ],
+    )
+    body = TICKETS + (
+        "source calls { time at }\n"
+        'indicator happy "Happy" { kind kpi unit "%" better higher breakdown channel\n'
+        "  measure 100 * count(tickets where score >= 4) / count(tickets) }\n"
+        'indicator best "Best" { kind kpi unit "pt" better higher breakdown channel\n'
+        "  measure max(tickets.score) }\n"
+        'indicator talk "Talk" { kind kpi unit "min" better lower breakdown channel\n'
+        "  measure sum(calls.minutes) }\n"
+        'goal g1 "G1" { serves keep indicator happy target >= 50 cycle monthly owner ana }\n'
+        'goal g2 "G2" { serves keep indicator best target >= 4 cycle monthly owner ana }\n'
+        'goal g3 "G3" { serves keep indicator talk target <= 60 cycle monthly owner ana }\n'
+    )
+    report = env.evaluate(plan_text(body), "2026-02-01")
+    january = {g: report_goal(report, g)["cycles"][0]["breakdown"] for g in ("g1", "g2", "g3")}
+    assert january == {
+        "g1": {"email": 50, "phone": 100},  # no "fax": that key is only in calls
+        "g2": {"email": 4, "phone": 5},
+        "g3": {"fax": 9, "phone": 3},
+    }
 
 
 def test_a_condition_may_compare_two_columns_of_its_source(env: Env) -> None:
