@@ -175,7 +175,7 @@ class Program:
         JSON report's `rows`, `explain`), which costs about a quarter more time."""
         from .engine.evaluate import evaluate
         from .engine.fetch import fetch_breakdowns, fetch_values, with_rows_read
-        from .engine.schedule import layout
+        from .engine.schedule import layouts as layouts_of
         from .language.checks import schema
         from .store.dialect import SQLite
 
@@ -190,7 +190,7 @@ class Program:
         dialect = SQLite()
         store.prepare_for(dialect)
         chosen = [g for g in plan.goals if not goals or g.id in goals]
-        layouts = {g.id: layout(plan, g, as_of) for g in chosen}
+        layouts = layouts_of(plan, chosen, as_of)
         values, ran = fetch_values(plan, chosen, layouts, store, dialect, self.queries, rows)
         breakdowns = fetch_breakdowns(plan, chosen, layouts, store, dialect)
         completions = {name: c.on for name, c in store.completions().items()}

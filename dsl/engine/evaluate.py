@@ -6,7 +6,6 @@ recorded completions and the evaluation time: no I/O, no clock.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from ..language import model as m
@@ -86,9 +85,14 @@ def _goal(
     assert isinstance(indicator, m.Indicator) and goal.cycle and goal.owner
     better = indicator.better or "higher"
     cycles = tuple(
-        replace(
-            _cycle(plan, goal, span, values.get(span.index), better, as_of),
-            breakdown=None if split is None else dict(split.get(span.index, {})),
+        _cycle(
+            plan,
+            goal,
+            span,
+            values.get(span.index),
+            better,
+            as_of,
+            None if split is None else dict(split.get(span.index, {})),
         )
         for span in layout.spans
     )
@@ -119,6 +123,7 @@ def _cycle(
     value: float | None,
     better: str,
     as_of: datetime,
+    breakdown: dict[str, float | None] | None = None,
 ) -> CycleResult:
     target = target_in_force(goal, span.start)
     expected = pace = None
@@ -137,6 +142,7 @@ def _cycle(
         pace=pace,
         status=status,
         reason=reason,
+        breakdown=breakdown,
     )
 
 

@@ -4,9 +4,10 @@ from the period start. Pure: the evaluation time is given, never read."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from ..language import model as m
@@ -36,6 +37,19 @@ def layout(plan: m.Plan, goal: m.Goal, as_of: datetime) -> Layout:
         if s.starts_at <= as_of
     )
     return Layout(spans, ranges(goal, spans, local_midnight(info.period_start, tz), as_of))
+
+
+def layouts(plan: m.Plan, goals: Iterable[m.Goal], as_of: datetime) -> dict[str, Layout]:
+    """Each goal's `layout`, computed once for all the goals that share a cycle, a window
+    and a kind (a plan of 500 goals has a handful of layouts, not 500)."""
+    found: dict[tuple[Any, ...], Layout] = {}
+    by_goal: dict[str, Layout] = {}
+    for goal in goals:
+        key = (goal.cycle, goal.window, goal.is_progress)
+        if key not in found:
+            found[key] = layout(plan, goal, as_of)
+        by_goal[goal.id] = found[key]
+    return by_goal
 
 
 def ranges(
