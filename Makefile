@@ -27,6 +27,7 @@ bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/parse_bench.py
 	$(BIN)/python bench/engine_bench.py
+	$(BIN)/python bench/service_time_bench.py
 	$(BIN)/python bench/tui_bench.py
 	$(BIN)/python bench/notify_bench.py
 

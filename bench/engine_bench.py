@@ -57,6 +57,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from dsl.api import check_plan, run  # noqa: E402
+from dsl.engine.fetch import run as run_query  # noqa: E402
 from dsl.engine.measure_sql import compile_layout  # noqa: E402
 from dsl.engine.schedule import layout  # noqa: E402
 from dsl.language.cycles import parse_as_of  # noqa: E402
@@ -661,7 +662,7 @@ def merged_queries(plan_path: Path, db: Path) -> dict[str, float]:
     for ranges, indicators in chosen.items():
         query, _ = compile_layout(indicators, plan, ranges, SQLite())
         kind = "monthly" if len(ranges) <= 12 else "weekly"
-        took[kind], _ = best_of(REPEATS, lambda q=query: store.fetch(q.sql, q.params, q.ranges))
+        took[kind], _ = best_of(REPEATS, lambda q=query: run_query(store, q))
     store.close()
     return took
 

@@ -19,12 +19,12 @@ from typing import Any, Protocol
 from ..language import model as m
 from ..language.cycles import Range
 from ..language.expressions import source_of, text
-from ..store.dialect import Dialect
+from ..store.dialect import Dialect, TempTable
+from .combine import combine
 from .measure_sql import (
     TALLY,
     Query,
     begins_sql,
-    combine,
     compile_layout,
     compile_measure,
     tables_read,
@@ -37,8 +37,17 @@ class Rows(Protocol):
     """What the engine needs of a store: run one read query."""
 
     def fetch(
-        self, sql: str, params: Any = (), ranges: Sequence[Range] = ()
+        self,
+        sql: str,
+        params: Any = (),
+        ranges: Sequence[Range] = (),
+        tables: Sequence[TempTable] = (),
     ) -> list[tuple[Any, ...]]: ...
+
+
+def run(store: Rows, query: Query) -> list[tuple[Any, ...]]:
+    """The rows of a compiled query, its cycles and its temporary tables loaded first."""
+    return store.fetch(query.sql, query.params, query.ranges, query.tables)
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +142,7 @@ def fetch_breakdowns(
     done: dict[tuple[str, tuple[Range, ...]], Breakdown] = {}
     for (ranges, by, _), indicators in shared.items():
         query, slices = compile_layout(indicators, plan, ranges, dialect, by=by)
-        rows = store.fetch(query.sql, query.params, query.ranges)
+        rows = run(store, query)
         for indicator in indicators:
             split: Breakdown = {}
             for row in rows:
@@ -173,9 +182,7 @@ def fetch_values(
             # values come from the merged query when there is one, and are the same.
             query = _query(compiled or {}, indicator, plan, ranges, dialect, tally=tally)
             found = merged.get((indicator_id, ranges))
-            rows = (
-                found if found is not None else store.fetch(query.sql, query.params, query.ranges)
-            )
+            rows = found if found is not None else run(store, query)
             per_cycle = {row[0]: combine(indicator.measure, iter(row[1:])) for row in rows}
             begins = data_begins(indicator, plan, store, known)
             per_cycle.update(dict.fromkeys(before_data(ranges, begins)))
@@ -203,7 +210,7 @@ def _merged(
     found: dict[tuple[str, tuple[Range, ...]], list[tuple[Any, ...]]] = {}
     for ranges, chosen in indicators.items():
         query, slices = compile_layout(chosen, plan, ranges, dialect, tally)
-        rows = store.fetch(query.sql, query.params, query.ranges)
+        rows = run(store, query)
         width = len(query.aggregates)
         for indicator in chosen:
             part = slices[indicator.id]

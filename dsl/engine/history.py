@@ -11,9 +11,10 @@ from typing import Any
 from ..language import model as m
 from ..language.cycles import Range, cycle_spans, local_midnight
 from ..store.dialect import Dialect
+from .combine import combine
 from .evaluate import target_in_force
-from .fetch import Rows, before_data, data_begins
-from .measure_sql import combine, compile_layout
+from .fetch import Rows, before_data, data_begins, run
+from .measure_sql import compile_layout
 from .schedule import ranges, zone
 
 
@@ -75,7 +76,7 @@ def _rows(
     found: dict[tuple[str, tuple[Range, ...]], list[tuple[Any, ...]]] = {}
     for cycles, indicators in layouts.items():
         query, slices = compile_layout(list(indicators.values()), plan, cycles, dialect)
-        rows = store.fetch(query.sql, query.params, query.ranges)
+        rows = run(store, query)
         for ident, part in slices.items():
             found[ident, cycles] = [(row[0], *row[1:][part]) for row in rows]
     return found

@@ -9,28 +9,28 @@ quoted, and every literal is a bound parameter.
 
 from __future__ import annotations
 
-import operator
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from ..language import model as m
 from ..language.checks.measures import PERCENTILES
 from ..language.cycles import Range
-from ..language.expressions import aggregate_calls, durations, source_of
-from ..store.dialect import Dialect, quote
+from ..language.expressions import (
+    BUSINESS,
+    ELAPSED,
+    aggregate_calls,
+    calendars_of,
+    durations,
+    source_of,
+)
+from ..store.dialect import Dialect, TempTable, quote
+from .business import BusinessTime, business_table
 
 RECORDED_TABLE = "measurements"
 RECORDED_TIME = "at"
 RECORDED_VALUE = "value"
-_SECONDS = {"minutes_between": 60.0, "hours_between": 3600.0, "days_between": 86400.0}
 _PERCENT = {"median": 50.0} | {name: float(name[1:]) for name in PERCENTILES}
-_OPS: dict[str, Callable[[float, float], float]] = {
-    "+": operator.add,
-    "-": operator.sub,
-    "*": operator.mul,
-    "/": operator.truediv,
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +47,7 @@ class Query:
     aggregates: tuple[m.Call, ...]
     ranges: tuple[Range, ...] = ()  # to load into the dialect's cycles relation first
     tallied: bool = False  # whether its rows end with the `TALLY` columns
+    tables: tuple[TempTable, ...] = ()  # to load before it runs (calendars' open time)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +73,8 @@ def compile_measure(
     each value of that column (the indicator's `breakdown`); with `tally`, also what each
     aggregate read (its `TALLY` columns), which costs a quarter more time: only the JSON
     report and `explain` ask for it."""
-    return _compile(list(_groups(indicator, plan).values()), ranges, dialect, by, tally)
+    groups = list(_groups(indicator, plan).values())
+    return _compile(groups, ranges, dialect, by, tally, _calendars([indicator], plan))
 
 
 def compile_layout(
@@ -102,7 +104,19 @@ def compile_layout(
             count += len(calls)
         slices[indicator.id] = slice(offset, offset + count)
         offset += count
-    return _compile(list(merged.values()), ranges, dialect, by, tally), slices
+    calendars = _calendars(indicators, plan)
+    return _compile(list(merged.values()), ranges, dialect, by, tally, calendars), slices
+
+
+def _calendars(indicators: Sequence[m.Indicator], plan: m.Plan) -> dict[str, TempTable]:
+    """The open-time table of each calendar the measures count business time in."""
+    found = {}
+    for indicator in indicators:
+        for ref in calendars_of(indicator.measure) if indicator.measure else ():
+            calendar = plan.get(ref)
+            assert isinstance(calendar, m.Calendar)  # checked before
+            found[ref.id] = business_table(calendar, plan)
+    return found
 
 
 def _compile(
@@ -111,6 +125,7 @@ def _compile(
     dialect: Dialect,
     by: str | None,
     tally: bool,
+    calendars: Mapping[str, TempTable],
 ) -> Query:
     """One CTE per table, computing its aggregates per cycle; the outer query joins them to
     the cycles and returns each aggregate at its position."""
@@ -121,7 +136,8 @@ def _compile(
     for number, (table, numbered) in enumerate(groups):
         alias = f"s{number}"
         calls = [call for _, call in numbered]
-        select, names = _select(table, calls, dialect, params, by, tally)
+        business = BusinessTime(calendars)
+        select, names = _select(table, calls, dialect, params, by, tally, business)
         selects.append(f"{alias} AS ({select})")
         for (position, call), name in zip(numbered, names, strict=True):
             zero = call.function in ("count", "distinct")
@@ -150,7 +166,8 @@ def _compile(
             f"ORDER BY c.idx{key}",
         ]
     )
-    return Query(sql, tuple(params), tuple(ordered), () if cte else tuple(ranges), tally)
+    ranges = () if cte else tuple(ranges)
+    return Query(sql, tuple(params), tuple(ordered), ranges, tally, tuple(calendars.values()))
 
 
 def begins_sql(indicator: m.Indicator, plan: m.Plan) -> list[str]:
@@ -196,6 +213,7 @@ def _select(
     params: list[Any],
     by: str | None,
     tally: bool,
+    business: BusinessTime,
 ) -> tuple[str, list[str]]:
     """One source's aggregates per cycle (and per value of `by`), through its time index,
     and what each read: they cost nothing more than the aggregates, on rows already read."""
@@ -204,7 +222,7 @@ def _select(
     # once, and every position that names it reads the same column.
     distinct: dict[tuple[str, tuple[Any, ...]], tuple[str, m.Call]] = {}
     for call in calls:
-        expression, call_params = _aggregate(call, table, dialect)
+        expression, call_params = _aggregate(call, table, dialect, business)
         same = (expression, tuple(call_params))
         if same not in distinct:
             distinct[same] = (f"a{len(distinct)}", call)
@@ -214,7 +232,7 @@ def _select(
     if tally:
         selected.append("count(*) AS n")
         for name, call in distinct.values():
-            for kind, sql in _tally(call, dialect, params).items():
+            for kind, sql in _tally(call, dialect, params, business).items():
                 selected.append(f"{sql} AS {kind}{name[1:]}")
     time = f"t.{quote(table.time)}"
     where = f"{time} >= c.lo AND {time} < c.hi"
@@ -225,7 +243,8 @@ def _select(
     group = ", key" if by else ""
     return (
         f"SELECT c.idx AS idx{key}, {', '.join(selected)}"
-        f" FROM {dialect.join_cycles(quote(table.name))} WHERE {where} GROUP BY c.idx{group}",
+        f" FROM {dialect.join_cycles(quote(table.name))}{business.joins()}"
+        f" WHERE {where} GROUP BY c.idx{group}",
         names,
     )
 
@@ -233,7 +252,9 @@ def _select(
 TALLY = 4  # columns per aggregate after the values: read, matched, with a value, negative
 
 
-def _tally(call: m.Call, dialect: Dialect, params: list[Any]) -> dict[str, str]:
+def _tally(
+    call: m.Call, dialect: Dialect, params: list[Any], business: BusinessTime
+) -> dict[str, str]:
     """Counts of what one aggregate read, where they differ from the rows read (`n`): `m`
     rows its `where` kept, `v` those with a value, `g` (a duration) those whose value is
     negative. `_tally_columns` reads them back in the same cases."""
@@ -249,9 +270,9 @@ def _tally(call: m.Call, dialect: Dialect, params: list[Any]) -> dict[str, str]:
     # count(source where ...) is itself the rows its `where` kept
     found = {"m": f"count(*){kept()}"} if call.where is not None and not counts_rows else {}
     if not isinstance(arg, m.Name):  # count(source): every kept row has a value
-        found["v"] = f"count({_row(arg, params, dialect)}){kept()}"
+        found["v"] = f"count({_row(arg, params, dialect, business)}){kept()}"
     if _is_duration(call):
-        found["g"] = f"count(*){kept(f'{_row(arg, params, dialect)} < 0')}"
+        found["g"] = f"count(*){kept(f'{_row(arg, params, dialect, business)} < 0')}"
     return found
 
 
@@ -276,10 +297,12 @@ def _is_duration(call: m.Call) -> bool:
     return any(durations(call.args[0]))
 
 
-def _aggregate(call: m.Call, table: Table, dialect: Dialect) -> tuple[str, list[Any]]:
+def _aggregate(
+    call: m.Call, table: Table, dialect: Dialect, business: BusinessTime
+) -> tuple[str, list[Any]]:
     params: list[Any] = []
     arg = call.args[0]
-    value = "*" if isinstance(arg, m.Name) else _row(arg, params, dialect)
+    value = "*" if isinstance(arg, m.Name) else _row(arg, params, dialect, business)
     time = f"t.{quote(table.time)}"
     match call.function:
         case "count":
@@ -301,7 +324,7 @@ def _aggregate(call: m.Call, table: Table, dialect: Dialect) -> tuple[str, list[
     return sql, params
 
 
-def _row(expr: m.Expr, params: list[Any], dialect: Dialect) -> str:
+def _row(expr: m.Expr, params: list[Any], dialect: Dialect, business: BusinessTime) -> str:
     match expr:
         case m.Column():
             return f"t.{quote(expr.column)}"
@@ -309,16 +332,22 @@ def _row(expr: m.Expr, params: list[Any], dialect: Dialect) -> str:
             params.append(expr.value)
             return "?"
         case m.Arith():
-            text = _row(expr.operands[0], params, dialect)
+            text = _row(expr.operands[0], params, dialect, business)
             for op, operand in zip(expr.operators, expr.operands[1:], strict=True):
                 # `1.0 *` keeps SQL from dividing whole numbers as whole numbers.
                 left = f"1.0 * {text}" if op == "/" else text
-                text = f"({left} {op} {_row(operand, params, dialect)})"
+                text = f"({left} {op} {_row(operand, params, dialect, business)})"
             return text
+        case m.Call() if expr.function in BUSINESS and expr.calendar is not None:
+            # Columns only (checked), so each is written out again without parameters.
+            start, end = (_row(a, params, dialect, business) for a in expr.args)
+            calendar = expr.calendar.id
+            seconds = f"({business.at(calendar, end)} - {business.at(calendar, start)})"
+            return f"({seconds} / {BUSINESS[expr.function]!r})"
         case m.Call():
-            start, end = (_row(a, params, dialect) for a in expr.args)
+            start, end = (_row(a, params, dialect, business) for a in expr.args)
             seconds = dialect.seconds_between(start, end)
-            return f"({seconds} / {_SECONDS[expr.function]!r})"
+            return f"({seconds} / {ELAPSED[expr.function]!r})"
     raise ValueError(f"not a row value: {expr}")  # the checker refuses these
 
 
@@ -342,34 +371,3 @@ def _condition(cond: m.Condition, params: list[Any]) -> str:
             return "(" + " AND ".join(_condition(c, params) for c in cond.conditions) + ")"
         case m.AnyOf():
             return "(" + " OR ".join(_condition(c, params) for c in cond.conditions) + ")"
-
-
-def combine(expr: m.Expr | None, values: Iterator[Any]) -> float | None:
-    """The measure's value from its aggregates' values, given in the order of `aggregate_calls`:
-    no value if an aggregate has none, or on a division by zero."""
-    if expr is None:  # a recorded indicator: its one aggregate is the value
-        return _number(next(values, None))
-    match expr:
-        case m.Value():
-            return float(expr.value)
-        case m.Call():
-            return _number(next(values, None))
-        case m.Arith():
-            # Every operand is visited, so each aggregate's value is taken in turn.
-            operands = [combine(operand, values) for operand in expr.operands]
-            result = operands[0]
-            for op, right in zip(expr.operators, operands[1:], strict=True):
-                if result is None or right is None or (op == "/" and right == 0):
-                    return None
-                result = _OPS[op](result, right)
-            return result
-    return None
-
-
-def _number(value: Any) -> float | None:
-    if value is None:
-        return None
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return None  # text in a number column: no value rather than a wrong one

@@ -22,7 +22,7 @@ from .model import D
 from .source import Span
 
 # Attributes that may appear more than once in a block; they collect into a tuple.
-_REPEATABLE = {"targets", "steps", "rules", "formats"}
+_REPEATABLE = {"targets", "steps", "rules", "formats", "hours", "closed"}
 
 
 class Attr(NamedTuple):
@@ -107,6 +107,9 @@ class Builder(ExpressionBuilder):
     def source(self, children: list[Any]) -> m.Source:
         return self._declaration(m.Source, children)
 
+    def calendar(self, children: list[Any]) -> m.Calendar:
+        return self._declaration(m.Calendar, children)
+
     def indicator(self, children: list[Any]) -> m.Indicator:
         return self._declaration(m.Indicator, children)
 
@@ -125,7 +128,7 @@ class Builder(ExpressionBuilder):
     def _body(self, children: list[Any]) -> list[Any]:
         return children
 
-    person_body = team_body = objective_body = source_body = _body
+    person_body = team_body = objective_body = source_body = calendar_body = _body
     indicator_body = runbook_body = escalation_body = goal_body = milestone_body = _body
 
     # ------------------------------------------------------------ attributes
@@ -165,6 +168,42 @@ class Builder(ExpressionBuilder):
         return self._attr(
             "formats", c, m.TimeFormat(column=column, format=fmt, span=self._at(c[0]))
         )
+
+    def open_hours(self, c: list[Any]) -> Attr:
+        days, hours = c[1], tuple(self._hours(token) for token in c[2:])
+        if isinstance(days, tuple):
+            opened = m.OpenHours(first=days[0], last=days[1], hours=hours, span=self._at(c[0]))
+        else:
+            opened = m.OpenHours(on=self._date(days), hours=hours, span=self._at(c[0]))
+        return self._attr("hours", c, opened)
+
+    def weekdays(self, c: list[Any]) -> tuple[str, str | None]:
+        return (str(c[0]).lower(), str(c[1]).lower() if c[1] is not None else None)
+
+    def _hours(self, token: Token) -> tuple[int, int]:
+        """`09:00-12:30` as minutes after midnight; a clock time that does not exist (25:00,
+        09:75) is a problem, and 24:00 only ends an interval."""
+        found = []
+        for number, clock in enumerate(str(token).split("-")):
+            hour, minute = (int(part) for part in clock.split(":"))
+            if minute > 59 or hour > 24 or (hour == 24 and (minute or number == 0)):
+                self.problems.append(
+                    error("E102", f"'{clock}' is not a time of day", self._at(token))
+                )
+                return (0, 0)
+            found.append(hour * 60 + minute)
+        return (found[0], found[1])
+
+    def closed_days(self, c: list[Any]) -> Attr:
+        keyword, first, last, reason = c
+        start = self._date(first)
+        closed = m.Closed(
+            start=start,
+            end=self._date(last) if last is not None else start,
+            reason=self._string(reason) if reason is not None else None,
+            span=self._at(keyword),
+        )
+        return self._attr("closed", c, closed)
 
     def kind(self, c: list[Any]) -> Attr:
         return self._attr("kind", c, str(c[1]))

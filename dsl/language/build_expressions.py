@@ -14,6 +14,7 @@ from lark import Token, Transformer
 
 from . import model as m
 from .diagnostics import Diagnostic, error
+from .expressions import BUSINESS
 from .source import Span
 
 N = TypeVar("N")
@@ -113,7 +114,18 @@ class ExpressionBuilder(Transformer[Token, Any]):
 
     def call(self, c: list[Any]) -> m.Call:
         name, *args, _where, condition = c
-        call = m.Call(function=str(name), args=tuple(args), where=condition, span=self._at(name))
+        calendar = None
+        if str(name) in BUSINESS and len(args) > 1 and isinstance(args[-1], m.Name):
+            # The calendar is named last, as a bare name: it is no value of the row.
+            calendar = m.Ref(id=args[-1].id, span=args[-1].span)
+            args = args[:-1]
+        call = m.Call(
+            function=str(name),
+            args=tuple(args),
+            where=condition,
+            calendar=calendar,
+            span=self._at(name),
+        )
         return self._nested(call, [*args, condition])
 
     def _arith(self, c: list[Any]) -> m.Arith:

@@ -21,13 +21,23 @@ def walk(expr: m.Expr) -> Iterator[m.Expr]:
             yield from walk(arg)
 
 
-# The row functions: the time from one column of a row to another.
-DURATIONS = frozenset(("minutes_between", "hours_between", "days_between"))
+# The row functions: the time from one column of a row to another, in seconds per unit;
+# the business ones count only the time a calendar is open.
+ELAPSED = {"minutes_between": 60.0, "hours_between": 3600.0, "days_between": 86400.0}
+BUSINESS = {"business_minutes_between": 60.0, "business_hours_between": 3600.0}
+DURATIONS = frozenset(ELAPSED) | frozenset(BUSINESS)
 
 
 def durations(expr: m.Expr) -> Iterator[m.Call]:
     """The row functions (`minutes_between` and its kin) inside `expr`."""
     return (n for n in walk(expr) if isinstance(n, m.Call) and n.function in DURATIONS)
+
+
+def calendars_of(expr: m.Expr) -> Iterator[m.Ref]:
+    """The calendars the business-time functions inside `expr` name."""
+    for node in walk(expr):
+        if isinstance(node, m.Call) and node.calendar is not None:
+            yield node.calendar
 
 
 def aggregate_calls(expr: m.Expr) -> Iterator[m.Call]:
@@ -86,7 +96,9 @@ def text(expr: m.Expr) -> str:
                 parts.append(f"{op} ({inner})" if isinstance(operand, m.Arith) else f"{op} {inner}")
             return " ".join(parts)
         case m.Call():
-            args = ", ".join(text(a) for a in expr.args)
+            args = ", ".join(
+                [*(text(a) for a in expr.args), *([expr.calendar.id] if expr.calendar else [])]
+            )
             where = f" where {condition_text(expr.where)}" if expr.where is not None else ""
             return f"{expr.function}({args}{where})"
     return "?"

@@ -372,6 +372,7 @@ def _join(tokens: list[Token]) -> str:
             text in _NO_SPACE_BEFORE
             or str(previous) in _NO_SPACE_AFTER
             or (text == "(" and previous.type == "NAME")
+            or "MINUS" in (token.type, previous.type)  # a range of weekdays: mon-fri
         ):
             out.append(" ")
         out.append(text)

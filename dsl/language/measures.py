@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .source import Span
-from .values import Number, span_field
+from .values import Number, Ref, span_field
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -46,11 +46,14 @@ class Arith:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Call:
-    """`name(args where condition)`: an aggregate, or a row function like `minutes_between`."""
+    """`name(args where condition)`: an aggregate, or a row function like `minutes_between`;
+    `business_minutes_between(a, b, office)` names its calendar last (`calendar`, not an
+    argument: it is not a value of the row)."""
 
     function: str
     args: tuple[Expr, ...]
     where: Condition | None = None
+    calendar: Ref | None = None
     span: Span = span_field()
 
 

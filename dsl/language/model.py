@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date as date
 from typing import Literal, TypeVar
 
 from .measures import AllOf as AllOf
@@ -28,6 +28,19 @@ from .measures import Name as Name
 from .measures import Not as Not
 from .measures import NullTest as NullTest
 from .measures import Value as Value
+from .parts import GOAL_EVENTS as GOAL_EVENTS
+from .parts import MILESTONE_EVENTS as MILESTONE_EVENTS
+from .parts import ROLES as ROLES
+from .parts import WEEKDAYS as WEEKDAYS
+from .parts import Closed as Closed
+from .parts import Event as Event
+from .parts import OpenHours as OpenHours
+from .parts import Rule as Rule
+from .parts import Step as Step
+from .parts import Target as Target
+from .parts import Threshold as Threshold
+from .parts import Trigger as Trigger
+from .parts import holds as holds
 from .source import Span
 from .values import DURATION_UNITS as DURATION_UNITS
 from .values import INVALID_DATE as INVALID_DATE
@@ -37,129 +50,6 @@ from .values import Duration as Duration
 from .values import Number as Number
 from .values import Ref as Ref
 from .values import places_field, span_field
-
-# ---------------------------------------------------------------- targets and thresholds
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Target:
-    """A level target (`>= 90`, `between 70 and 85`, optionally `from DATE`) or a progress
-    target (`>= 20_000 by DATE`)."""
-
-    cmp: str | None = None
-    value: Number | None = None
-    low: Number | None = None
-    high: Number | None = None
-    start: date | None = None
-    by: date | None = None
-    span: Span = span_field()
-
-    @property
-    def is_range(self) -> bool:
-        return self.cmp is None
-
-    @property
-    def is_progress(self) -> bool:
-        return self.by is not None
-
-    def reached_by(self, value: float) -> bool:
-        """Whether a value reaches this target as a level (its comparison, or its range)."""
-        if self.cmp is None:
-            assert self.low is not None and self.high is not None
-            return self.low <= value <= self.high
-        assert self.value is not None
-        return holds(self.cmp, value, self.value)
-
-    @property
-    def text(self) -> str:
-        """The target as written in the plan, without its date: `>= 90`, `between 70 and 85`."""
-        if self.cmp is None:
-            assert self.low is not None and self.high is not None
-            return f"between {self.low.text} and {self.high.text}"
-        assert self.value is not None
-        return f"{self.cmp} {self.value.text}"
-
-
-def holds(cmp: str, left: float, right: float) -> bool:
-    """`left CMP right` for the comparisons of targets and thresholds."""
-    match cmp:
-        case ">=":
-            return left >= right
-        case ">":
-            return left > right
-        case "<=":
-            return left <= right
-        case "<":
-            return left < right
-    raise ValueError(f"not a comparison: {cmp}")
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Threshold:
-    """`warn < 92`, `critical pace < 80`."""
-
-    cmp: str
-    value: Number
-    pace: bool = False
-    span: Span = span_field()
-
-    @property
-    def text(self) -> str:
-        return f"{'pace ' if self.pace else ''}{self.cmp} {self.value.text}"
-
-
-# ---------------------------------------------------------------- escalation
-
-
-Event = Literal["warning", "breached", "critical", "no_data", "in_buffer", "overdue"]
-GOAL_EVENTS: tuple[Event, ...] = ("warning", "breached", "critical", "no_data")
-MILESTONE_EVENTS: tuple[Event, ...] = ("in_buffer", "overdue")
-ROLES = ("owner", "lead", "team")
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Trigger:
-    """`breached 2 times in a row`, `critical`, `no data 2 times`, `in buffer`, `overdue`."""
-
-    event: Event
-    count: int = 1
-    in_a_row: bool = False
-    explicit_count: bool = field(default=False, compare=False)
-    span: Span = span_field()
-
-    @property
-    def text(self) -> str:
-        words = self.event.replace("_", " ")
-        if self.explicit_count:
-            words += f" {self.count} {'time' if self.count == 1 else 'times'}"
-            if self.in_a_row:
-                words += " in a row"
-        return words
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Rule:
-    """`when TRIGGER notify A, B, run RUNBOOK`."""
-
-    trigger: Trigger
-    notify: tuple[Ref, ...] = ()
-    run: tuple[Ref, ...] = ()
-    span: Span = span_field()
-
-    @property
-    def text(self) -> str:
-        return f"when {self.trigger.text}"
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Step:
-    """One runbook step: what, by whom (a person or a team), within how long."""
-
-    text: str
-    by: Ref
-    within: Duration
-    span: Span = span_field()
-
 
 # ---------------------------------------------------------------- declarations
 
@@ -243,6 +133,22 @@ class Source:
     @property
     def table_name(self) -> str:
         return self.table.id if self.table else self.id
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Calendar:
+    """Opening hours, for the time between two instants that lies in them
+    (`business_minutes_between`)."""
+
+    id: str
+    title: str | None = None
+    timezone: str | None = None  # the plan's when None
+    hours: tuple[OpenHours, ...] = ()
+    closed: tuple[Closed, ...] = ()
+    note: str | None = None
+    span: Span = span_field()
+    places: Mapping[str, Span] = places_field()
+    keyword = "calendar"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -334,7 +240,16 @@ class Milestone:
 
 
 Declaration = (
-    Person | Team | Objective | Source | Indicator | Runbook | Escalation | Goal | Milestone
+    Person
+    | Team
+    | Objective
+    | Source
+    | Calendar
+    | Indicator
+    | Runbook
+    | Escalation
+    | Goal
+    | Milestone
 )
 Item = PlanInfo | Include | Declaration
 
@@ -375,6 +290,10 @@ class Plan:
     @property
     def sources(self) -> tuple[Source, ...]:
         return self._of(Source)
+
+    @property
+    def calendars(self) -> tuple[Calendar, ...]:
+        return self._of(Calendar)
 
     @property
     def indicators(self) -> tuple[Indicator, ...]:

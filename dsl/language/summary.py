@@ -24,6 +24,11 @@ def overview(plan: m.Plan) -> str:
         rows: list[tuple[str, ...]] = [("goal", "target", "cycle", "owner", "lead")]
         rows += [row for goal in plan.goals for row in _goal_rows(plan, goal)]
         lines += _table(rows)
+    if plan.calendars:
+        lines += ["", "Calendars"]
+        rows = [("calendar", "time zone", "open", "closed")]
+        rows += [_calendar_row(plan, c) for c in plan.calendars]
+        lines += _table(rows)
     if plan.milestones:
         lines += ["", "Milestones"]
         rows = [("milestone", "due", "buffer", "owner", "after")]
@@ -53,6 +58,26 @@ def _goal_rows(plan: m.Plan, goal: m.Goal) -> list[tuple[str, ...]]:
         (goal.id, first, str(goal.cycle), str(goal.owner), str(goal.lead or "-"))
     ]
     return rows + [("", target, "", "", "") for target in later]
+
+
+def _calendar_row(plan: m.Plan, calendar: m.Calendar) -> tuple[str, ...]:
+    """`mon-fri 09:00-12:30, 13:30-18:00; sat 10:00-14:00` and how many days are closed."""
+    opened = []
+    for line in calendar.hours:
+        days = str(line.on) if line.on else "-".join(d for d in (line.first, line.last) if d)
+        hours = ", ".join(f"{_clock(a)}-{_clock(b)}" for a, b in line.hours)
+        opened.append(f"{days} {hours}")
+    closed = sum(max(0, (c.end - c.start).days + 1) for c in calendar.closed)
+    return (
+        calendar.id,
+        calendar.timezone or plan.info.timezone or "UTC",
+        "; ".join(opened) or "never",
+        _count(closed, "day") if closed else "-",
+    )
+
+
+def _clock(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
 def _target(target: m.Target, unit: str, one_year: bool) -> str:

@@ -18,8 +18,8 @@ from .diagnostics import Diagnostic, error, suggestion
 from .source import Span, position_of
 
 DECLARATION_KEYWORDS = (
-    "plan", "person", "team", "objective", "source", "indicator", "runbook", "escalation",
-    "goal", "milestone", "include",
+    "plan", "person", "team", "objective", "source", "calendar", "indicator", "runbook",
+    "escalation", "goal", "milestone", "include",
 )  # fmt: skip
 DECLARATION_TERMINALS = frozenset(name.upper() for name in DECLARATION_KEYWORDS)
 
@@ -30,6 +30,7 @@ _DESCRIPTIONS = {
     "STRING": 'a quoted text such as "Customer satisfaction"',
     "DATE": "a date such as 2026-01-01",
     "DURATION": "a duration such as 30m, 4h, 2d or 3w",
+    "HOURS": "hours such as 09:00-17:30",
     "NUMBER": "a number",
     "CMP": "a comparison such as >= 90",
     "EQ": 'a comparison such as = "resolved"',

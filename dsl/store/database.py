@@ -23,7 +23,7 @@ from sqlite_utils import Database
 
 from ..language.checks.schema import Schema
 from ..language.cycles import Range
-from .dialect import SQLite
+from .dialect import SQLite, TempTable, quote
 from .errors import StoreError as StoreError  # raised by the store, imported from here
 from .imports.writing import CONVERTS_TIMES, Imported, ImportPlan, write_rows
 from .migrations import (
@@ -54,6 +54,7 @@ class Store:
     def __init__(self, db: Database, path: str) -> None:
         self.db = db
         self.path = path
+        self._temp_tables: dict[str, TempTable] = {}  # loaded into this connection
 
     @cached_property
     def reviews(self) -> Reviews:
@@ -174,13 +175,37 @@ class Store:
         return str(row[0]) if row else None
 
     def fetch(
-        self, sql: str, params: Sequence[Any] = (), ranges: Sequence[Range] = ()
+        self,
+        sql: str,
+        params: Sequence[Any] = (),
+        ranges: Sequence[Range] = (),
+        tables: Sequence[TempTable] = (),
     ) -> list[tuple[Any, ...]]:
         """Run one read query compiled by the engine, after loading its cycle ranges into the
-        connection's temporary cycles table; return its rows."""
+        connection's temporary cycles table and the temporary `tables` it reads; return its
+        rows."""
         if ranges:
             self._load_cycles(ranges)
+        for table in tables:
+            self._load_table(table)
         return self.db.execute(sql, list(params)).fetchall()
+
+    def _load_table(self, table: TempTable) -> None:
+        if self._temp_tables.get(table.name) == table:
+            return  # loaded already by an earlier query of this connection
+        conn = self.db.conn
+        ours = not conn.in_transaction
+        name = f"temp.{quote(table.name)}"
+        key, *rest = (quote(c) for c in table.columns)
+        conn.execute(f"DROP TABLE IF EXISTS {name}")
+        conn.execute(
+            f"CREATE TEMP TABLE {quote(table.name)} ({key} INTEGER PRIMARY KEY, {', '.join(rest)})"
+        )
+        marks = ", ".join("?" for _ in table.columns)
+        conn.executemany(f"INSERT INTO {name} VALUES ({marks})", table.rows)
+        if ours:
+            conn.commit()
+        self._temp_tables[table.name] = table
 
     def _load_cycles(self, ranges: Sequence[Range]) -> None:
         # A TEMP table lives in this connection's own temporary database: loading it writes

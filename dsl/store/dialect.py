@@ -18,6 +18,17 @@ def quote(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
 
 
+@dataclass(frozen=True, slots=True)
+class TempTable:
+    """Rows a query reads besides the store's tables (a calendar's open time per day), loaded
+    into the connection's temporary database before it runs: `name` is unquoted, the first
+    column is the INTEGER PRIMARY KEY."""
+
+    name: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[Any, ...], ...]
+
+
 class Dialect(Protocol):
     @property
     def name(self) -> str: ...

@@ -116,6 +116,24 @@ def test_check_summary_gives_an_overview() -> None:
     )
 
 
+def test_check_summary_lists_the_calendars(workdir: Path) -> None:
+    (workdir / "office.goal").write_text(
+        'plan "Desk" { period 2026-01-01 .. 2026-12-31  timezone "Europe/Berlin" }\n'
+        'calendar office "Office" {\n  open mon-fri 09:00-12:30, 13:30-18:00\n'
+        '  open sat 10:00-14:00\n  closed 2026-12-24 .. 2026-12-26 "Christmas"\n'
+        "  closed 2026-05-01\n}\n"
+        'calendar watch "Watch" { timezone "UTC" open sun 01:00-04:00 }\n',
+        encoding="utf-8",
+    )
+    result = goalline("check", "--summary", "office.goal")
+    assert result.output.endswith(
+        "Calendars\n"
+        "  calendar  time zone      open                                           closed\n"
+        "  office    Europe/Berlin  mon-fri 09:00-12:30, 13:30-18:00; sat 10:00-\u2026  4 days\n"
+        "  watch     UTC            sun 01:00-04:00                                -\n"
+    )  # 80 columns: the widest column is cut
+
+
 def test_fmt_rewrites_a_file_in_place(workdir: Path) -> None:
     shutil.copy(FORMAT / "messy.goal", workdir / "messy.goal")
     result = goalline("fmt", "messy.goal")

@@ -214,7 +214,7 @@ EXPECTED: dict[str, list[str]] = {
     ],
     "syntax_binary_garbage.goal": [
         "syntax_binary_garbage.goal:8:1: error:"
-        " unexpected '\\x00\\x01\\x02\\x7fELF\\x00\\x00'; expected 'escalation', 'goal',"
+        " unexpected '\\x00\\x01\\x02\\x7fELF\\x00\\x00'; expected 'calendar', 'escalation', 'goal',"
         " 'include', 'indicator', 'milestone', 'objective', 'person', 'plan', 'runbook',"
         " 'source' or 'team' [E101]",
     ],
@@ -241,8 +241,8 @@ EXPECTED: dict[str, list[str]] = {
     ],
     "syntax_misspelt_declaration.goal": [
         "syntax_misspelt_declaration.goal:19:1: error: unknown declaration 'indicatr' (did you"
-        " mean 'indicator'?); expected 'escalation', 'goal', 'include', 'indicator', 'milestone',"
-        " 'objective', 'person', 'plan', 'runbook', 'source', 'team' or the end of the file [E101]",
+        " mean 'indicator'?); expected 'calendar', 'escalation', 'goal', 'include', 'indicator',"
+        " 'milestone', 'objective', 'person', 'plan', 'runbook', 'source', 'team' or the end of the file [E101]",
     ],
     "syntax_month_duration.goal": [
         "syntax_month_duration.goal:31:14: error: '3mo' is not a duration; expected a duration"
@@ -308,6 +308,19 @@ EXPECTED: dict[str, list[str]] = {
     "unknown_team_no_suggestion.goal": [
         "unknown_team_no_suggestion.goal:32:14: error: unknown team 'marketing' [E204]",
     ],
+    "calendar_hours.goal": [
+        "calendar_hours.goal:17:3: error: unknown time zone 'Europe/Berln' (did you mean 'Europe/Berlin'?) [E303]",
+        "calendar_hours.goal:18:3: error: unknown day 'fir' (did you mean 'fri'?): days are mon, tue, wed, thu, fri, sat, sun, or a range such as mon-fri [E340]",
+        "calendar_hours.goal:19:3: warning: the hours 12:00-18:00 overlap 09:00-12:30 on mon: they count once [W410]",
+        "calendar_hours.goal:20:3: error: the hours 18:00-10:00 end before they start: hours run within one day, up to 24:00 (write a night shift as two lines) [E340]",
+        "calendar_hours.goal:20:30: error: '25:00' is not a time of day [E102]",
+        "calendar_hours.goal:21:3: warning: 2026-12-24 is both open and closed in calendar 'office': it is closed [W410]",
+        "calendar_hours.goal:23:3: warning: calendar 'office' is closed 2027-05-01, outside the plan period 2026-01-01 .. 2026-12-31 (is the year right?) [W411]",
+        "calendar_hours.goal:24:3: error: closed 2026-08-10 .. 2026-08-01 ends before it starts [E340]",
+        "calendar_hours.goal:27:10: warning: calendar 'night' is never open, so business time in it is always 0: add hours, such as open mon-fri 09:00-17:00 [W412]",
+        "calendar_hours.goal:33:85: error: unknown calendar 'ofice' (did you mean 'office'?) [E204]",
+        "calendar_hours.goal:40:16: error: business_minutes_between(...) takes two columns and a calendar, such as business_minutes_between(tickets.created_at, tickets.first_reply_at, office) [E310]",
+    ],
     "unknown_timezone.goal": [
         "unknown_timezone.goal:4:3: error: unknown time zone 'Asia/Shangai' (did you mean"
         " 'Asia/Shanghai'?) [E303]",
@@ -372,12 +385,13 @@ WANTED: dict[str, tuple[str, list[str]]] = {}
 CODES = {
     "E100", "E101", "E102", "E103", "E201", "E202", "E203", "E204", "E205", "E206",
     "E301", "E302", "E303", "E304", "E305", "E307", "E310", "E311", "E312", "E313", "E314",
-    "E320", "E321", "E322", "E330", "W401", "W402", "W403", "W405", "W406",
+    "E320", "E321", "E322", "E330", "E340", "W401", "W402", "W403", "W405", "W406", "W410",
+    "W411", "W412",
 }  # fmt: skip
 
 # Lark's names for tokens: none of them may reach a user.
 INTERNAL = re.compile(
-    r"__ANON|\$END|\b(NAME|STRING|NUMBER|DURATION|CMP|EQ|ADD_OP|MUL_OP|LBRACE|RBRACE|LPAR"
+    r"__ANON|\$END|\b(NAME|STRING|NUMBER|DURATION|HOURS|CMP|EQ|ADD_OP|MUL_OP|LBRACE|RBRACE|LPAR"
     r"|RPAR|COMMA|DOT|_AND|_OR)\b"
 )
 

@@ -84,6 +84,23 @@ def test_rules_and_steps_align_in_columns() -> None:
     )
 
 
+def test_a_calendar_lists_its_hours_aligned_with_day_ranges_written_tight() -> None:
+    text = (
+        'calendar office "Office" { timezone "Europe/Berlin" open mon - fri 09:00-12:30 ,'
+        ' 13:30-18:00\n open sat 10:00-14:00 closed 2026-12-24..2026-12-26 "Christmas" }\n'
+    )
+    expected = (
+        'calendar office "Office" {\n'
+        '  timezone  "Europe/Berlin"\n'
+        "  open      mon-fri 09:00-12:30, 13:30-18:00\n"
+        "  open      sat 10:00-14:00\n"
+        '  closed    2026-12-24 .. 2026-12-26 "Christmas"\n'
+        "}\n"
+    )
+    assert fmt(text) == expected
+    assert parse_text(expected, "t.goal").items == parse_text(text, "t.goal").items
+
+
 def test_numbers_strings_and_unicode_are_kept_exactly() -> None:
     text = 'goal 目标 "满意 \\"高\\"" { target >= 20_000 by 2026-12-31 baseline -3.5 }\n'
     assert (

@@ -52,6 +52,21 @@ source export "Help desk export" {
   format  `Created at` "%d-%m-%Y %H:%M"
 }
 
+calendar office "Office hours" {
+  timezone  "Europe/Berlin"
+  open      mon-fri 09:00-12:30, 13:30-18:00
+  open      sat 10:00-14:00
+  open      2026-12-31 09:00-13:00
+  closed    2026-12-24 .. 2026-12-26 "Christmas"
+  closed    2026-05-01
+  note      "the Berlin desk"
+}
+
+indicator office_reply "Reply in office time" {
+  kind     process
+  measure  p90(business_minutes_between(chats.started_at, chats.answered_at, office))
+}
+
 indicator handling "Handling time" {
   kind       process
   unit       "h"

@@ -242,7 +242,7 @@ def test_chinese_sample_uses_chinese_identifiers() -> None:
 
 
 def test_the_documents_have_goal_blocks() -> None:
-    assert len(goal_blocks(LANGUAGE)) == 14
+    assert len(goal_blocks(LANGUAGE)) == 15
     assert len(goal_blocks(README)) == 1
 
 
@@ -514,6 +514,33 @@ MESSAGE_CASES: dict[str, tuple[str, str | bytes | None, dict[str, str]]] = {
         HEADER + 'milestone m "Go live" {\n  due     2026-03-01\n  owner   ann\n  buffer  36h\n}\n',
         {},
     ),
+    "E340-day": (
+        "E340",
+        HEADER + 'calendar office "Office" {\n  open  mon-fir 09:00-17:00\n}\n',
+        {},
+    ),
+    "E340-hours": ("E340", HEADER + 'calendar office "Office" {\n  open  sat 18:00-10:00\n}\n', {}),
+    "W410-overlap": (
+        "W410",
+        HEADER
+        + 'calendar office "Office" {\n  open  mon 09:00-12:30\n  open  mon 12:00-14:00\n}\n',
+        {},
+    ),
+    "W410-closed": (
+        "W410",
+        HEADER
+        + 'calendar office "Office" {\n  open    2026-12-24 09:00-13:00\n'
+        + '  closed  2026-12-24 .. 2026-12-26 "Christmas"\n}\n',
+        {},
+    ),
+    "W411": (
+        "W411",
+        HEADER
+        + 'calendar office "Office" {\n  open    mon-fri 09:00-17:00\n'
+        + '  closed  2027-05-01 "Labour Day"\n}\n',
+        {},
+    ),
+    "W412": ("W412", HEADER + 'calendar night "Night watch"\n', {}),
     "W401": (
         "W401",
         HEADER

@@ -10,7 +10,17 @@ from collections.abc import Callable, Iterator
 
 from ..diagnostics import Diagnostic
 from ..model import Plan
-from . import calendar, escalations, measures, principles, references, required, targets, values
+from . import (
+    calendar,
+    escalations,
+    hours,
+    measures,
+    principles,
+    references,
+    required,
+    targets,
+    values,
+)
 
 Check = Callable[[Plan], Iterator[Diagnostic]]
 
@@ -18,6 +28,7 @@ FAMILIES: tuple[Check, ...] = (
     required.check,
     references.check,
     calendar.check,
+    hours.check,
     values.check,
     targets.check,
     measures.check,

@@ -22,7 +22,7 @@ def check(plan: m.Plan) -> Iterator[Diagnostic]:
         yield error("E302", f"the period ends ({end}) before it starts ({start})", where)
         return
     if info.timezone is not None and not valid_timezone(info.timezone):
-        hint = suggestion(info.timezone, _zone_names())
+        hint = suggestion(info.timezone, zone_names())
         where = info.places.get("timezone", info.span)
         yield error("E303", f"unknown time zone '{info.timezone}'{hint}", where)
     if not (start and end):
@@ -56,5 +56,5 @@ def valid_timezone(name: str) -> bool:
 
 
 @cache
-def _zone_names() -> frozenset[str]:
+def zone_names() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones())

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 from .. import model as m
 from ..diagnostics import Diagnostic, error, suggestion
-from ..expressions import DURATIONS
+from ..expressions import BUSINESS, DURATIONS
 from .references import expect
 
 PERCENTILES = frozenset(("p50", "p75", "p90", "p95", "p99"))
@@ -136,6 +136,15 @@ def _row_value(expr: m.Expr) -> Iterator[Diagnostic]:
         case m.Arith():
             for operand in expr.operands:
                 yield from _row_value(operand)
+        case m.Call() if expr.function in BUSINESS:
+            columns = all(isinstance(arg, m.Column) for arg in expr.args)
+            if len(expr.args) != 2 or expr.calendar is None or not columns:
+                yield error(
+                    "E310",
+                    f"{expr.function}(...) takes two columns and a calendar, such as"
+                    f" {expr.function}(tickets.created_at, tickets.first_reply_at, office)",
+                    expr.span,
+                )
         case m.Call() if expr.function in ROW_FUNCTIONS:
             if len(expr.args) != 2:
                 yield error(

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator
 
 from .. import model as m
 from ..diagnostics import Diagnostic, error, suggestion
+from ..expressions import calendars_of
 
 
 def check(plan: m.Plan) -> Iterator[Diagnostic]:
@@ -19,8 +20,14 @@ def check(plan: m.Plan) -> Iterator[Diagnostic]:
                 yield from expect(plan, d.lead, ("person",), f"the lead of {what}")
                 for member in d.members:
                     yield from expect(plan, member, ("person",), f"a member of {what}")
-            case m.Objective() | m.Indicator():
+            case m.Objective():
                 yield from expect(plan, d.owner, ("person",), f"the owner of {what}")
+            case m.Indicator():
+                yield from expect(plan, d.owner, ("person",), f"the owner of {what}")
+                for calendar in calendars_of(d.measure) if d.measure else ():
+                    yield from expect(
+                        plan, calendar, ("calendar",), "the hours business time counts"
+                    )
             case m.Goal():
                 yield from expect(plan, d.indicator, ("indicator",), f"the indicator of {what}")
                 yield from _responsibility(plan, d, what)

@@ -83,14 +83,16 @@ class Env:
         result = goalline(*args)
         assert result.exit_code == 0, (args, result.output, result.exception)
 
-    def table(self, name: str, time: str, rows: Iterable[Mapping[str, Any]]) -> None:
+    def table(self, name: str, time: str, rows: Iterable[Mapping[str, Any]], *times: str) -> None:
+        """Import `rows` as table `name`, `time` and `times` read as times."""
         rows = list(rows)
         path = self.dir / f"{name}.csv"
         with path.open("w", newline="", encoding="utf-8") as f:
             writer = csv.DictWriter(f, fieldnames=list(rows[0]))
             writer.writeheader()
             writer.writerows(rows)
-        self._cli(["import", str(path), "--db", self.db, "--table", name, "--time", time])
+        more = [arg for column in times for arg in ("--time", column)]
+        self._cli(["import", str(path), "--db", self.db, "--table", name, "--time", time, *more])
 
     def record(self, indicator: str, value: str, at: str, tz: str) -> None:
         self._cli(["record", indicator, value, "--db", self.db, "--at", at, "--timezone", tz])

@@ -1,0 +1,170 @@
+"""Small parts of declarations, re-exported by `model`: goals' targets and thresholds,
+escalation triggers and rules, runbook steps, and a calendar's opening hours."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+from .source import Span
+from .values import Duration, Number, Ref, span_field
+
+# ---------------------------------------------------------------- targets and thresholds
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Target:
+    """A level target (`>= 90`, `between 70 and 85`, optionally `from DATE`) or a progress
+    target (`>= 20_000 by DATE`)."""
+
+    cmp: str | None = None
+    value: Number | None = None
+    low: Number | None = None
+    high: Number | None = None
+    start: date | None = None
+    by: date | None = None
+    span: Span = span_field()
+
+    @property
+    def is_range(self) -> bool:
+        return self.cmp is None
+
+    @property
+    def is_progress(self) -> bool:
+        return self.by is not None
+
+    def reached_by(self, value: float) -> bool:
+        """Whether a value reaches this target as a level (its comparison, or its range)."""
+        if self.cmp is None:
+            assert self.low is not None and self.high is not None
+            return self.low <= value <= self.high
+        assert self.value is not None
+        return holds(self.cmp, value, self.value)
+
+    @property
+    def text(self) -> str:
+        """The target as written in the plan, without its date: `>= 90`, `between 70 and 85`."""
+        if self.cmp is None:
+            assert self.low is not None and self.high is not None
+            return f"between {self.low.text} and {self.high.text}"
+        assert self.value is not None
+        return f"{self.cmp} {self.value.text}"
+
+
+def holds(cmp: str, left: float, right: float) -> bool:
+    """`left CMP right` for the comparisons of targets and thresholds."""
+    match cmp:
+        case ">=":
+            return left >= right
+        case ">":
+            return left > right
+        case "<=":
+            return left <= right
+        case "<":
+            return left < right
+    raise ValueError(f"not a comparison: {cmp}")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Threshold:
+    """`warn < 92`, `critical pace < 80`."""
+
+    cmp: str
+    value: Number
+    pace: bool = False
+    span: Span = span_field()
+
+    @property
+    def text(self) -> str:
+        return f"{'pace ' if self.pace else ''}{self.cmp} {self.value.text}"
+
+
+# ---------------------------------------------------------------- escalation
+
+
+Event = Literal["warning", "breached", "critical", "no_data", "in_buffer", "overdue"]
+GOAL_EVENTS: tuple[Event, ...] = ("warning", "breached", "critical", "no_data")
+MILESTONE_EVENTS: tuple[Event, ...] = ("in_buffer", "overdue")
+ROLES = ("owner", "lead", "team")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Trigger:
+    """`breached 2 times in a row`, `critical`, `no data 2 times`, `in buffer`, `overdue`."""
+
+    event: Event
+    count: int = 1
+    in_a_row: bool = False
+    explicit_count: bool = field(default=False, compare=False)
+    span: Span = span_field()
+
+    @property
+    def text(self) -> str:
+        words = self.event.replace("_", " ")
+        if self.explicit_count:
+            words += f" {self.count} {'time' if self.count == 1 else 'times'}"
+            if self.in_a_row:
+                words += " in a row"
+        return words
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Rule:
+    """`when TRIGGER notify A, B, run RUNBOOK`."""
+
+    trigger: Trigger
+    notify: tuple[Ref, ...] = ()
+    run: tuple[Ref, ...] = ()
+    span: Span = span_field()
+
+    @property
+    def text(self) -> str:
+        return f"when {self.trigger.text}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Step:
+    """One runbook step: what, by whom (a person or a team), within how long."""
+
+    text: str
+    by: Ref
+    within: Duration
+    span: Span = span_field()
+
+
+# ---------------------------------------------------------------- calendars
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # as `open` names them
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OpenHours:
+    """`open mon-fri 09:00-12:30, 13:30-18:00` (the weekdays `first` to `last`, as written),
+    or `open 2026-12-31 09:00-13:00` (one date, whose hours replace its weekday's). Hours are
+    minutes after local midnight, (start, end); `24:00` is 1440."""
+
+    first: str | None = None
+    last: str | None = None
+    on: date | None = None
+    hours: tuple[tuple[int, int], ...] = ()
+    span: Span = span_field()
+
+    @property
+    def weekdays(self) -> tuple[int, ...]:
+        """The weekdays it covers (Monday is 0), empty for a date or an unknown name;
+        `fri-mon` wraps over the weekend."""
+        if self.first not in WEEKDAYS or (self.last or self.first) not in WEEKDAYS:
+            return ()
+        first, last = WEEKDAYS.index(self.first), WEEKDAYS.index(self.last or self.first)
+        return tuple((first + n) % 7 for n in range((last - first) % 7 + 1))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Closed:
+    """`closed 2026-12-24 .. 2026-12-26 "Christmas"`: whole local days, with the reason."""
+
+    start: date
+    end: date
+    reason: str | None = None
+    span: Span = span_field()
