@@ -46,7 +46,7 @@ def history(
         if not spans:
             continue
         targets = [base] * len(earlier) + [target_in_force(goal, s.start) or base for s in during]
-        cycles = ranges(goal, spans, local_midnight(spans[0].start, tz), now)
+        cycles = ranges(goal, spans, local_midnight(spans[0].start, tz), now, tz)
         wanted.append((goal, indicator, cycles, targets))
     rows = _rows(plan, [(i, c) for _, i, c, _ in wanted], store, dialect)
     known: dict[str, float] = {}  # when each source's data begins

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -36,7 +36,8 @@ def layout(plan: m.Plan, goal: m.Goal, as_of: datetime) -> Layout:
         for s in cycle_spans(goal.cycle, info.period_start, info.period_end, tz)
         if s.starts_at <= as_of
     )
-    return Layout(spans, ranges(goal, spans, local_midnight(info.period_start, tz), as_of))
+    start = local_midnight(info.period_start, tz)
+    return Layout(spans, ranges(goal, spans, start, as_of, tz))
 
 
 def layouts(plan: m.Plan, goals: Iterable[m.Goal], as_of: datetime) -> dict[str, Layout]:
@@ -53,7 +54,11 @@ def layouts(plan: m.Plan, goals: Iterable[m.Goal], as_of: datetime) -> dict[str,
 
 
 def ranges(
-    goal: m.Goal, spans: Sequence[CycleSpan], period_start: datetime, as_of: datetime
+    goal: m.Goal,
+    spans: Sequence[CycleSpan],
+    period_start: datetime,
+    as_of: datetime,
+    tz: ZoneInfo,
 ) -> tuple[Range, ...]:
     """The instants each cycle's value is computed over, up to `as_of` at the latest."""
     now = as_of.timestamp()
@@ -63,8 +68,20 @@ def ranges(
         if goal.is_progress:
             lo = period_start.timestamp()
         elif goal.window is not None:
-            lo = hi - goal.window.timedelta.total_seconds()
+            lo = window_start(hi, goal.window, tz)
         else:
             lo = span.starts_at.timestamp()
         found.append(Range(span.index, lo, hi))
     return tuple(found)
+
+
+def window_start(end: float, window: m.Duration, tz: ZoneInfo) -> float:
+    """Where a trailing window that ends at the instant `end` starts: `Nd` and `Nw` are local
+    calendar days back (167 or 169 hours for a week across a daylight-saving change), `Nh`
+    and `Nm` exact hours and minutes. Wall-clock arithmetic on an aware datetime moves the
+    local time and reads it back in the zone (fold=0, as every naive local time)."""
+    if window.unit in ("d", "w"):
+        days = window.amount * (7 if window.unit == "w" else 1)
+        local = datetime.fromtimestamp(end, tz)
+        return (local - timedelta(days=days)).timestamp()
+    return end - window.timedelta.total_seconds()

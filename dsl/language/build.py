@@ -324,7 +324,9 @@ class Builder(ExpressionBuilder):
     def trigger(self, c: list[Any]) -> m.Trigger:
         occurrences = c[-1] if isinstance(c[-1], tuple) else None
         event = "_".join(str(t) for t in c if isinstance(t, Token))  # "no_data", "in_buffer"
-        count, in_a_row = occurrences or (1, False)
+        # A bare trigger fires at the first cycle of every run of its severity, as
+        # `1 time in a row` does: a second outage in the period alerts again.
+        count, in_a_row = occurrences or (1, True)
         return m.Trigger(
             event=event,  # type: ignore[arg-type]
             count=count,

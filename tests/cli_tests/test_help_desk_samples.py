@@ -416,7 +416,7 @@ def test_the_readme_shows_what_the_zendesk_commands_print(samples: Path) -> None
     assert commands[0].startswith(".venv/bin/goalline import ")
     assert imported.stderr == shown[0]
     # The README stops before the list of escalations that follows the table.
-    assert evaluated.stdout.startswith(shown[1] + "\nESCALATIONS (5)\n")
+    assert evaluated.stdout.startswith(shown[1] + "\nESCALATIONS (6)\n")
 
 
 # ---------------------------------------------------------------- docs/commands.md

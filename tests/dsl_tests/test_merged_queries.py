@@ -88,6 +88,19 @@ def module(path: Path) -> ModuleType:
     return found
 
 
+def assert_same_reports(now: dict[str, Any], before: dict[str, Any]) -> None:
+    """Values, statuses, attainment and score equal; so are the escalation events, but for
+    bare triggers (`when critical`), which since issue 15 fire at every run of their severity
+    rather than once: they fire where they fired before, and maybe again."""
+    for at, report in now.items():
+        old = before[at]
+        assert same(report["goals"], old["goals"]) and report["score"] == old["score"], at
+        counted = [e for e in report["escalations"] if " time" in e["rule"]]
+        assert counted == [e for e in old["escalations"] if " time" in e["rule"]], at
+        bare = [e for e in report["escalations"] if " time" not in e["rule"]]
+        assert all(e in bare for e in old["escalations"] if " time" not in e["rule"]), at
+
+
 def test_the_reports_are_those_goalline_gave_before_it_read_each_table_once(
     sample: Path, workdir: Path
 ) -> None:
@@ -99,7 +112,7 @@ def test_the_reports_are_those_goalline_gave_before_it_read_each_table_once(
     assert bench.GENERATOR == 2, "the benchmark's tickets changed: write the reports again"
 
     now = writer.reports(sample / PLAN_NAME, sample / STORE_NAME, writer.SAMPLE_DATES)
-    assert same(json.loads(json.dumps(now)), before["sample"])
+    assert_same_reports(json.loads(json.dumps(now)), before["sample"])
 
     bench.write_tickets(workdir / "tickets.csv", writer.BENCH_ROWS, writer.BENCH_SEED)
     (workdir / "bench.goal").write_text(bench.make_plan(), encoding="utf-8")
@@ -107,6 +120,6 @@ def test_the_reports_are_those_goalline_gave_before_it_read_each_table_once(
     imported = goalline("import", "tickets.csv", "--db", "bench.db", "--table", "tickets", *times)
     assert imported.exit_code == 0, imported.output
     now = writer.reports(workdir / "bench.goal", workdir / "bench.db", writer.BENCH_DATES)
-    assert same(json.loads(json.dumps(now)), before["bench"])
+    assert_same_reports(json.loads(json.dumps(now)), before["bench"])
     cycles = [c for r in now.values() for g in r["goals"].values() for c in g["cycles"]]
     assert len(cycles) > 3000 and sum(c[1] is not None for c in cycles) > 3000

@@ -32,7 +32,9 @@ EVENTS = [
     ("2026-11-12", "urgent_first", "when breached 3 times in a row"),
     ("2026-11-16", "quick_answer", "when breached 2 times in a row"),
     ("2026-11-16", "quick_answer", "when critical"),
+    ("2026-11-21", "urgent_first", "when critical"),  # a second run of critical days
     ("2026-11-23", "quick_answer", "when breached 3 times in a row"),
+    ("2026-12-01", "satisfied", "when breached"),  # breached again after a met October
     ("2026-12-01", "satisfied", "when critical"),
     ("2026-12-01", "resolve_rate", "when critical"),
     ("2026-12-01", "solved_for_good", "when breached 2 times in a row"),
@@ -99,7 +101,7 @@ async def test_every_event_is_listed_to_acknowledge_first_then_by_date(sample: P
     assert table[11][4:] == ["2026-11-10", "Wang Fang", "response_plan"]  # a daily cycle
     assert summary == (
         "Escalations  as of 2027-01-01 00:00 (Asia/Shanghai)\n"
-        "21 events, 21 to acknowledge  ·  a acknowledges the selected event"
+        "23 events, 23 to acknowledge  ·  a acknowledges the selected event"
     )
 
 
@@ -143,7 +145,7 @@ async def test_acknowledging_an_event_names_who_and_lowers_the_count(demo: Path)
         "satisfied",
         "when breached",
     ]
-    assert [row[0] for row in table[:-1]] == ["to acknowledge"] * 20
+    assert [row[0] for row in table[:-1]] == ["to acknowledge"] * 22
     assert on_event == SATISFIED_BREACHED
     assert detail.startswith(SATISFIED_BREACHED_PEOPLE_AND_RUNBOOK)
     assert re.search(
@@ -151,8 +153,8 @@ async def test_acknowledging_an_event_names_who_and_lowers_the_count(demo: Path)
         r"Note: \[bold red\]x\[/\]$",
         detail,
     )
-    assert summary.endswith("21 events, 20 to acknowledge  ·  a acknowledges the selected event")
-    assert scorecard.endswith("20 escalations to acknowledge")
+    assert summary.endswith("23 events, 22 to acknowledge  ·  a acknowledges the selected event")
+    assert scorecard.endswith("22 escalations to acknowledge")
     assert list(acknowledged) == [SATISFIED_BREACHED]
     saved = acknowledged[SATISFIED_BREACHED]
     assert (saved.by, saved.note) == ("Wang Fang", "[bold red]x[/]")
@@ -190,7 +192,7 @@ async def test_an_earlier_acknowledgement_shows_who_and_when(demo: Path) -> None
         await open_escalations(app, pilot)
         table = rows(app)
         summary = text_of(app, "#escalations-summary")
-        await pilot.press(*["down"] * 20)  # the last row
+        await pilot.press(*["down"] * 22)  # the last row
         detail = text_of(app, "#escalation-event")
         await pilot.press("a")
         context = text_of(app, "#form-context")
@@ -200,7 +202,7 @@ async def test_an_earlier_acknowledgement_shows_who_and_when(demo: Path) -> None
         "knowledge_base",
         "when in buffer",
     ]
-    assert "21 events, 20 to acknowledge" in summary
+    assert "23 events, 22 to acknowledge" in summary
     assert detail.endswith("\nAcknowledged by li_na on 2026-04-02 09:30 (Asia/Shanghai)\nNo note.")
     assert context == "fired on 2026-04-01; acknowledged by li_na already: saving replaces it"
 
@@ -291,4 +293,4 @@ async def test_leaving_at_once_while_the_store_is_read_is_no_crash(sample: Path)
         back_on = type(app.screen).__name__
         summary = str(app.screen.query_one("#summary", Static).render())
     assert back_on == "ScorecardScreen"
-    assert summary.endswith("21 escalations to acknowledge")
+    assert summary.endswith("23 escalations to acknowledge")

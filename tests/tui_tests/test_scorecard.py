@@ -72,7 +72,7 @@ async def test_the_summary_gives_plan_period_time_score_and_alerts(sample: Path)
         summary = text_of(app, "#summary")
     assert summary == (
         "Customer Support 2026  2026-01-01 .. 2026-12-31  as of 2027-01-01 00:00 (Asia/Shanghai)\n"
-        "score 80%  ·  21 escalations to acknowledge"
+        "score 80%  ·  23 escalations to acknowledge"
     )
 
 

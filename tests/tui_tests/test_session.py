@@ -253,7 +253,7 @@ async def test_a_refused_acknowledgement_leaves_the_event_to_acknowledge(
         await pilot.press("e", "a", *"wang", "enter")
         await settle(app, pilot)
         summary = text_of(app, "#escalations-summary")
-    assert summary.endswith("21 events, 21 to acknowledge  ·  a acknowledges the selected event")
+    assert summary.endswith("23 events, 23 to acknowledge  ·  a acknowledges the selected event")
     assert not any(message.startswith("acknowledged ") for message in told)
 
 

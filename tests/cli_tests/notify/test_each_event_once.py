@@ -65,7 +65,7 @@ def test_notify_again_sends_only_what_is_new(desk: Path, mailbox: tuple[Mailbox,
 
 @pytest.fixture
 def demo(sample_copy: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of the demo's plan and year of data (21 events as of 2027-01-01), here."""
+    """A copy of the demo's plan and year of data (23 events as of 2027-01-01), here."""
     monkeypatch.chdir(sample_copy)
     return sample_copy
 
@@ -77,13 +77,13 @@ def demo_pairs() -> set[tuple[str, str]]:
     )
     assert result.exit_code == 0, result.output
     events = json.loads(result.stdout)["escalations"]
-    assert len(events) == 21
+    assert len(events) == 23
     return {(e["key"], p["email"]) for e in events for p in e["notify"] if p["email"]}
 
 
 def test_a_killed_run_loses_nothing_and_repeats_at_most_one_message(demo: Path) -> None:
     expected = demo_pairs()
-    assert len(expected) == 26
+    assert len(expected) == 30
     # the server takes the tenth message and then keeps the sender waiting for its answer
     box = Mailbox(hold_at=10)
     with smtp_server(box) as controller:
@@ -114,7 +114,7 @@ def test_a_killed_run_loses_nothing_and_repeats_at_most_one_message(demo: Path) 
     assert (second.exit_code, second.stderr) == (0, "")
     # nine were handed over and written down; the tenth was handed over, not confirmed
     found = re.fullmatch(
-        r"0 new events in the outbox; 17 deliveries sent \(17 by email\)"
+        r"0 new events in the outbox; 21 deliveries sent \(21 by email\)"
         r"(?:; (\d+) recorded from an interrupted run)?\n",
         second.stdout,
     )
@@ -169,8 +169,8 @@ def test_the_demo_year_as_a_dry_run(demo: Path) -> None:
     result = goalline("notify", PLAN_NAME, "--db", STORE_NAME, "--as-of", "2027-01-01", "--dry-run")
     assert (result.exit_code, result.stderr) == (0, "")
     lines = result.stdout.splitlines()
-    assert lines[0] == "would add 21 new events to the outbox"
-    assert len(lines) == 1 + 26 + 1
+    assert lines[0] == "would add 23 new events to the outbox"
+    assert len(lines) == 1 + 30 + 1
     assert lines[-1] == "would deliver 0 due from earlier runs"
     assert snapshot(demo / STORE_NAME) == before
     assert not Path(f"{STORE_NAME}-outbox").exists()

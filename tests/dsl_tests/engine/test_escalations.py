@@ -136,15 +136,17 @@ goal good "Good scores" {
     ]
     assert (g["status"], g["attainment"]) == ("met", round(2 / 6, 6))
     jan, feb = ("2026-01-01", "2026-01-31"), ("2026-02-01", "2026-02-28")
-    mar = ("2026-03-01", "2026-03-31")
+    mar, apr = ("2026-03-01", "2026-03-31"), ("2026-04-01", "2026-04-30")
     may = ("2026-05-01", "2026-05-31")
     assert events(report) == [
-        # `when warning` = 1 time: once, at the first warning-or-worse cycle
+        # a bare `when warning` fires at the first cycle of every run of warning or worse:
+        # January (Jan-Feb), and April below, after March's no_data ended that run
         ("2026-02-01", "good", "when warning", "goal", jan, ["di"], None),
         # warning then breached: two warning-or-worse cycles in a row
         ("2026-03-01", "good", "when warning 2 times in a row", "goal", feb, ["ana"], None),
         # no data counts no_data cycles only (not the critical ones), once
         ("2026-04-01", "good", "when no data", "goal", mar, ["eve"], None),
+        ("2026-05-01", "good", "when warning", "goal", apr, ["di"], None),
         # March's no_data broke the streaks: Apr, May make them anew
         ("2026-06-01", "good", "when breached 2 times in a row", "goal", may, ["bo"], None),
         # Feb, Apr, May: the count over the period reaches 3

@@ -139,3 +139,40 @@ goal trailing "Trailing weight" {
         report_cycle("2026-03-23", "2026-03-29", None, ">= 15", "no_data", complete=False),
     ]
     assert (g["status"], g["attainment"]) == ("no_data", round(4 / 7, 6))
+
+
+def test_a_window_of_days_is_local_calendar_days_and_one_of_hours_is_exact(env: Env) -> None:
+    """New York's clocks go forward on Sunday 8 March 2026 and back on Sunday 1 November:
+    the 7 days before Tuesday 10 March 00:00 (EDT) begin on Tuesday 3 March 00:00 (EST),
+    167 hours earlier; before Tuesday 3 November 00:00 (EST), on 27 October 00:00 (EDT),
+    169 hours earlier. `166h` is exactly 166 hours."""
+    env.table(
+        "tickets",
+        "created_at",
+        [
+            {"created_at": "2026-03-02T23:30:00-05:00"},  # in 168 hours, not in 7 days
+            {"created_at": "2026-03-03T00:30:00-05:00"},  # in 7 days, not in 166 hours
+            {"created_at": "2026-03-09T12:00:00-04:00"},
+            {"created_at": "2026-10-26T23:30:00-04:00"},  # just before the autumn week
+            {"created_at": "2026-10-27T00:30:00-04:00"},
+        ],
+    )
+    text = plan_text(
+        TICKETS
+        + """
+indicator n "Tickets" { kind result unit "tickets" better higher measure count(tickets) }
+goal week "Last 7 days" { serves keep indicator n target >= 0 cycle daily window 7d owner ana }
+goal hours "Last 166 hours" {
+  serves keep indicator n target >= 0 cycle daily window 166h owner ana
+}
+""",
+        tz="America/New_York",
+    )
+    report = env.evaluate(text, "2026-12-31")
+    week = {c["start"]: c["value"] for c in report_goal(report, "week")["cycles"]}
+    hours = {c["start"]: c["value"] for c in report_goal(report, "hours")["cycles"]}
+    # The cycle of Monday 9 March ends Tuesday 10 March 00:00 EDT.
+    assert (week["2026-03-09"], hours["2026-03-09"]) == (2, 1)
+    # The cycle of Monday 2 November ends Tuesday 3 November 00:00 EST; its 7 days begin on
+    # 27 October 00:00 EDT: the row at 00:30 that day counts, the one at 23:30 before not.
+    assert week["2026-11-02"] == 1
