@@ -191,7 +191,8 @@ class Program:
         store.prepare_for(dialect)
         chosen = [g for g in plan.goals if not goals or g.id in goals]
         layouts = layouts_of(plan, chosen, as_of)
-        values, ran = fetch_values(plan, chosen, layouts, store, dialect, self.queries, rows)
+        fetched = fetch_values(plan, chosen, layouts, store, dialect, self.queries, rows)
+        values, samples, ran = fetched
         breakdowns = fetch_breakdowns(plan, chosen, layouts, store, dialect)
         completions = {name: c.on for name, c in store.completions().items()}
         report = evaluate(
@@ -205,6 +206,7 @@ class Program:
             file=self.path,
             version=version("goalline"),
             breakdowns=breakdowns,
+            samples=samples,
         )
         report = with_rows_read(report, plan, layouts, ran)
         return Outcome(checked, diagnostics, report, tuple(ran))

@@ -14,6 +14,7 @@ STATUS_STYLES = {
     "breached": "red",
     "critical": "bold red",
     "no_data": "dim",
+    "insufficient": "dim italic",
     "done": "green",
     "late": "yellow",
     "in_buffer": "yellow",
@@ -21,7 +22,7 @@ STATUS_STYLES = {
     "open": "",
 }
 # Goals needing attention first: the order of the scorecard and of review mode.
-ATTENTION = {"critical": 0, "breached": 1, "warning": 2, "no_data": 3, "met": 4}
+ATTENTION = {"critical": 0, "breached": 1, "warning": 2, "no_data": 3, "insufficient": 4, "met": 5}
 NEEDS_ATTENTION = frozenset(("critical", "breached", "warning", "no_data"))
 MILESTONE_ATTENTION = frozenset(("in_buffer", "overdue", "late"))
 BARS = "▁▂▃▄▅▆▇█"

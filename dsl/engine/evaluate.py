@@ -5,21 +5,18 @@ recorded completions and the evaluation time: no I/O, no clock.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from ..language import model as m
 from ..language.cycles import CycleSpan, local_date
+from .escalations import goal_events
+from .milestones import milestone, milestone_events
 from .report import (
-    SEVERITY,
     CycleResult,
-    EscalationEvent,
     GoalResult,
-    MilestoneResult,
-    Recipient,
     Report,
-    RunbookCall,
-    Step,
 )
 from .schedule import Layout, zone
 
@@ -38,19 +35,30 @@ def evaluate(
     file: str,
     version: str,
     breakdowns: Mapping[str, Mapping[int, Mapping[str, float | None]]] | None = None,
+    samples: Mapping[str, Mapping[int, int | None]] | None = None,
 ) -> Report:
-    """Judge the chosen goals and milestones of `plan` at `as_of` (aware)."""
+    """Judge the chosen goals and milestones of `plan` at `as_of` (aware); `samples`, each
+    cycle's sample size for goals whose indicator has a `min_sample`."""
     tz = zone(plan)
     today = local_date(as_of, tz)
     split = breakdowns or {}
+    sizes = samples or {}
     goals = tuple(
-        _goal(plan, goal, layouts[goal.id], values.get(goal.id, {}), as_of, split.get(goal.id))
+        _goal(
+            plan,
+            goal,
+            layouts[goal.id],
+            values.get(goal.id, {}),
+            as_of,
+            split.get(goal.id),
+            sizes.get(goal.id),
+        )
         for goal in chosen_goals
     )
-    milestones = tuple(_milestone(ms, completions, today) for ms in chosen_milestones)
+    milestones = tuple(milestone(ms, completions, today) for ms in chosen_milestones)
     events = [
-        *(e for g, r in zip(chosen_goals, goals, strict=True) for e in _goal_events(plan, g, r)),
-        *(e for ms in chosen_milestones for e in _milestone_events(plan, ms, completions, today)),
+        *(e for g, r in zip(chosen_goals, goals, strict=True) for e in goal_events(plan, g, r)),
+        *(e for ms in chosen_milestones for e in milestone_events(plan, ms, completions, today)),
     ]
     events.sort(key=lambda e: e.fired_on)
     info = plan.info
@@ -80,19 +88,24 @@ def _goal(
     values: Mapping[int, float | None],
     as_of: datetime,
     split: Mapping[int, Mapping[str, float | None]] | None,
+    sizes: Mapping[int, int | None] | None,
 ) -> GoalResult:
     indicator = plan.get(goal.indicator)
     assert isinstance(indicator, m.Indicator) and goal.cycle and goal.owner
     better = indicator.better or "higher"
     cycles = tuple(
-        _cycle(
-            plan,
-            goal,
-            span,
-            values.get(span.index),
-            better,
-            as_of,
-            None if split is None else dict(split.get(span.index, {})),
+        _sampled(
+            _cycle(
+                plan,
+                goal,
+                span,
+                values.get(span.index),
+                better,
+                as_of,
+                None if split is None else dict(split.get(span.index, {})),
+            ),
+            indicator.min_sample,
+            None if sizes is None else sizes.get(span.index, 0),
         )
         for span in layout.spans
     )
@@ -144,6 +157,18 @@ def _cycle(
         reason=reason,
         breakdown=breakdown,
     )
+
+
+def _sampled(cycle: CycleResult, least: int | None, sample: int | None) -> CycleResult:
+    """A cycle whose sample is below the indicator's `min_sample` is `insufficient`, its value
+    still shown (a survey week without answers too: nobody was asked enough to say); before
+    the data begins (no sample) a cycle is judged as any other."""
+    if least is None:
+        return cycle
+    if sample is None or sample >= least:
+        return replace(cycle, sample=sample)
+    reason = f"its sample is {sample}, below the indicator's min_sample {least}"
+    return replace(cycle, status="insufficient", reason=reason, sample=sample)
 
 
 def target_in_force(goal: m.Goal, day: date) -> m.Target | None:
@@ -229,8 +254,11 @@ def _attainment(goal: m.Goal, complete: Sequence[CycleResult], better: str) -> f
         else:
             share = float(progress.value) / actual if actual else 1.0
         return min(max(share, 0.0), 1.0)
-    attained = sum(1 for c in complete if c.status in ("met", "warning"))
-    return attained / len(complete)
+    judged = [c for c in complete if c.status != "insufficient"]  # too few to count
+    if not judged:
+        return None
+    attained = sum(1 for c in judged if c.status in ("met", "warning"))
+    return attained / len(judged)
 
 
 def _score(results: Sequence[GoalResult]) -> float | None:
@@ -241,150 +269,3 @@ def _score(results: Sequence[GoalResult]) -> float | None:
 
 def _n(value: float | None) -> str:
     return "none" if value is None else f"{value:.6g}"
-
-
-# ---------------------------------------------------------------- milestones
-
-
-def _milestone(ms: m.Milestone, completions: Mapping[str, date], today: date) -> MilestoneResult:
-    assert ms.due and ms.owner
-    done = completions.get(ms.id)
-    done_on = done if done is not None and done <= today else None
-    return MilestoneResult(
-        id=ms.id,
-        title=ms.title,
-        due=ms.due,
-        buffer_days=buffer_days(ms),
-        done_on=done_on,
-        status=milestone_status(ms, done_on, today),
-        owner=ms.owner.id,
-    )
-
-
-def buffer_days(ms: m.Milestone) -> int:
-    return ms.buffer.minutes // (24 * 60) if ms.buffer else 0
-
-
-def milestone_status(ms: m.Milestone, done_on: date | None, today: date) -> str:
-    assert ms.due
-    if done_on is not None:
-        return "done" if done_on <= ms.due else "late"
-    if today <= ms.due:
-        return "open"
-    if today <= ms.due + timedelta(days=buffer_days(ms)):
-        return "in_buffer"
-    return "overdue"
-
-
-# ---------------------------------------------------------------- escalation
-
-
-def _goal_events(plan: m.Plan, goal: m.Goal, result: GoalResult) -> Iterator[EscalationEvent]:
-    escalation = plan.get(goal.escalation)
-    if not isinstance(escalation, m.Escalation):
-        return
-    complete = [c for c in result.cycles if c.complete]
-    for rule in escalation.rules:
-        for cycle in _firings(rule.trigger, complete):
-            yield EscalationEvent(
-                subject=goal.id,
-                kind="goal",
-                rule=rule.text,
-                cycle_start=cycle.start,
-                cycle_end=cycle.end,
-                fired_on=cycle.end + _DAY,
-                notify=_recipients(plan, goal, rule),
-                runbooks=_runbooks(plan, rule),
-            )
-
-
-def _firings(trigger: m.Trigger, cycles: Sequence[CycleResult]) -> Iterator[CycleResult]:
-    """`N times` fires once, when the count reaches N; `N times in a row` fires each time a
-    streak reaches N."""
-    count = 0
-    for cycle in cycles:
-        if _counts(trigger.event, cycle.status):
-            count += 1
-            if count == trigger.count:
-                yield cycle
-        elif trigger.in_a_row:
-            count = 0
-
-
-def _counts(event: str, status: str) -> bool:
-    """A trigger counts cycles of its severity or worse; `no data` counts only no_data."""
-    if event == "no_data" or status == "no_data":
-        return event == status
-    return SEVERITY[status] >= SEVERITY[event]
-
-
-def _milestone_events(
-    plan: m.Plan, ms: m.Milestone, completions: Mapping[str, date], today: date
-) -> Iterator[EscalationEvent]:
-    escalation = plan.get(ms.escalation)
-    if not isinstance(escalation, m.Escalation) or ms.due is None:
-        return
-    done = completions.get(ms.id)
-    first_days = {
-        "in_buffer": ms.due + _DAY if buffer_days(ms) else None,
-        "overdue": ms.due + timedelta(days=buffer_days(ms) + 1),
-    }
-    for rule in escalation.rules:
-        day = first_days.get(rule.trigger.event)
-        # The rule fires if the milestone had that status on its first day; a completion
-        # recorded later does not undo it.
-        if day is not None and day <= today and (done is None or done > day):
-            yield EscalationEvent(
-                subject=ms.id,
-                kind="milestone",
-                rule=rule.text,
-                cycle_start=None,
-                cycle_end=None,
-                fired_on=day,
-                notify=_recipients(plan, ms, rule),
-                runbooks=_runbooks(plan, rule),
-            )
-
-
-def _recipients(plan: m.Plan, subject: m.Goal | m.Milestone, rule: m.Rule) -> tuple[Recipient, ...]:
-    people: dict[str, Recipient] = {}
-    for target in rule.notify:
-        for person in _people(plan, subject, target.id):
-            people.setdefault(
-                person.id, Recipient(person.id, person.title or person.id, person.email)
-            )
-    return tuple(people.values())
-
-
-def _people(plan: m.Plan, subject: m.Goal | m.Milestone, target: str) -> Iterator[m.Person]:
-    if target == "owner":
-        names = [subject.owner]
-    elif target == "lead":
-        names = [_lead_of(plan, subject.lead)]
-    elif target == "team":
-        teams = [subject.lead, *(subject.with_ if isinstance(subject, m.Goal) else ())]
-        names = [_lead_of(plan, team) for team in teams]
-    else:
-        found = plan.get(target)
-        names = [
-            _lead_of(plan, m.Ref(id=target)) if isinstance(found, m.Team) else m.Ref(id=target)
-        ]
-    for name in names:
-        person = plan.get(name)
-        if isinstance(person, m.Person):
-            yield person
-
-
-def _lead_of(plan: m.Plan, team: m.Ref | None) -> m.Ref | None:
-    found = plan.get(team)
-    return found.lead if isinstance(found, m.Team) else None
-
-
-def _runbooks(plan: m.Plan, rule: m.Rule) -> tuple[RunbookCall, ...]:
-    calls = []
-    for ref in rule.run:
-        runbook = plan.get(ref)
-        if isinstance(runbook, m.Runbook):
-            steps = tuple(Step(s.text, s.by.id, str(s.within)) for s in runbook.steps)
-            calls.append(RunbookCall(runbook.id, runbook.title, steps))
-    return tuple(calls)

@@ -27,6 +27,7 @@ from .measure_sql import (
     begins_sql,
     compile_layout,
     compile_measure,
+    samples_of,
     tables_read,
 )
 from .report import Report, RowsRead
@@ -161,15 +162,17 @@ def fetch_values(
     dialect: Dialect,
     compiled: Compiled | None = None,
     tally: bool = False,
-) -> tuple[dict[str, dict[int, float | None]], list[Ran]]:
-    """Each goal's value per cycle index, and the queries that were run (with `tally`, they
-    count what each aggregate read too: `with_rows_read`)."""
+) -> tuple[dict[str, dict[int, float | None]], dict[str, dict[int, int | None]], list[Ran]]:
+    """Each goal's value per cycle index; its sample per cycle index where its indicator has
+    a `min_sample` (None before the data begins); and the queries that were run (with
+    `tally`, they count what each aggregate read too: `with_rows_read`)."""
     by_layout: dict[tuple[str, tuple[Range, ...]], list[str]] = {}
     for goal in goals:
         assert goal.indicator is not None
         key = (goal.indicator.id, layouts[goal.id].ranges)
         by_layout.setdefault(key, []).append(goal.id)
     values: dict[str, dict[int, float | None]] = {}
+    samples: dict[str, dict[int, int | None]] = {}
     ran: list[Ran] = []
     known: dict[str, float] = {}
     merged = _merged(plan, by_layout, store, dialect, tally)
@@ -177,6 +180,7 @@ def fetch_values(
         indicator = plan.get(indicator_id)
         assert isinstance(indicator, m.Indicator)
         per_cycle: dict[int, float | None] = {}
+        sampled: dict[int, int | None] = {}
         if ranges:
             # The query a user can run by hand for this indicator (explain shows it); the
             # values come from the merged query when there is one, and are the same.
@@ -185,11 +189,28 @@ def fetch_values(
             rows = found if found is not None else run(store, query)
             per_cycle = {row[0]: combine(indicator.measure, iter(row[1:])) for row in rows}
             begins = data_begins(indicator, plan, store, known)
-            per_cycle.update(dict.fromkeys(before_data(ranges, begins)))
+            before = before_data(ranges, begins)
+            per_cycle.update(dict.fromkeys(before))
+            if indicator.min_sample is not None:
+                sampled = _samples(rows, ranges, len(query.aggregates), samples_of(indicator))
+                sampled.update(dict.fromkeys(before))
             ran.append(Ran(indicator_id, ranges, query, tuple(rows), begins))
         for goal_id in goal_ids:
             values[goal_id] = per_cycle
-    return values, ran
+            if indicator.min_sample is not None:
+                samples[goal_id] = sampled
+    return values, samples, ran
+
+
+def _samples(
+    rows: Sequence[tuple[Any, ...]], ranges: Sequence[Range], width: int, counts: int
+) -> dict[int, int | None]:
+    """Each cycle's sample: the largest of the sample counts that end its aggregates (a cycle
+    without rows has none: 0)."""
+    found: dict[int, int | None] = dict.fromkeys((r.index for r in ranges), 0)
+    for row in rows:
+        found[row[0]] = max(int(n or 0) for n in row[1 + width - counts : 1 + width])
+    return found
 
 
 def _merged(
@@ -242,14 +263,17 @@ def with_rows_read(
 
 
 def _rows_read(plan: m.Plan, ran: Ran) -> dict[int, tuple[RowsRead, ...]]:
-    calls = ran.query.aggregates
+    every = ran.query.aggregates
+    indicator = plan.get(ran.indicator)
+    counts = samples_of(indicator) if isinstance(indicator, m.Indicator) else 0
+    calls = every[: len(every) - counts]  # the sample counts read what their aggregates did
     tables = []
     for call in calls:
         source = plan.get(source_of(call))
         tables.append(source.table_name if isinstance(source, m.Source) else "")
     found = {}
     for row in ran.rows:
-        tallies = row[1 + len(calls) :]
+        tallies = row[1 + len(every) :]
         found[row[0]] = tuple(
             RowsRead(text(call), table, *_counts(tallies[n * TALLY : (n + 1) * TALLY]))
             for n, (call, table) in enumerate(zip(calls, tables, strict=True))

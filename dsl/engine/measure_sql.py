@@ -195,15 +195,33 @@ def _groups(
         aggregate = indicator.aggregate.id if indicator.aggregate else "mean"
         call = m.Call(function=aggregate, args=(m.Column(source="", column=RECORDED_VALUE),))
         recorded = Table(RECORDED_TABLE, RECORDED_TIME, "t.indicator = ?", (indicator.id,))
-        return {"": (recorded, [(0, call)])}
+        calls = [call, *_sample_calls(indicator, [call])]
+        return {"": (recorded, list(enumerate(calls)))}
     groups: dict[str, tuple[Table, list[tuple[int, m.Call]]]] = {}
-    for position, call in enumerate(aggregate_calls(indicator.measure)):
+    measured = list(aggregate_calls(indicator.measure))
+    for position, call in enumerate([*measured, *_sample_calls(indicator, measured)]):
         source = source_of(call)
         found = plan.get(source)
         assert isinstance(found, m.Source) and found.time is not None  # checked before
         table = Table(found.table_name, found.time.id)
         groups.setdefault(source, (table, []))[1].append((position, call))
     return groups
+
+
+def _sample_calls(indicator: m.Indicator, calls: list[m.Call]) -> list[m.Call]:
+    """With `min_sample`, one more aggregate per aggregate of the measure, after them all: the
+    number of values it read (for `count`, the rows it counted). The cycle's sample is the
+    largest (language.md, "Sample size"); a shared one is computed once all the same."""
+    if indicator.min_sample is None:
+        return []
+    return [m.Call(function="count", args=call.args, where=call.where) for call in calls]
+
+
+def samples_of(indicator: m.Indicator) -> int:
+    """How many sample counts follow the measure's aggregates in a row of its query."""
+    if indicator.min_sample is None:
+        return 0
+    return len(list(aggregate_calls(indicator.measure))) if indicator.measure else 1
 
 
 def _select(

@@ -13,7 +13,7 @@ from typing import Any
 
 from ..store.records import Acknowledgement
 
-STATUSES = ("met", "warning", "breached", "critical", "no_data")
+STATUSES = ("met", "warning", "breached", "critical", "no_data", "insufficient")
 SEVERITY = {"met": 0, "warning": 1, "breached": 2, "critical": 3}
 
 
@@ -31,6 +31,7 @@ class CycleResult:
     reason: str  # why the status is what it is, in one sentence
     breakdown: Mapping[str, float | None] | None = None  # value per breakdown key
     rows: tuple[RowsRead, ...] = ()  # what each aggregate read (measured indicators)
+    sample: int | None = None  # its sample size, where the indicator has a min_sample
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,6 +207,8 @@ def _cycle(cycle: CycleResult) -> dict[str, Any]:
         "pace": _round(cycle.pace),
         "status": cycle.status,
     }
+    if cycle.sample is not None:  # only for indicators with a min_sample
+        found["sample"] = cycle.sample
     if cycle.breakdown is not None:  # only for indicators that declare a breakdown
         found["breakdown"] = {key: _round(v) for key, v in cycle.breakdown.items()}
     if cycle.rows:  # only for indicators with a measure

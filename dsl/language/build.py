@@ -223,6 +223,9 @@ class Builder(ExpressionBuilder):
     def measure(self, c: list[Any]) -> Attr:
         return self._attr("measure", c, c[1])
 
+    def min_sample(self, c: list[Any]) -> Attr:
+        return self._attr("min_sample", c, self._whole(c[1], "min_sample"))
+
     def aggregate(self, c: list[Any]) -> Attr:
         return self._attr("aggregate", c, self._ref(c[1]))
 

@@ -163,6 +163,7 @@ class Indicator:
     breakdown: Ref | None = None
     measure: Expr | None = None
     aggregate: Ref | None = None
+    min_sample: int | None = None  # fewer values in a cycle make it `insufficient`
     note: str | None = None
     span: Span = span_field()
     places: Mapping[str, Span] = places_field()

@@ -83,8 +83,10 @@ class Threshold:
 # ---------------------------------------------------------------- escalation
 
 
-Event = Literal["warning", "breached", "critical", "no_data", "in_buffer", "overdue"]
-GOAL_EVENTS: tuple[Event, ...] = ("warning", "breached", "critical", "no_data")
+Event = Literal[
+    "warning", "breached", "critical", "no_data", "insufficient", "in_buffer", "overdue"
+]
+GOAL_EVENTS: tuple[Event, ...] = ("warning", "breached", "critical", "no_data", "insufficient")
 MILESTONE_EVENTS: tuple[Event, ...] = ("in_buffer", "overdue")
 ROLES = ("owner", "lead", "team")
 

@@ -18,7 +18,7 @@ from ..store.records import Action
 from .formats import short_target, value_text
 
 DUE_SOON = timedelta(weeks=2)
-_ORDER = {"critical": 0, "breached": 1, "warning": 2, "no_data": 3, "met": 4}
+_ORDER = {"critical": 0, "breached": 1, "warning": 2, "no_data": 3, "insufficient": 4, "met": 5}
 
 
 @dataclass(frozen=True, slots=True)

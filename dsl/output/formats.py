@@ -24,6 +24,7 @@ _COLOURS = {
     "breached": "red",
     "critical": "bright_red",
     "no_data": "bright_black",
+    "insufficient": "bright_black",
     "done": "green",
     "late": "yellow",
     "open": "bright_black",
@@ -126,7 +127,7 @@ def to_table(report: Report, style: Callable[[str, str], str] | None = None) -> 
     return "\n".join(lines) + "\n"
 
 
-_ORDER = {"critical": 0, "breached": 1, "warning": 2, "no_data": 3, "met": 4}
+_ORDER = {"critical": 0, "breached": 1, "warning": 2, "no_data": 3, "insufficient": 4, "met": 5}
 
 
 def _attention(goal: GoalResult) -> tuple[int, str]:

@@ -63,8 +63,9 @@ calendar office "Office hours" {
 }
 
 indicator office_reply "Reply in office time" {
-  kind     process
-  measure  p90(business_minutes_between(chats.started_at, chats.answered_at, office))
+  kind        process
+  min_sample  20
+  measure     p90(business_minutes_between(chats.started_at, chats.answered_at, office))
 }
 
 indicator handling "Handling time" {
@@ -95,6 +96,7 @@ escalation counts {
   when no data 3 times                notify owner
   when breached                       run outage
   when no data                        notify bo
+  when insufficient 2 times in a row  notify bo
   note "every trigger and count form"
 }
 escalation empty_escalation

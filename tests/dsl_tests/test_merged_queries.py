@@ -88,13 +88,27 @@ def module(path: Path) -> ModuleType:
     return found
 
 
+def _judged(goals: dict[str, Any], before: dict[str, Any]) -> dict[str, Any]:
+    """`goals` with each `insufficient` cycle given the status it had before: a status since
+    issue 15, which here only the sample plan's satisfaction has (it needs 100 answers in a
+    month, which only a month just begun lacks)."""
+    found = json.loads(json.dumps(goals))
+    for ident, goal in found.items():
+        for n, cycle in enumerate(goal["cycles"]):
+            if cycle[2] == "insufficient":
+                assert ident == "satisfied", (ident, cycle)
+                cycle[2] = before[ident]["cycles"][n][2]
+    return found
+
+
 def assert_same_reports(now: dict[str, Any], before: dict[str, Any]) -> None:
     """Values, statuses, attainment and score equal; so are the escalation events, but for
     bare triggers (`when critical`), which since issue 15 fire at every run of their severity
     rather than once: they fire where they fired before, and maybe again."""
     for at, report in now.items():
         old = before[at]
-        assert same(report["goals"], old["goals"]) and report["score"] == old["score"], at
+        assert same(_judged(report["goals"], old["goals"]), old["goals"]), at
+        assert report["score"] == old["score"], at
         counted = [e for e in report["escalations"] if " time" in e["rule"]]
         assert counted == [e for e in old["escalations"] if " time" in e["rule"]], at
         bare = [e for e in report["escalations"] if " time" not in e["rule"]]

@@ -1,5 +1,5 @@
-"""Values that parse but cannot mean anything (E330): weights, decimals, counts, durations,
-time formats; and a column given two formats (E203)."""
+"""Values that parse but cannot mean anything (E330): weights, decimals, samples, counts,
+durations, time formats; and a column given two formats (E203)."""
 
 from __future__ import annotations
 
@@ -23,9 +23,14 @@ def check(plan: m.Plan) -> Iterator[Diagnostic]:
                     yield from _cycle(d.cycle)
                 if d.window is not None and d.window.amount == 0:
                     yield error("E330", "a window must be longer than 0", d.window.span)
-            case m.Indicator() if d.decimals is not None and not 0 <= d.decimals <= 10:
-                where = d.places.get("decimals", d.span)
-                yield error("E330", f"decimals must be between 0 and 10, not {d.decimals:g}", where)
+            case m.Indicator():
+                if d.decimals is not None and not 0 <= d.decimals <= 10:
+                    where = d.places.get("decimals", d.span)
+                    message = f"decimals must be between 0 and 10, not {d.decimals:g}"
+                    yield error("E330", message, where)
+                if d.min_sample is not None and d.min_sample < 1:
+                    where = d.places.get("min_sample", d.span)
+                    yield error("E330", "min_sample must be at least 1", where)
             case m.Milestone() if d.buffer is not None and d.buffer.unit not in ("d", "w"):
                 yield error(
                     "E330",

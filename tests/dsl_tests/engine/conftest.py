@@ -107,7 +107,7 @@ class Env:
         Path(self.plan_path).write_text(text, encoding="utf-8")
         zone = ZoneInfo(_zone_of(text))
         with Store.open(self.db) as store:
-            outcome = run(self.plan_path, store, parse_as_of(as_of, zone), text=text)
+            outcome = run(self.plan_path, store, parse_as_of(as_of, zone), text=text, rows=rows)
         assert outcome.errors == (), [str(d) for d in outcome.errors]
         assert outcome.report is not None
         report = outcome.report.to_dict()

@@ -1,0 +1,106 @@
+"""Escalation events of goals: which rules fire at which complete cycles, and whom each
+event notifies with which runbooks. Pure, as the rest of the engine."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import timedelta
+
+from ..language import model as m
+from .report import (
+    SEVERITY,
+    CycleResult,
+    EscalationEvent,
+    GoalResult,
+    Recipient,
+    RunbookCall,
+    Step,
+)
+
+_DAY = timedelta(days=1)
+
+
+def goal_events(plan: m.Plan, goal: m.Goal, result: GoalResult) -> Iterator[EscalationEvent]:
+    escalation = plan.get(goal.escalation)
+    if not isinstance(escalation, m.Escalation):
+        return
+    complete = [c for c in result.cycles if c.complete]
+    for rule in escalation.rules:
+        for cycle in _firings(rule.trigger, complete):
+            yield EscalationEvent(
+                subject=goal.id,
+                kind="goal",
+                rule=rule.text,
+                cycle_start=cycle.start,
+                cycle_end=cycle.end,
+                fired_on=cycle.end + _DAY,
+                notify=recipients(plan, goal, rule),
+                runbooks=runbooks(plan, rule),
+            )
+
+
+def _firings(trigger: m.Trigger, cycles: Sequence[CycleResult]) -> Iterator[CycleResult]:
+    """`N times` fires once, when the count reaches N; `N times in a row` fires each time a
+    streak reaches N."""
+    count = 0
+    for cycle in cycles:
+        if cycle.status == "insufficient" and trigger.event != "insufficient":
+            continue  # too few values to judge: a streak runs on across it
+        if _counts(trigger.event, cycle.status):
+            count += 1
+            if count == trigger.count:
+                yield cycle
+        elif trigger.in_a_row:
+            count = 0
+
+
+def _counts(event: str, status: str) -> bool:
+    """A trigger counts cycles of its severity or worse; `no data` and `insufficient` count
+    only cycles of that status."""
+    if event in ("no_data", "insufficient") or status in ("no_data", "insufficient"):
+        return event == status
+    return SEVERITY[status] >= SEVERITY[event]
+
+
+def recipients(plan: m.Plan, subject: m.Goal | m.Milestone, rule: m.Rule) -> tuple[Recipient, ...]:
+    people: dict[str, Recipient] = {}
+    for target in rule.notify:
+        for person in _people(plan, subject, target.id):
+            people.setdefault(
+                person.id, Recipient(person.id, person.title or person.id, person.email)
+            )
+    return tuple(people.values())
+
+
+def _people(plan: m.Plan, subject: m.Goal | m.Milestone, target: str) -> Iterator[m.Person]:
+    if target == "owner":
+        names = [subject.owner]
+    elif target == "lead":
+        names = [_lead_of(plan, subject.lead)]
+    elif target == "team":
+        teams = [subject.lead, *(subject.with_ if isinstance(subject, m.Goal) else ())]
+        names = [_lead_of(plan, team) for team in teams]
+    else:
+        found = plan.get(target)
+        names = [
+            _lead_of(plan, m.Ref(id=target)) if isinstance(found, m.Team) else m.Ref(id=target)
+        ]
+    for name in names:
+        person = plan.get(name)
+        if isinstance(person, m.Person):
+            yield person
+
+
+def _lead_of(plan: m.Plan, team: m.Ref | None) -> m.Ref | None:
+    found = plan.get(team)
+    return found.lead if isinstance(found, m.Team) else None
+
+
+def runbooks(plan: m.Plan, rule: m.Rule) -> tuple[RunbookCall, ...]:
+    calls = []
+    for ref in rule.run:
+        runbook = plan.get(ref)
+        if isinstance(runbook, m.Runbook):
+            steps = tuple(Step(s.text, s.by.id, str(s.within)) for s in runbook.steps)
+            calls.append(RunbookCall(runbook.id, runbook.title, steps))
+    return tuple(calls)
