@@ -4,9 +4,10 @@ event notifies with which runbooks. Pure, as the rest of the engine."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from datetime import timedelta
+from datetime import date, timedelta
 
 from ..language import model as m
+from ..language.cycles import local_midnight
 from .report import (
     SEVERITY,
     CycleResult,
@@ -16,6 +17,7 @@ from .report import (
     RunbookCall,
     Step,
 )
+from .schedule import zone
 
 _DAY = timedelta(days=1)
 
@@ -35,7 +37,7 @@ def goal_events(plan: m.Plan, goal: m.Goal, result: GoalResult) -> Iterator[Esca
                 cycle_end=cycle.end,
                 fired_on=cycle.end + _DAY,
                 notify=recipients(plan, goal, rule),
-                runbooks=runbooks(plan, rule),
+                runbooks=runbooks(plan, rule, cycle.end + _DAY),
             )
 
 
@@ -96,11 +98,31 @@ def _lead_of(plan: m.Plan, team: m.Ref | None) -> m.Ref | None:
     return found.lead if isinstance(found, m.Team) else None
 
 
-def runbooks(plan: m.Plan, rule: m.Rule) -> tuple[RunbookCall, ...]:
+def runbooks(plan: m.Plan, rule: m.Rule, fired_on: date) -> tuple[RunbookCall, ...]:
+    """The runbooks a rule runs, each step with the person told to do it (a team's lead) and
+    its deadline: the firing (the start of `fired_on`, in the plan's zone) plus `within`."""
+    fired = local_midnight(fired_on, zone(plan))
     calls = []
     for ref in rule.run:
         runbook = plan.get(ref)
         if isinstance(runbook, m.Runbook):
-            steps = tuple(Step(s.text, s.by.id, str(s.within)) for s in runbook.steps)
+            steps = tuple(
+                Step(
+                    s.text,
+                    s.by.id,
+                    str(s.within),
+                    _recipient(plan, s.by),
+                    (fired + s.within.timedelta).astimezone(zone(plan)).strftime("%Y-%m-%d %H:%M"),
+                )
+                for s in runbook.steps
+            )
             calls.append(RunbookCall(runbook.id, runbook.title, steps))
     return tuple(calls)
+
+
+def _recipient(plan: m.Plan, by: m.Ref) -> Recipient | None:
+    """The person a step names, or the lead of the team it names."""
+    person = plan.get(_lead_of(plan, by) if isinstance(plan.get(by), m.Team) else by)
+    if not isinstance(person, m.Person):
+        return None
+    return Recipient(person.id, person.title or person.id, person.email)

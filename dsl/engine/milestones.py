@@ -67,5 +67,5 @@ def milestone_events(
                 cycle_end=None,
                 fired_on=day,
                 notify=recipients(plan, ms, rule),
-                runbooks=runbooks(plan, rule),
+                runbooks=runbooks(plan, rule, day),
             )

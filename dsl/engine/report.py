@@ -103,8 +103,10 @@ class Recipient:
 @dataclass(frozen=True, slots=True)
 class Step:
     text: str
-    by: str
+    by: str  # a person or a team, as the runbook names it
     within: str
+    person: Recipient | None = None  # who is told to do it: the person, or the team's lead
+    due: str | None = None  # local "YYYY-MM-DD HH:MM": the event's firing plus `within`
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,7 +241,16 @@ def event_dict(event: EscalationEvent) -> dict[str, Any]:
         {
             "id": r.id,
             "title": r.title,
-            "steps": [{"step": s.text, "by": s.by, "within": s.within} for s in r.steps],
+            "steps": [
+                {
+                    "step": s.text,
+                    "by": s.by,
+                    "within": s.within,
+                    "person": _person(s.person),
+                    "due": s.due,
+                }
+                for s in r.steps
+            ],
         }
         for r in event.runbooks
     ]
@@ -250,10 +261,14 @@ def event_dict(event: EscalationEvent) -> dict[str, Any]:
         "rule": event.rule,
         "cycle": cycle,
         "fired_on": str(event.fired_on),
-        "notify": [{"id": p.id, "name": p.name, "email": p.email} for p in event.notify],
+        "notify": [_person(p) for p in event.notify],
         "runbook": runbooks[0] if runbooks else None,
         "runbooks": runbooks,
     }
+
+
+def _person(person: Recipient | None) -> dict[str, Any] | None:
+    return {"id": person.id, "name": person.name, "email": person.email} if person else None
 
 
 def _acknowledgement(seen: Acknowledgement | None) -> dict[str, Any] | None:

@@ -81,7 +81,9 @@ def queued(
             continue
         recipients: list[tuple[str, str]] = []
         if "email" in channels:
-            for person in event.notify:
+            # Those a rule notifies, then each runbook step's person, told of their step.
+            steps = [s.person for r in event.runbooks for s in r.steps if s.person]
+            for person in dict.fromkeys([*event.notify, *steps]):
                 if person.email:
                     recipients.append(("email", person.email))
                 else:
@@ -108,9 +110,21 @@ def subject_line(data: dict[str, Any]) -> str:
     return f"[goalline] {state.replace('_', ' ')}: {data['subject']} — {data['rule']}{when}"
 
 
-def text_body(data: dict[str, Any], to_name: str | None = None) -> str:
+def text_body(data: dict[str, Any], to_name: str | None = None, to: str | None = None) -> str:
+    """The e-mail's words; the person at address `to` is told first of the runbook steps
+    that are theirs, with their deadlines."""
     about = data["about"]
     lines = [f"Hello {to_name}," if to_name else "Hello,", ""]
+    yours = [
+        step
+        for runbook in data["runbooks"]
+        for step in runbook["steps"]
+        if to and (step.get("person") or {}).get("email") == to
+    ]
+    if yours:
+        lines.append("Yours to do, from the runbook below:")
+        lines += [f"  - {step['step']}{_by(step).replace(':', ',', 1)}" for step in yours]
+        lines.append("")
     title = f' ("{about["title"]}")' if about.get("title") else ""
     plan = data["plan"]["title"] or data["plan"]["file"]
     if data["kind"] == "goal":
@@ -133,11 +147,24 @@ def text_body(data: dict[str, Any], to_name: str | None = None) -> str:
             f"Runbook {runbook['id']}" + (f": {runbook['title']}" if runbook["title"] else ""),
         ]
         lines += [
-            f"  {n}. {step['step']} ({step['by']}, within {step['within']})"
+            f"  {n}. {step['step']} ({_who(step)}, within {step['within']}{_by(step)})"
             for n, step in enumerate(runbook["steps"], start=1)
         ]
     lines += ["", f"Event {data['key']}: acknowledge it with `goalline ack` once it is handled."]
     return "\n".join(lines) + "\n"
+
+
+def _by(step: dict[str, Any]) -> str:
+    # Events queued by goalline before 2026-12 have no deadline in their payload.
+    return f": by {step['due']}" if step.get("due") else ""
+
+
+def _who(step: dict[str, Any]) -> str:
+    """`support (Wang Fang)` for a team and its lead, the name alone for a person."""
+    person = step.get("person")
+    if person is None:
+        return str(step["by"])
+    return person["name"] if person["id"] == step["by"] else f"{step['by']} ({person['name']})"
 
 
 def html_body(text: str) -> str:
@@ -172,7 +199,7 @@ def email_message(
     digest = hashlib.sha256(f"{data['key']}\0{to}".encode()).hexdigest()[:32]
     message["Message-ID"] = f"<{digest}@goalline>"
     message["X-Goalline-Event"] = data["key"]
-    text = text_body(data, to_name)
+    text = text_body(data, to_name, to)
     message.set_content(text)
     message.add_alternative(html_body(text), subtype="html")
     return message

@@ -107,6 +107,12 @@ def assert_same_reports(now: dict[str, Any], before: dict[str, Any]) -> None:
     rather than once: they fire where they fired before, and maybe again."""
     for at, report in now.items():
         old = before[at]
+        for event in report["escalations"]:  # since issue 15 a step names its person and due
+            for step in [s for r in event["runbooks"] for s in r["steps"]] + [
+                s for s in (event["runbook"] or {}).get("steps", [])
+            ]:
+                step.pop("person", None)
+                step.pop("due", None)
         assert same(_judged(report["goals"], old["goals"]), old["goals"]), at
         assert report["score"] == old["score"], at
         counted = [e for e in report["escalations"] if " time" in e["rule"]]

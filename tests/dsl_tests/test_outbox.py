@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -332,6 +333,43 @@ def test_who_gets_each_event_on_each_channel(report: Report) -> None:
     assert quiet == []  # no e-mail channel, nobody to warn about
 
 
+def test_a_runbook_steps_people_are_emailed_even_when_the_rule_names_others(
+    tmp_path: Path,
+) -> None:
+    # The rule notifies only Cy (no address); its runbook's steps fall to the desk's lead
+    # (Bob) and to Ann, who each get the event with their own step first.
+    text = PLAN.replace("notify owner, lead, cy, run recover", "notify cy, run recover")
+    with Store.open(str(tmp_path / "store.db"), create=True) as store:
+        at = datetime(2026, 1, 10, tzinfo=UTC).timestamp()
+        store.record("csat", at, 80, None, T0)
+        outcome = run("plan.goal", store, datetime(2026, 2, 2, tzinfo=UTC), text=text)
+    assert outcome.report is not None
+    items, warnings = queued(outcome.report, ("email",), None, None)
+    assert [(i.key, i.recipients) for i in items] == [
+        (HAPPY_JAN, (("email", "bob@example.com"), ("email", "ann@example.com")))
+    ]
+    assert warnings == [
+        f"Cy Noaddr (cy) has no e-mail address in the plan: '{HAPPY_JAN}' is not e-mailed to them"
+    ]
+    ann = email_message(items[0].payload, "ann@example.com", "g@x.example", "Ann Lee")
+    assert (
+        ann.get_body(("plain",))
+        .get_content()
+        .startswith(  # type: ignore[union-attr]
+            "Hello Ann Lee,\n\nYours to do, from the runbook below:\n"
+            "  - Write down what went wrong, by 2026-02-03 00:00\n\n"
+        )
+    )
+
+
+def test_an_event_queued_before_steps_had_deadlines_is_still_delivered(report: Report) -> None:
+    body = data(report, HAPPY_JAN)
+    for step in body["runbook"]["steps"] + body["runbooks"][0]["steps"]:
+        step.pop("person", None)
+        step.pop("due", None)
+    assert "  1. Call the unhappy customers (desk, within 1d)\n" in text_body(body, None, "x@y")
+
+
 def test_the_payload_of_a_goal_event(report: Report) -> None:
     body = data(report, HAPPY_MAR)
     assert body["goalline_event"] == 1
@@ -345,11 +383,24 @@ def test_the_payload_of_a_goal_event(report: Report) -> None:
     )
     assert body["cycle"] == {"start": "2026-03-01", "end": "2026-03-31"}
     assert [p["id"] for p in body["notify"]] == ["ann", "bob", "cy"]
-    assert body["runbook"]["steps"][1] == {
-        "step": "Write down what went wrong",
-        "by": "ann",
-        "within": "2d",
-    }
+    # Each step names who is told to do it (a team: its lead) and by when: the firing (the
+    # start of 1 April, UTC) plus `within`.
+    assert body["runbook"]["steps"] == [
+        {
+            "step": "Call the unhappy customers",
+            "by": "desk",
+            "within": "1d",
+            "person": {"id": "bob", "name": "Bob Marsh", "email": "bob@example.com"},
+            "due": "2026-04-02 00:00",
+        },
+        {
+            "step": "Write down what went wrong",
+            "by": "ann",
+            "within": "2d",
+            "person": {"id": "ann", "name": "Ann Lee", "email": "ann@example.com"},
+            "due": "2026-04-03 00:00",
+        },
+    ]
     assert body["about"] == {
         "id": "happy",
         "title": 'Keep customers <happy> & "calm"',
@@ -403,6 +454,9 @@ def test_the_email_about_a_goal(report: Report) -> None:
     assert plain.get_content() == (
         "Hello Bob Marsh,\n"
         "\n"
+        "Yours to do, from the runbook below:\n"
+        "  - Call the unhappy customers, by 2026-02-02 00:00\n"
+        "\n"
         'Goal happy ("Keep customers <happy> & "calm"") of Help desk 2026 needs attention.\n'
         "Cycle: 2026-01-01 .. 2026-01-31\n"
         "Value: 80% against the target >= 90\n"
@@ -411,8 +465,8 @@ def test_the_email_about_a_goal(report: Report) -> None:
         "Notified: Ann Lee, Bob Marsh, Cy Noaddr\n"
         "\n"
         "Runbook recover: Win customers back\n"
-        "  1. Call the unhappy customers (desk, within 1d)\n"
-        "  2. Write down what went wrong (ann, within 2d)\n"
+        "  1. Call the unhappy customers (desk (Bob Marsh), within 1d: by 2026-02-02 00:00)\n"
+        "  2. Write down what went wrong (Ann Lee, within 2d: by 2026-02-03 00:00)\n"
         "\n"
         f"Event {HAPPY_JAN}: acknowledge it with `goalline ack` once it is handled.\n"
     )

@@ -53,9 +53,9 @@ Notify
 
 Runbooks
   satisfaction_review  Satisfaction recovery
-    1. Call back every customer who scored 1 or 2  (quality, within 2d)
-    2. Find the three most common complaints  (li_na, within 3d)
-    3. Agree improvement actions with owners  (wang_fang, within 1w)
+    1. Call back every customer who scored 1 or 2  (quality: Li Na, within 2d, by 2026-07-03 00:00)
+    2. Find the three most common complaints  (li_na, within 3d, by 2026-07-04 00:00)
+    3. Agree improvement actions with owners  (wang_fang, within 1w, by 2026-07-08 00:00)
 """
 
 
@@ -264,7 +264,7 @@ async def test_markup_in_plan_strings_is_shown_literally(tmp_path: Path) -> None
         ]
     ]
     assert "\n  [/]Boss  [b]boss@example.com\n" in detail
-    assert "\n  rescue  [red]Rescue\n    1. [blink]Call[/blink] everyone  (boss, within 1d)\n" in (
+    assert "\n  rescue  [red]Rescue\n    1. [blink]Call[/blink] everyone  (boss, within 1d, by" in (
         detail
     )
 

@@ -191,7 +191,11 @@ def _event_detail(
     for runbook in event.runbooks:
         text.append(f"  {runbook.id}" + (f"  {runbook.title}" if runbook.title else "") + "\n")
         for number, step in enumerate(runbook.steps, start=1):
-            text.append(f"    {number}. {step.text}  ({step.by}, within {step.within})\n")
+            who = step.by
+            if step.person is not None and step.person.id != step.by:
+                who = f"{step.by}: {step.person.name}"  # a team, and its lead who is told
+            by = f", by {step.due}" if step.due else ""
+            text.append(f"    {number}. {step.text}  ({who}, within {step.within}{by})\n")
     if not event.runbooks:
         text.append("  none\n")
     text.append("\n")

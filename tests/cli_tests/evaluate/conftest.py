@@ -310,7 +310,16 @@ KIOSK = {
 BACKLOG = {
     "id": "backlog",
     "title": "Clear the backlog",
-    "steps": [{"step": "Open the overflow queue", "by": "desk", "within": "1h"}],
+    "steps": [
+        {
+            "step": "Open the overflow queue",
+            "by": "desk",
+            "within": "1h",
+            # the desk's lead; fired at the start of 1 April in Asia/Shanghai, plus an hour
+            "person": {"id": "bob", "name": "Bob Marsh", "email": "bob@example.com"},
+            "due": "2026-04-01 01:00",
+        }
+    ],
 }
 
 ESCALATION = {

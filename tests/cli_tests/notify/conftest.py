@@ -92,6 +92,9 @@ DB = "desk.db"
 JAN_TEXT = f"""\
 Hello Ann Lee,
 
+Yours to do, from the runbook below:
+  - Write down what went wrong, by 2026-02-03 00:00
+
 Goal happy ("Keep customers happy") of Help desk 2026 needs attention.
 Cycle: 2026-01-01 .. 2026-01-31
 Value: 80% against the target >= 90
@@ -100,8 +103,8 @@ Rule: {RULE}, fired on 2026-02-01
 Notified: Ann Lee, Bob Marsh
 
 Runbook recover: Win customers back
-  1. Call the unhappy customers (desk, within 1d)
-  2. Write down what went wrong (ann, within 2d)
+  1. Call the unhappy customers (desk (Bob Marsh), within 1d: by 2026-02-02 00:00)
+  2. Write down what went wrong (Ann Lee, within 2d: by 2026-02-03 00:00)
 
 Event {JAN}: acknowledge it with `goalline ack` once it is handled.
 """
@@ -110,8 +113,20 @@ RUNBOOK = {
     "id": "recover",
     "title": "Win customers back",
     "steps": [
-        {"step": "Call the unhappy customers", "by": "desk", "within": "1d"},
-        {"step": "Write down what went wrong", "by": "ann", "within": "2d"},
+        {
+            "step": "Call the unhappy customers",
+            "by": "desk",
+            "within": "1d",
+            "person": {"id": "bob", "name": "Bob Marsh", "email": "bob@example.com"},
+            "due": "2026-02-02 00:00",  # fired at the start of 1 February (UTC), plus a day
+        },
+        {
+            "step": "Write down what went wrong",
+            "by": "ann",
+            "within": "2d",
+            "person": {"id": "ann", "name": "Ann Lee", "email": "ann@example.com"},
+            "due": "2026-02-03 00:00",
+        },
     ],
 }
 

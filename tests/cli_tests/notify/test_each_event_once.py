@@ -78,12 +78,15 @@ def demo_pairs() -> set[tuple[str, str]]:
     assert result.exit_code == 0, result.output
     events = json.loads(result.stdout)["escalations"]
     assert len(events) == 23
-    return {(e["key"], p["email"]) for e in events for p in e["notify"] if p["email"]}
+    # those each rule notifies, and each runbook step's person (told of their step)
+    steps = [(e, s["person"]) for e in events for r in e["runbooks"] for s in r["steps"]]
+    people = [(e, p) for e in events for p in e["notify"]] + steps
+    return {(e["key"], p["email"]) for e, p in people if p and p["email"]}
 
 
 def test_a_killed_run_loses_nothing_and_repeats_at_most_one_message(demo: Path) -> None:
     expected = demo_pairs()
-    assert len(expected) == 30
+    assert len(expected) == 45
     # the server takes the tenth message and then keeps the sender waiting for its answer
     box = Mailbox(hold_at=10)
     with smtp_server(box) as controller:
@@ -114,7 +117,7 @@ def test_a_killed_run_loses_nothing_and_repeats_at_most_one_message(demo: Path) 
     assert (second.exit_code, second.stderr) == (0, "")
     # nine were handed over and written down; the tenth was handed over, not confirmed
     found = re.fullmatch(
-        r"0 new events in the outbox; 21 deliveries sent \(21 by email\)"
+        r"0 new events in the outbox; 36 deliveries sent \(36 by email\)"
         r"(?:; (\d+) recorded from an interrupted run)?\n",
         second.stdout,
     )
@@ -170,7 +173,7 @@ def test_the_demo_year_as_a_dry_run(demo: Path) -> None:
     assert (result.exit_code, result.stderr) == (0, "")
     lines = result.stdout.splitlines()
     assert lines[0] == "would add 23 new events to the outbox"
-    assert len(lines) == 1 + 30 + 1
+    assert len(lines) == 1 + 45 + 1
     assert lines[-1] == "would deliver 0 due from earlier runs"
     assert snapshot(demo / STORE_NAME) == before
     assert not Path(f"{STORE_NAME}-outbox").exists()

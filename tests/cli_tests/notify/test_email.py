@@ -87,15 +87,22 @@ def test_the_email_says_what_slipped_how_far_and_what_to_do(
     assert html.startswith("<!DOCTYPE html>\n<html><body>\n<pre")
     assert "Goal happy (&quot;Keep customers happy&quot;) of Help desk 2026" in html
     assert "Value: 80% against the target &gt;= 90" in html
-    assert "  2. Write down what went wrong (ann, within 2d)" in html
+    assert "  2. Write down what went wrong (Ann Lee, within 2d: by 2026-02-03 00:00)" in html
 
     to_bob = box.mails[3]  # March's, to the lead
-    assert to_bob.text.startswith("Hello Bob Marsh,\n\n")
+    # Bob leads the desk, whose step of the runbook is his: his message begins with it.
+    assert to_bob.text.startswith(
+        "Hello Bob Marsh,\n\nYours to do, from the runbook below:\n"
+        "  - Call the unhappy customers, by 2026-04-02 00:00\n\n"
+    )
     assert "Cycle: 2026-03-01 .. 2026-03-31\nValue: 70.5% against the target >= 90\n" in (
         to_bob.text
     )
     assert f"Rule: {RULE}, fired on 2026-04-01\n" in to_bob.text
-    assert "  1. Call the unhappy customers (desk, within 1d)\n" in to_bob.text
+    assert (
+        "  1. Call the unhappy customers (desk (Bob Marsh), within 1d: by 2026-04-02 00:00)\n"
+        in (to_bob.text)
+    )
 
 
 def test_starttls_with_the_company_authority_and_a_login(
@@ -396,8 +403,9 @@ def test_a_person_without_an_address_is_named_in_a_warning(desk: Path) -> None:
 
 
 def test_an_event_that_reaches_nobody_is_not_announced_again(desk: Path) -> None:
+    # Neither the rule (the owner, without an address) nor its runbook reaches anybody.
     plan = PLAN.replace('"Ann Lee"   { email "ann@example.com" }', '"Ann Lee"').replace(
-        "notify owner, lead,", "notify owner,"
+        "notify owner, lead, run recover", "notify owner"
     )
     Path("plan.goal").write_text(plan, encoding="utf-8")
     configure(email_table(free_port()))

@@ -91,8 +91,21 @@ goal good "Good scores" {
         "id": "rb",
         "title": "Recovery",
         "steps": [
-            {"step": "Open the overflow queue", "by": "ops", "within": "30m"},
-            {"step": "Write the summary", "by": "ana", "within": "2d"},
+            # ops is a team: its lead is told; fired at the start of 1 May (UTC), plus 30m
+            {
+                "step": "Open the overflow queue",
+                "by": "ops",
+                "within": "30m",
+                "person": person("bo"),
+                "due": "2026-05-01 00:30",
+            },
+            {
+                "step": "Write the summary",
+                "by": "ana",
+                "within": "2d",
+                "person": person("ana"),
+                "due": "2026-05-03 00:00",
+            },
         ],
     }
 
