@@ -254,7 +254,9 @@ def check_against(path: str, store: Store, now: datetime, text: str | None = Non
     if not any(d.is_error for d in problems):
         dialect = SQLite()
         store.prepare_for(dialect)
-        problems += achievable.check(checked.plan, history(checked.plan, store, dialect, now))
+        past = history(checked.plan, store, dialect, now)
+        problems += achievable.check(checked.plan, {g: h.values for g, h in past.items()})
+        problems += achievable.samples(checked.plan, {g: h.samples for g, h in past.items()})
         problems += data.check(checked.plan, data_facts(checked.plan, store))
     diagnostics = sorted_diagnostics([*checked.diagnostics, *problems])
     plan = None if any(d.is_error for d in diagnostics) else checked.plan

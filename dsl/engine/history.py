@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -14,15 +15,24 @@ from ..store.dialect import Dialect
 from .combine import combine
 from .evaluate import target_in_force
 from .fetch import Rows, before_data, data_begins, run
-from .measure_sql import compile_layout
+from .measure_sql import compile_layout, samples_of
 from .schedule import ranges, zone
+
+
+@dataclass(frozen=True, slots=True)
+class GoalHistory:
+    """A goal's past cycles: (value, target in force) of each with a value, and the sample of
+    each (only where its indicator has a `min_sample`)."""
+
+    values: list[tuple[float, m.Target]]
+    samples: list[int]
 
 
 def history(
     plan: m.Plan, store: Rows, dialect: Dialect, now: datetime
-) -> Mapping[str, list[tuple[float, m.Target]]]:
-    """(value, target in force) of each past cycle with a value, per level goal. Goals whose
-    cycles are the same share one query, as in evaluation (`compile_layout`)."""
+) -> Mapping[str, GoalHistory]:
+    """Each level goal's history. Goals whose cycles are the same share one query, as in
+    evaluation (`compile_layout`)."""
     info = plan.info
     assert info.period_start and info.period_end
     tz = zone(plan)
@@ -50,16 +60,17 @@ def history(
         wanted.append((goal, indicator, cycles, targets))
     rows = _rows(plan, [(i, c) for _, i, c, _ in wanted], store, dialect)
     known: dict[str, float] = {}  # when each source's data begins
-    found: dict[str, list[tuple[float, m.Target]]] = {}
+    found: dict[str, GoalHistory] = {}
     for goal, indicator, cycles, targets in wanted:
         # Cycles before the data begins are not history: they say nothing of what was reached.
         skipped = before_data(cycles, data_begins(indicator, plan, store, known))
-        values = [
-            (combine(indicator.measure, iter(row[1:])), targets[row[0]])
-            for row in rows[indicator.id, cycles]
-            if row[0] not in skipped
-        ]
-        found[goal.id] = [(value, target) for value, target in values if value is not None]
+        kept = [row for row in rows[indicator.id, cycles] if row[0] not in skipped]
+        values = [(combine(indicator.measure, iter(row[1:])), targets[row[0]]) for row in kept]
+        counts = samples_of(indicator)
+        samples = [max(int(n or 0) for n in row[len(row) - counts :]) for row in kept if counts]
+        found[goal.id] = GoalHistory(
+            [(value, target) for value, target in values if value is not None], samples
+        )
     return found
 
 

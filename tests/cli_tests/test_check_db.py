@@ -161,6 +161,23 @@ def test_documented_examples_use_the_real_wording() -> None:
         assert documented(line)
 
 
+def test_a_min_sample_that_history_rarely_reaches(waits_db: Path) -> None:
+    # One ticket a month: every month of history had a sample of 1.
+    plan = PLAN.replace('  unit     "min"\n', '  unit     "min"\n  min_sample  5\n')
+    assert [h for h in headlines(plan, waits_db) if "W413" in h] == [
+        "plan.goal:13:3: warning: goal 'short': the median sample of its 6 cycles of history"
+        " is 1, below the min_sample 5 of indicator 'wait': most of its cycles would be"
+        " insufficient [W413]"
+    ]
+    enough = plan.replace("min_sample  5", "min_sample  1")
+    assert [h for h in headlines(enough, waits_db) if "W413" in h] == []
+    assert documented(
+        "plan.goal:13:3: warning: goal 'short': the median sample of its 6 cycles of history"
+        " is 1, below the min_sample 5 of indicator 'wait': most of its cycles would be"
+        " insufficient [W413]"
+    )
+
+
 def test_check_judges_history_as_of_the_date_given(waits_db: Path) -> None:
     (waits_db.parent / "plan.goal").write_text(PLAN, encoding="utf-8")
     early = goalline("check", "plan.goal", "--db", "s.db", "--as-of", "2026-03-01")
