@@ -1,10 +1,11 @@
-"""Escalation events of goals: which rules fire at which complete cycles, and whom each
-event notifies with which runbooks. Pure, as the rest of the engine."""
+"""Escalation events of goals: which rules fire at which complete cycles (or on the open one,
+`so far`), and whom each event notifies with which runbooks. Pure, as the rest of the
+engine."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from datetime import date, timedelta
+from datetime import datetime, timedelta
 
 from ..language import model as m
 from ..language.cycles import local_midnight
@@ -22,13 +23,22 @@ from .schedule import zone
 _DAY = timedelta(days=1)
 
 
-def goal_events(plan: m.Plan, goal: m.Goal, result: GoalResult) -> Iterator[EscalationEvent]:
+def goal_events(
+    plan: m.Plan, goal: m.Goal, result: GoalResult, as_of: datetime
+) -> Iterator[EscalationEvent]:
+    """The events of a goal's rules: at complete cycles, and (`so far` rules) on the open
+    cycle as it stands at `as_of`."""
     escalation = plan.get(goal.escalation)
     if not isinstance(escalation, m.Escalation):
         return
     complete = [c for c in result.cycles if c.complete]
+    current = [c for c in result.cycles if not c.complete][-1:]
     for rule in escalation.rules:
+        if rule.trigger.so_far:
+            yield from _so_far(plan, goal, rule, current, as_of)
+            continue
         for cycle in _firings(rule.trigger, complete):
+            fired = local_midnight(cycle.end + _DAY, zone(plan))
             yield EscalationEvent(
                 subject=goal.id,
                 kind="goal",
@@ -37,8 +47,33 @@ def goal_events(plan: m.Plan, goal: m.Goal, result: GoalResult) -> Iterator[Esca
                 cycle_end=cycle.end,
                 fired_on=cycle.end + _DAY,
                 notify=recipients(plan, goal, rule),
-                runbooks=runbooks(plan, rule, cycle.end + _DAY),
+                runbooks=runbooks(plan, rule, fired),
             )
+
+
+def _so_far(
+    plan: m.Plan, goal: m.Goal, rule: m.Rule, current: list[CycleResult], as_of: datetime
+) -> Iterator[EscalationEvent]:
+    """A `so far` rule fires on the open cycle whose value so far has that severity or worse
+    (an `insufficient` sample never does). Its key is the cycle's, as a complete cycle's
+    event would be, so `notify` delivers it once however many runs see it; it lasts while
+    the cycle is open."""
+    for cycle in current:
+        if cycle.status in ("no_data", "insufficient") or not _counts(
+            rule.trigger.event, cycle.status
+        ):
+            continue
+        yield EscalationEvent(
+            subject=goal.id,
+            kind="goal",
+            rule=rule.text,
+            cycle_start=cycle.start,
+            cycle_end=cycle.end,
+            fired_on=as_of.astimezone(zone(plan)).date(),
+            notify=recipients(plan, goal, rule),
+            runbooks=runbooks(plan, rule, as_of),
+            so_far=True,
+        )
 
 
 def _firings(trigger: m.Trigger, cycles: Sequence[CycleResult]) -> Iterator[CycleResult]:
@@ -98,10 +133,9 @@ def _lead_of(plan: m.Plan, team: m.Ref | None) -> m.Ref | None:
     return found.lead if isinstance(found, m.Team) else None
 
 
-def runbooks(plan: m.Plan, rule: m.Rule, fired_on: date) -> tuple[RunbookCall, ...]:
+def runbooks(plan: m.Plan, rule: m.Rule, fired: datetime) -> tuple[RunbookCall, ...]:
     """The runbooks a rule runs, each step with the person told to do it (a team's lead) and
-    its deadline: the firing (the start of `fired_on`, in the plan's zone) plus `within`."""
-    fired = local_midnight(fired_on, zone(plan))
+    its deadline: the instant the rule fired plus `within`, in the plan's zone."""
     calls = []
     for ref in rule.run:
         runbook = plan.get(ref)

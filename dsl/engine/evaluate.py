@@ -57,7 +57,11 @@ def evaluate(
     )
     milestones = tuple(milestone(ms, completions, today) for ms in chosen_milestones)
     events = [
-        *(e for g, r in zip(chosen_goals, goals, strict=True) for e in goal_events(plan, g, r)),
+        *(
+            e
+            for g, r in zip(chosen_goals, goals, strict=True)
+            for e in goal_events(plan, g, r, as_of)
+        ),
         *(e for ms in chosen_milestones for e in milestone_events(plan, ms, completions, today)),
     ]
     events.sort(key=lambda e: e.fired_on)

@@ -7,8 +7,10 @@ from collections.abc import Iterator, Mapping
 from datetime import date, timedelta
 
 from ..language import model as m
+from ..language.cycles import local_midnight
 from .escalations import recipients, runbooks
 from .report import EscalationEvent, MilestoneResult
+from .schedule import zone
 
 _DAY = timedelta(days=1)
 
@@ -67,5 +69,5 @@ def milestone_events(
                 cycle_end=None,
                 fired_on=day,
                 notify=recipients(plan, ms, rule),
-                runbooks=runbooks(plan, rule, day),
+                runbooks=runbooks(plan, rule, local_midnight(day, zone(plan))),
             )

@@ -126,6 +126,7 @@ class EscalationEvent:
     fired_on: date
     notify: tuple[Recipient, ...]
     runbooks: tuple[RunbookCall, ...]
+    so_far: bool = False  # fired on the open cycle's value so far
 
     @property
     def key(self) -> str:
@@ -261,6 +262,7 @@ def event_dict(event: EscalationEvent) -> dict[str, Any]:
         "rule": event.rule,
         "cycle": cycle,
         "fired_on": str(event.fired_on),
+        "so_far": event.so_far,
         "notify": [_person(p) for p in event.notify],
         "runbook": runbooks[0] if runbooks else None,
         "runbooks": runbooks,

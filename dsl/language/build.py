@@ -326,7 +326,9 @@ class Builder(ExpressionBuilder):
 
     def trigger(self, c: list[Any]) -> m.Trigger:
         occurrences = c[-1] if isinstance(c[-1], tuple) else None
-        event = "_".join(str(t) for t in c if isinstance(t, Token))  # "no_data", "in_buffer"
+        words = [str(t) for t in c if isinstance(t, Token)]
+        so_far = words[-2:] == ["so", "far"]
+        event = "_".join(words[:-2] if so_far else words)  # "no_data", "in_buffer"
         # A bare trigger fires at the first cycle of every run of its severity, as
         # `1 time in a row` does: a second outage in the period alerts again.
         count, in_a_row = occurrences or (1, True)
@@ -335,6 +337,7 @@ class Builder(ExpressionBuilder):
             count=count,
             in_a_row=in_a_row,
             explicit_count=occurrences is not None,
+            so_far=so_far,
             span=self._at(c[0]),
         )
 

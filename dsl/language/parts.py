@@ -93,17 +93,21 @@ ROLES = ("owner", "lead", "team")
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Trigger:
-    """`breached 2 times in a row`, `critical`, `no data 2 times`, `in buffer`, `overdue`."""
+    """`breached 2 times in a row`, `critical`, `no data 2 times`, `breached so far`,
+    `in buffer`, `overdue`."""
 
     event: Event
     count: int = 1
     in_a_row: bool = False
     explicit_count: bool = field(default=False, compare=False)
+    so_far: bool = False  # on the open cycle's value so far, at most once a cycle
     span: Span = span_field()
 
     @property
     def text(self) -> str:
         words = self.event.replace("_", " ")
+        if self.so_far:
+            return f"{words} so far"
         if self.explicit_count:
             words += f" {self.count} {'time' if self.count == 1 else 'times'}"
             if self.in_a_row:

@@ -105,6 +105,8 @@ def queued(
 def subject_line(data: dict[str, Any]) -> str:
     about = data["about"]
     state = about.get("status") or "escalation"
+    if data.get("so_far"):
+        state += " so far"
     cycle = data.get("cycle")
     when = f" ({cycle['start']} .. {cycle['end']})" if cycle else f" ({data['fired_on']})"
     return f"[goalline] {state.replace('_', ' ')}: {data['subject']} — {data['rule']}{when}"
@@ -131,7 +133,8 @@ def text_body(data: dict[str, Any], to_name: str | None = None, to: str | None =
         lines.append(f"Goal {data['subject']}{title} of {plan} needs attention.")
         cycle = data.get("cycle")
         if cycle:
-            lines.append(f"Cycle: {cycle['start']} .. {cycle['end']}")
+            still = " (still open: the value so far)" if data.get("so_far") else ""
+            lines.append(f"Cycle: {cycle['start']} .. {cycle['end']}{still}")
         target = short_target(about.get("target"))
         lines.append(f"Value: {about.get('value_text', '-')} against the target {target}")
         lines.append(f"Status: {(about.get('status') or '-').replace('_', ' ')}")

@@ -97,6 +97,7 @@ escalation counts {
   when breached                       run outage
   when no data                        notify bo
   when insufficient 2 times in a row  notify bo
+  when breached so far                notify bo
   note "every trigger and count form"
 }
 escalation empty_escalation

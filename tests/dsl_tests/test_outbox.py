@@ -510,3 +510,12 @@ def test_no_line_break_gets_into_a_header(report: Report) -> None:
     assert message["To"] == "Ann Lee Senior <ann@example.com>"
     with pytest.raises(ValueError, match="linefeed"):
         email_message(body, "ann@example.com\nBcc: eve@example.com", "g@x.example")
+
+
+def test_the_email_about_an_open_cycle_says_it_is_still_open(report: Report) -> None:
+    body = data(report, HAPPY_MAR) | {"so_far": True}
+    assert subject_line(body) == (
+        "[goalline] breached so far: happy — when breached 1 time in a row"
+        " (2026-03-01 .. 2026-03-31)"
+    )
+    assert "Cycle: 2026-03-01 .. 2026-03-31 (still open: the value so far)\n" in text_body(body)

@@ -242,7 +242,7 @@ def test_chinese_sample_uses_chinese_identifiers() -> None:
 
 
 def test_the_documents_have_goal_blocks() -> None:
-    assert len(goal_blocks(LANGUAGE)) == 16
+    assert len(goal_blocks(LANGUAGE)) == 17
     assert len(goal_blocks(README)) == 1
 
 

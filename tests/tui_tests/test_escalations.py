@@ -294,3 +294,20 @@ async def test_leaving_at_once_while_the_store_is_read_is_no_crash(sample: Path)
         summary = str(app.screen.query_one("#summary", Static).render())
     assert back_on == "ScorecardScreen"
     assert summary.endswith("23 escalations to acknowledge")
+
+
+def test_an_event_of_a_so_far_rule_says_its_cycle_is_still_open() -> None:
+    from datetime import date
+
+    from dsl.engine.report import EscalationEvent
+    from tui.screens.escalations import _event_detail
+
+    event = EscalationEvent(
+        "quick", "goal", "when breached so far", date(2026, 11, 1), date(2026, 11, 30),
+        date(2026, 11, 18), (), (), so_far=True,
+    )  # fmt: skip
+    shown = _event_detail(event, False, None, "UTC").plain
+    assert shown.startswith(
+        "quick: when breached so far\ngoal quick, cycle 2026-11-01 .. 2026-11-30"
+        " (still open: its value so far), fired on 2026-11-18\n"
+    )

@@ -181,6 +181,8 @@ def _event_detail(
     text.append(f"\n{event.kind} {event.subject}")
     if event.cycle_start is not None:
         text.append(f", cycle {_cycle(event)}")
+        if event.so_far:
+            text.append(" (still open: its value so far)")
     text.append(f", fired on {event.fired_on}\n")
     text.append("\nNotify\n", style="bold")
     for person in event.notify:

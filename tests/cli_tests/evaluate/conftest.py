@@ -329,6 +329,7 @@ ESCALATION = {
     "rule": "when breached 2 times in a row",
     "cycle": {"start": "2026-03-01", "end": "2026-03-31"},
     "fired_on": "2026-04-01",  # the day after March ends
+    "so_far": False,  # a rule on complete cycles
     "notify": [{"id": "bob", "name": "Bob Marsh", "email": "bob@example.com"}],
     "runbook": BACKLOG,
     "runbooks": [BACKLOG],  # an addition to interface.md ("more fields may be added")

@@ -139,6 +139,7 @@ JAN_PAYLOAD = {
     "rule": RULE,
     "cycle": {"start": "2026-01-01", "end": "2026-01-31"},
     "fired_on": "2026-02-01",
+    "so_far": False,
     "notify": [
         {"id": "ann", "name": "Ann Lee", "email": ANN},
         {"id": "bob", "name": "Bob Marsh", "email": BOB},

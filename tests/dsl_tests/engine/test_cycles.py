@@ -124,6 +124,7 @@ goal volume "Enough tickets" {
             "rule": "when breached",
             "cycle": {"start": "2026-02-01", "end": "2026-02-28"},
             "fired_on": "2026-03-01",
+            "so_far": False,
             "notify": [person("bo")],
             "runbook": None,
             "runbooks": [],

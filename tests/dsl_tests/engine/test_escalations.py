@@ -231,3 +231,46 @@ goal fortnights "Every two weeks" { serves keep indicator opened target >= 2 cyc
         ("2026-01-15", "2026-01-28", True, 1, "breached"),
         ("2026-01-29", "2026-02-11", False, 1, "breached"),
     ]
+
+
+def test_a_so_far_rule_fires_on_the_open_cycle_once_it_stands_that_badly(env: Env) -> None:
+    # January's score is 6 (met); February so far 4 on the 15th (breached, not critical).
+    env.table(
+        "tickets",
+        "created_at",
+        [
+            {"created_at": "2026-01-15T00:00:00Z", "x": 6},
+            {"created_at": "2026-02-10T00:00:00Z", "x": 4},
+        ],
+    )
+    text = plan_text(
+        TICKETS
+        + """
+indicator score "Score" { kind kpi unit "pt" better higher measure mean(tickets.x) }
+runbook rb "Recovery" { step "Open the overflow queue" by ops within 30m }
+escalation esc {
+  when breached so far  notify owner, run rb
+  when critical so far  notify lead
+  when breached         notify lead
+}
+goal good "Good scores" {
+  serves keep  indicator score  cycle monthly  owner ana  lead ops
+  target >= 5  critical < 1  escalation esc
+}
+""",
+    )
+    feb = ("2026-02-01", "2026-02-28")
+    # Before February has a value (the 5th), nothing; on the 15th, the open February fires
+    # the `breached so far` rule, dated that day, its runbook due 30 minutes after the run.
+    assert events(env.evaluate(text, "2026-02-05")) == []
+    mid = env.evaluate(text, "2026-02-15T09:00:00Z")
+    assert events(mid) == [
+        ("2026-02-15", "good", "when breached so far", "goal", feb, ["ana"], "rb")
+    ]
+    (event,) = mid["escalations"]
+    assert (event["key"], event["so_far"]) == ("good/when breached so far/2026-02-01", True)
+    assert event["runbook"]["steps"][0]["due"] == "2026-02-15 09:30"
+    # Once February is complete, the complete-cycle rule speaks for it instead.
+    assert events(env.evaluate(text, "2026-03-01")) == [
+        ("2026-03-01", "good", "when breached", "goal", feb, ["bo"], None)
+    ]
