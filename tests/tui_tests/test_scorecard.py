@@ -360,3 +360,24 @@ async def test_the_command_palette_offers_the_screens_and_each_screens_actions(
     assert first == "EscalationsScreen"
     assert second == "AcknowledgeDialog"
     assert heading.startswith("satisfied")
+
+
+async def test_the_goal_screen_shows_the_sample_where_the_indicator_has_a_min_sample(
+    sample: Path,
+) -> None:
+    app = review_app(sample)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        goals = table_rows(app, "#goals")
+        row = next(n for n, cells in enumerate(goals) if "satisfied" in cells)
+        await pilot.press(*["down"] * row, "enter")
+        await settle(app, pilot)
+        satisfied = table_rows(app, "#cycles")
+        await pilot.press("escape")
+        await settle(app, pilot)
+        await pilot.press("down", "enter")  # the next goal: its indicator has no min_sample
+        await settle(app, pilot)
+        other = table_rows(app, "#cycles")
+    # January: 1,625 answers, 94.95% satisfied (the sample plan's csat needs 100 a month)
+    assert satisfied[0][:3] == ["2026-01-01", "2026-01-31", "95.0%  (n=1,625)"]
+    assert "(n=" not in other[0][2]

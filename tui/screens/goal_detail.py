@@ -96,7 +96,7 @@ class GoalDetailScreen(Screen[None]):
             table.add_row(
                 Text(str(cycle.start)),
                 Text(str(cycle.end)),
-                present.literal(value_text(result, cycle.value)),
+                present.literal(_value_and_sample(result, cycle)),
                 present.literal(cycle.target, "-"),
                 present.status(cycle.status),
                 Text("yes" if cycle.complete else "not yet"),
@@ -235,3 +235,9 @@ def _events(loaded: Loaded, goal: str) -> Text:
             for step in runbook.steps:
                 text.append(f"    {runbook.id}: {step.text} ({step.by}, within {step.within})\n")
     return text
+
+
+def _value_and_sample(result: GoalResult, cycle: CycleResult) -> str:
+    """The value, and the sample it rests on where the indicator has a `min_sample`."""
+    value = value_text(result, cycle.value)
+    return value if cycle.sample is None else f"{value}  (n={cycle.sample:,})"
