@@ -35,45 +35,43 @@ def goal_events(
     current = [c for c in result.cycles if not c.complete][-1:]
     for rule in escalation.rules:
         if rule.trigger.so_far:
-            yield from _so_far(plan, goal, rule, current, as_of)
-            continue
-        for cycle in _firings(rule.trigger, complete):
-            fired = local_midnight(cycle.end + _DAY, zone(plan))
-            yield EscalationEvent(
-                subject=goal.id,
-                kind="goal",
-                rule=rule.text,
-                cycle_start=cycle.start,
-                cycle_end=cycle.end,
-                fired_on=cycle.end + _DAY,
-                notify=recipients(plan, goal, rule),
-                runbooks=runbooks(plan, rule, fired),
-            )
+            for cycle in _so_far(rule.trigger, current):
+                yield _event(plan, goal, rule, cycle, as_of, so_far=True)
+        else:
+            for cycle in _firings(rule.trigger, complete):
+                fired = local_midnight(cycle.end + _DAY, zone(plan))
+                yield _event(plan, goal, rule, cycle, fired)
 
 
-def _so_far(
-    plan: m.Plan, goal: m.Goal, rule: m.Rule, current: list[CycleResult], as_of: datetime
-) -> Iterator[EscalationEvent]:
+def _event(
+    plan: m.Plan,
+    goal: m.Goal,
+    rule: m.Rule,
+    cycle: CycleResult,
+    fired: datetime,
+    so_far: bool = False,
+) -> EscalationEvent:
+    return EscalationEvent(
+        subject=goal.id,
+        kind="goal",
+        rule=rule.text,
+        cycle_start=cycle.start,
+        cycle_end=cycle.end,
+        fired_on=fired.astimezone(zone(plan)).date(),
+        notify=recipients(plan, goal, rule),
+        runbooks=runbooks(plan, rule, fired),
+        so_far=so_far,
+    )
+
+
+def _so_far(trigger: m.Trigger, current: list[CycleResult]) -> Iterator[CycleResult]:
     """A `so far` rule fires on the open cycle whose value so far has that severity or worse
-    (an `insufficient` sample never does). Its key is the cycle's, as a complete cycle's
-    event would be, so `notify` delivers it once however many runs see it; it lasts while
-    the cycle is open."""
+    (an `insufficient` sample or no value never does). Its event's key is the cycle's, as a
+    complete cycle's would be, so `notify` delivers it once however many runs see it; it
+    lasts while the cycle is open."""
     for cycle in current:
-        if cycle.status in ("no_data", "insufficient") or not _counts(
-            rule.trigger.event, cycle.status
-        ):
-            continue
-        yield EscalationEvent(
-            subject=goal.id,
-            kind="goal",
-            rule=rule.text,
-            cycle_start=cycle.start,
-            cycle_end=cycle.end,
-            fired_on=as_of.astimezone(zone(plan)).date(),
-            notify=recipients(plan, goal, rule),
-            runbooks=runbooks(plan, rule, as_of),
-            so_far=True,
-        )
+        if cycle.status not in ("no_data", "insufficient") and _counts(trigger.event, cycle.status):
+            yield cycle
 
 
 def _firings(trigger: m.Trigger, cycles: Sequence[CycleResult]) -> Iterator[CycleResult]:

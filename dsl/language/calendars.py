@@ -85,3 +85,8 @@ def _instant(day: date, minutes: int, zone: ZoneInfo) -> float:
         day, minutes = day + _DAY, 0
     wall = datetime(day.year, day.month, day.day, minutes // 60, minutes % 60, tzinfo=zone)
     return wall.timestamp()
+
+
+def clock(minutes: int) -> str:
+    """Minutes after midnight as a plan writes them: `09:30`, `24:00`."""
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"

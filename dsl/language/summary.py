@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from . import model as m
+from .calendars import clock
 from .source import cut, pad, width
 
 
@@ -65,7 +66,7 @@ def _calendar_row(plan: m.Plan, calendar: m.Calendar) -> tuple[str, ...]:
     opened = []
     for line in calendar.hours:
         days = str(line.on) if line.on else "-".join(d for d in (line.first, line.last) if d)
-        hours = ", ".join(f"{_clock(a)}-{_clock(b)}" for a, b in line.hours)
+        hours = ", ".join(f"{clock(a)}-{clock(b)}" for a, b in line.hours)
         opened.append(f"{days} {hours}")
     closed = sum(max(0, (c.end - c.start).days + 1) for c in calendar.closed)
     return (
@@ -74,10 +75,6 @@ def _calendar_row(plan: m.Plan, calendar: m.Calendar) -> tuple[str, ...]:
         "; ".join(opened) or "never",
         _count(closed, "day") if closed else "-",
     )
-
-
-def _clock(minutes: int) -> str:
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
 def _target(target: m.Target, unit: str, one_year: bool) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from .. import model as m
-from ..calendars import closed_days
+from ..calendars import clock, closed_days
 from ..diagnostics import Diagnostic, error, suggestion, warning
 from .calendar import valid_timezone, zone_names
 
@@ -64,7 +64,7 @@ def _line(line: m.OpenHours) -> Iterator[Diagnostic]:
         if (start, end) != (0, 0) and end <= start:  # (0, 0): a time already refused (E102)
             yield error(
                 "E340",
-                f"the hours {_clock(start)}-{_clock(end)} end before they start: hours run"
+                f"the hours {clock(start)}-{clock(end)} end before they start: hours run"
                 " within one day, up to 24:00 (write a night shift as two lines)",
                 line.span,
             )
@@ -89,15 +89,11 @@ def _overlaps(calendar: m.Calendar) -> Iterator[Diagnostic]:
                         day = key if isinstance(key, m.date) else m.WEEKDAYS[key]
                         yield warning(
                             "W410",
-                            f"the hours {_clock(start)}-{_clock(end)} overlap"
-                            f" {_clock(other[0])}-{_clock(other[1])} on {day}: they count once",
+                            f"the hours {clock(start)}-{clock(end)} overlap"
+                            f" {clock(other[0])}-{clock(other[1])} on {day}: they count once",
                             line.span,
                         )
                 seen.setdefault(key, []).append((start, end))
-
-
-def _clock(minutes: int) -> str:
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
 def _days(closed: m.Closed) -> str:
