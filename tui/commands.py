@@ -16,7 +16,7 @@ from dsl.api import Report
 from .filtering import SORT_ORDER
 from .screens.scorecard import ScorecardScreen
 
-FILTERS = ("critical", "breached", "warning", "no_data", "insufficient", "met")
+FILTERS = ("critical", "breached", "warning", "no_data", "insufficient", "met", "excluded")
 
 
 def scorecard_commands(screen: ScorecardScreen) -> Iterable[SystemCommand]:

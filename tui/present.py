@@ -15,6 +15,7 @@ STATUS_STYLES = {
     "critical": "bold red",
     "no_data": "dim",
     "insufficient": "dim italic",
+    "excluded": "dim",
     "done": "green",
     "late": "yellow",
     "in_buffer": "yellow",
@@ -22,7 +23,15 @@ STATUS_STYLES = {
     "open": "",
 }
 # Goals needing attention first: the order of the scorecard and of review mode.
-ATTENTION = {"critical": 0, "breached": 1, "warning": 2, "no_data": 3, "insufficient": 4, "met": 5}
+ATTENTION = {
+    "critical": 0,
+    "breached": 1,
+    "warning": 2,
+    "no_data": 3,
+    "insufficient": 4,
+    "met": 5,
+    "excluded": 6,
+}
 NEEDS_ATTENTION = frozenset(("critical", "breached", "warning", "no_data"))
 MILESTONE_ATTENTION = frozenset(("in_buffer", "overdue", "late"))
 BARS = "▁▂▃▄▅▆▇█"

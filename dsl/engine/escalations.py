@@ -70,7 +70,7 @@ def _so_far(trigger: m.Trigger, current: list[CycleResult]) -> Iterator[CycleRes
     complete cycle's would be, so `notify` delivers it once however many runs see it; it
     lasts while the cycle is open."""
     for cycle in current:
-        if cycle.status not in ("no_data", "insufficient") and _counts(trigger.event, cycle.status):
+        if cycle.status in SEVERITY and _counts(trigger.event, cycle.status):
             yield cycle
 
 
@@ -79,8 +79,10 @@ def _firings(trigger: m.Trigger, cycles: Sequence[CycleResult]) -> Iterator[Cycl
     streak reaches N."""
     count = 0
     for cycle in cycles:
-        if cycle.status == "insufficient" and trigger.event != "insufficient":
-            continue  # too few values to judge: a streak runs on across it
+        if cycle.status == "excluded" or (
+            cycle.status == "insufficient" and trigger.event != "insufficient"
+        ):
+            continue  # left out, or too few values to judge: a streak runs on across it
         if _counts(trigger.event, cycle.status):
             count += 1
             if count == trigger.count:
@@ -91,8 +93,8 @@ def _firings(trigger: m.Trigger, cycles: Sequence[CycleResult]) -> Iterator[Cycl
 
 def _counts(event: str, status: str) -> bool:
     """A trigger counts cycles of its severity or worse; `no data` and `insufficient` count
-    only cycles of that status."""
-    if event in ("no_data", "insufficient") or status in ("no_data", "insufficient"):
+    only cycles of that status (and nothing counts an `excluded` one)."""
+    if event not in SEVERITY or status not in SEVERITY:
         return event == status
     return SEVERITY[status] >= SEVERITY[event]
 

@@ -98,18 +98,21 @@ def _goal(
     assert isinstance(indicator, m.Indicator) and goal.cycle and goal.owner
     better = indicator.better or "higher"
     cycles = tuple(
-        _sampled(
-            _cycle(
-                plan,
-                goal,
-                span,
-                values.get(span.index),
-                better,
-                as_of,
-                None if split is None else dict(split.get(span.index, {})),
+        _excluded(
+            _sampled(
+                _cycle(
+                    plan,
+                    goal,
+                    span,
+                    values.get(span.index),
+                    better,
+                    as_of,
+                    None if split is None else dict(split.get(span.index, {})),
+                ),
+                indicator.min_sample,
+                None if sizes is None else sizes.get(span.index, 0),
             ),
-            indicator.min_sample,
-            None if sizes is None else sizes.get(span.index, 0),
+            layout,
         )
         for span in layout.spans
     )
@@ -173,6 +176,27 @@ def _sampled(cycle: CycleResult, least: int | None, sample: int | None) -> Cycle
         return replace(cycle, sample=sample)
     reason = f"its sample is {sample}, below the indicator's min_sample {least}"
     return replace(cycle, status="insufficient", reason=reason, sample=sample)
+
+
+def _excluded(cycle: CycleResult, layout: Layout) -> CycleResult:
+    """A cycle whose range lies wholly inside exclusions is `excluded`, with no value; one
+    they cut into names them too, its value computed on the rest."""
+    touched = layout.touched.get(cycle.index, ())
+    if cycle.index not in layout.excluded:
+        return replace(cycle, excluded=touched) if touched else cycle
+    names = ", ".join(touched)
+    reason = f"it lies wholly inside the exclusion{'s' if len(touched) > 1 else ''} {names}"
+    return replace(
+        cycle,
+        value=None,
+        expected=None,
+        pace=None,
+        status="excluded",
+        reason=reason,
+        sample=None,
+        breakdown=None if cycle.breakdown is None else {},
+        excluded=touched,
+    )
 
 
 def target_in_force(goal: m.Goal, day: date) -> m.Target | None:
@@ -252,13 +276,15 @@ def _attainment(goal: m.Goal, complete: Sequence[CycleResult], better: str) -> f
     if goal.is_progress:
         progress = next(t for t in goal.targets if t.is_progress)
         assert progress.value is not None
-        actual = complete[-1].value or 0.0
+        counted = [c for c in complete if c.status != "excluded"]
+        actual = (counted[-1].value if counted else None) or 0.0
         if better == "higher":
             share = actual / float(progress.value) if progress.value else 1.0
         else:
             share = float(progress.value) / actual if actual else 1.0
         return min(max(share, 0.0), 1.0)
-    judged = [c for c in complete if c.status != "insufficient"]  # too few to count
+    # Too few values to count, or left out of the numbers: neither met nor missed.
+    judged = [c for c in complete if c.status not in ("insufficient", "excluded")]
     if not judged:
         return None
     attained = sum(1 for c in judged if c.status in ("met", "warning"))

@@ -150,7 +150,11 @@ def _compile(
     ordered = [call for _, _, call, _ in placed]
     aliases = [f"s{n}" for n in range(len(groups))]
     if by is None:
-        rows, key = f"{dialect.cycles if cte is None else 'cycles'} AS c", ""
+        # A cycle cut into pieces by exclusions is one row of the result.
+        rows, key = (
+            f"(SELECT DISTINCT idx FROM {dialect.cycles if cte is None else 'cycles'}) AS c",
+            "",
+        )
         joins = [f"LEFT JOIN {a} ON {a}.idx = c.idx" for a in aliases]
     else:
         keys = " UNION ".join(f"SELECT idx, key FROM {a}" for a in aliases)

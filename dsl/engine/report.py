@@ -13,7 +13,7 @@ from typing import Any
 
 from ..store.records import Acknowledgement
 
-STATUSES = ("met", "warning", "breached", "critical", "no_data", "insufficient")
+STATUSES = ("met", "warning", "breached", "critical", "no_data", "insufficient", "excluded")
 SEVERITY = {"met": 0, "warning": 1, "breached": 2, "critical": 3}
 
 
@@ -32,6 +32,7 @@ class CycleResult:
     breakdown: Mapping[str, float | None] | None = None  # value per breakdown key
     rows: tuple[RowsRead, ...] = ()  # what each aggregate read (measured indicators)
     sample: int | None = None  # its sample size, where the indicator has a min_sample
+    excluded: tuple[str, ...] = ()  # the exclusions that cut into its range, or cover it
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,6 +213,8 @@ def _cycle(cycle: CycleResult) -> dict[str, Any]:
     }
     if cycle.sample is not None:  # only for indicators with a min_sample
         found["sample"] = cycle.sample
+    if cycle.excluded:  # only where exclusions meet the cycle's range
+        found["excluded"] = list(cycle.excluded)
     if cycle.breakdown is not None:  # only for indicators that declare a breakdown
         found["breakdown"] = {key: _round(v) for key, v in cycle.breakdown.items()}
     if cycle.rows:  # only for indicators with a measure

@@ -22,7 +22,7 @@ from .model import D
 from .source import Span
 
 # Attributes that may appear more than once in a block; they collect into a tuple.
-_REPEATABLE = {"targets", "steps", "rules", "formats", "hours", "closed"}
+_REPEATABLE = {"targets", "steps", "rules", "formats", "hours", "closed", "every"}
 
 
 class Attr(NamedTuple):
@@ -110,6 +110,9 @@ class Builder(ExpressionBuilder):
     def calendar(self, children: list[Any]) -> m.Calendar:
         return self._declaration(m.Calendar, children)
 
+    def exclude(self, children: list[Any]) -> m.Exclusion:
+        return self._declaration(m.Exclusion, children)
+
     def indicator(self, children: list[Any]) -> m.Indicator:
         return self._declaration(m.Indicator, children)
 
@@ -129,6 +132,7 @@ class Builder(ExpressionBuilder):
         return children
 
     person_body = team_body = objective_body = source_body = calendar_body = _body
+    exclude_body = _body
     indicator_body = runbook_body = escalation_body = goal_body = milestone_body = _body
 
     # ------------------------------------------------------------ attributes
@@ -180,9 +184,31 @@ class Builder(ExpressionBuilder):
     def weekdays(self, c: list[Any]) -> tuple[str, str | None]:
         return (str(c[0]).lower(), str(c[1]).lower() if c[1] is not None else None)
 
+    def excluded_from(self, c: list[Any]) -> Attr:
+        return self._attr("start", c, self._moment(c))
+
+    def excluded_to(self, c: list[Any]) -> Attr:
+        return self._attr("end", c, self._moment(c))
+
+    def _moment(self, c: list[Any]) -> m.Moment:
+        keyword, day, clock = c
+        minutes = self._hours(clock)[0] if clock is not None else None
+        return m.Moment(on=self._date(day), minutes=minutes, span=self._at(keyword))
+
+    def every_hours(self, c: list[Any]) -> Attr:
+        (first, last), hours = c[1], tuple(self._hours(token) for token in c[2:])
+        every = m.Every(first=first, last=last, hours=hours, span=self._at(c[0]))
+        return self._attr("every", c, every)
+
+    def excluded_goals(self, c: list[Any]) -> Attr:
+        return self._attr("goals", c, tuple(self._ref(t) for t in c[1:]))
+
+    def reason(self, c: list[Any]) -> Attr:
+        return self._attr("reason", c, self._string(c[1]))
+
     def _hours(self, token: Token) -> tuple[int, int]:
-        """`09:00-12:30` as minutes after midnight; a clock time that does not exist (25:00,
-        09:75) is a problem, and 24:00 only ends an interval."""
+        """`09:00-12:30` as minutes after midnight (`22:00` alone as its start); a clock time
+        that does not exist (25:00, 09:75) is a problem, and 24:00 only ends an interval."""
         found = []
         for number, clock in enumerate(str(token).split("-")):
             hour, minute = (int(part) for part in clock.split(":"))
@@ -192,7 +218,7 @@ class Builder(ExpressionBuilder):
                 )
                 return (0, 0)
             found.append(hour * 60 + minute)
-        return (found[0], found[1])
+        return (found[0], found[-1])
 
     def closed_days(self, c: list[Any]) -> Attr:
         keyword, first, last, reason = c

@@ -34,6 +34,8 @@ from .parts import ROLES as ROLES
 from .parts import WEEKDAYS as WEEKDAYS
 from .parts import Closed as Closed
 from .parts import Event as Event
+from .parts import Every as Every
+from .parts import Moment as Moment
 from .parts import OpenHours as OpenHours
 from .parts import Rule as Rule
 from .parts import Step as Step
@@ -152,6 +154,28 @@ class Calendar:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Exclusion:
+    """Rows that no measure of the goals it names (every goal when it names none) counts:
+    those whose time falls from `start` to `end`, or, with `every` lines, in those weekly
+    hours (between `start` and `end` when given). Times are local to the plan's zone."""
+
+    id: str
+    title: str | None = None
+    start: Moment | None = None
+    end: Moment | None = None
+    every: tuple[Every, ...] = ()
+    goals: tuple[Ref, ...] = ()
+    reason: str | None = None
+    note: str | None = None
+    span: Span = span_field()
+    places: Mapping[str, Span] = places_field()
+    keyword = "exclude"
+
+    def applies_to(self, goal: str) -> bool:
+        return not self.goals or any(ref.id == goal for ref in self.goals)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Indicator:
     id: str
     title: str | None = None
@@ -246,6 +270,7 @@ Declaration = (
     | Objective
     | Source
     | Calendar
+    | Exclusion
     | Indicator
     | Runbook
     | Escalation
@@ -295,6 +320,10 @@ class Plan:
     @property
     def calendars(self) -> tuple[Calendar, ...]:
         return self._of(Calendar)
+
+    @property
+    def exclusions(self) -> tuple[Exclusion, ...]:
+        return self._of(Exclusion)
 
     @property
     def indicators(self) -> tuple[Indicator, ...]:

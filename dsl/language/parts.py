@@ -1,10 +1,11 @@
 """Small parts of declarations, re-exported by `model`: goals' targets and thresholds,
-escalation triggers and rules, runbook steps, and a calendar's opening hours."""
+escalation triggers and rules, runbook steps, a calendar's opening hours and an exclusion's
+windows."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Literal
 
 from .source import Span
@@ -158,12 +159,17 @@ class OpenHours:
 
     @property
     def weekdays(self) -> tuple[int, ...]:
-        """The weekdays it covers (Monday is 0), empty for a date or an unknown name;
-        `fri-mon` wraps over the weekend."""
-        if self.first not in WEEKDAYS or (self.last or self.first) not in WEEKDAYS:
-            return ()
-        first, last = WEEKDAYS.index(self.first), WEEKDAYS.index(self.last or self.first)
-        return tuple((first + n) % 7 for n in range((last - first) % 7 + 1))
+        """The weekdays it covers (Monday is 0), empty for a date or an unknown name."""
+        return weekdays_from(self.first, self.last)
+
+
+def weekdays_from(first: str | None, last: str | None) -> tuple[int, ...]:
+    """The weekdays `first` to `last` (Monday is 0; `fri-mon` wraps over the weekend), empty
+    when a name is unknown."""
+    if first not in WEEKDAYS or (last or first) not in WEEKDAYS:
+        return ()
+    start, end = WEEKDAYS.index(first), WEEKDAYS.index(last or first)
+    return tuple((start + n) % 7 for n in range((end - start) % 7 + 1))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -174,3 +180,39 @@ class Closed:
     end: date
     reason: str | None = None
     span: Span = span_field()
+
+
+# ---------------------------------------------------------------- exclusions
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Moment:
+    """`from 2026-03-14 22:00` or `to 2026-03-15`: a local date and, when written, a time of
+    day (minutes after midnight). A date alone starts at its first instant (`from`) or takes
+    the whole day in (`to`), as dates in a period do."""
+
+    on: date
+    minutes: int | None = None
+    span: Span = span_field()
+
+    def local(self, *, end: bool) -> datetime:
+        """The naive local time it stands for, as the start or the end of a window."""
+        midnight = datetime(self.on.year, self.on.month, self.on.day)
+        if self.minutes is None:
+            return midnight + timedelta(days=1) if end else midnight
+        return midnight + timedelta(minutes=self.minutes)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Every:
+    """`every sun 02:00-04:00`, `every mon-fri 12:00-13:00`: hours of those weekdays, in
+    minutes after local midnight, within one day as a calendar's hours are."""
+
+    first: str
+    last: str | None = None
+    hours: tuple[tuple[int, int], ...] = ()
+    span: Span = span_field()
+
+    @property
+    def weekdays(self) -> tuple[int, ...]:
+        return weekdays_from(self.first, self.last)

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from . import model as m
 from .calendars import clock
+from .exclusions import describe
 from .source import cut, pad, width
 
 
@@ -29,6 +30,19 @@ def overview(plan: m.Plan) -> str:
         lines += ["", "Calendars"]
         rows = [("calendar", "time zone", "open", "closed")]
         rows += [_calendar_row(plan, c) for c in plan.calendars]
+        lines += _table(rows)
+    if plan.exclusions:
+        lines += ["", "Exclusions"]
+        rows = [("exclude", "when", "goals", "reason")]
+        rows += [
+            (
+                x.id,
+                describe(x),
+                ", ".join(r.id for r in x.goals) or "every goal",
+                x.reason or x.title or "-",
+            )
+            for x in plan.exclusions
+        ]
         lines += _table(rows)
     if plan.milestones:
         lines += ["", "Milestones"]

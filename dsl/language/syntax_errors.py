@@ -18,7 +18,7 @@ from .diagnostics import Diagnostic, error, suggestion
 from .source import Span, position_of
 
 DECLARATION_KEYWORDS = (
-    "plan", "person", "team", "objective", "source", "calendar", "indicator", "runbook",
+    "plan", "person", "team", "objective", "source", "calendar", "exclude", "indicator", "runbook",
     "escalation", "goal", "milestone", "include",
 )  # fmt: skip
 DECLARATION_TERMINALS = frozenset(name.upper() for name in DECLARATION_KEYWORDS)
@@ -31,6 +31,7 @@ _DESCRIPTIONS = {
     "DATE": "a date such as 2026-01-01",
     "DURATION": "a duration such as 30m, 4h, 2d or 3w",
     "HOURS": "hours such as 09:00-17:30",
+    "CLOCK": "a time of day such as 22:00",
     "NUMBER": "a number",
     "CMP": "a comparison such as >= 90",
     "EQ": 'a comparison such as = "resolved"',

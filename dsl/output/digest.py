@@ -18,7 +18,15 @@ from ..store.records import Action
 from .formats import short_target, value_text
 
 DUE_SOON = timedelta(weeks=2)
-_ORDER = {"critical": 0, "breached": 1, "warning": 2, "no_data": 3, "insufficient": 4, "met": 5}
+_ORDER = {
+    "critical": 0,
+    "breached": 1,
+    "warning": 2,
+    "no_data": 3,
+    "insufficient": 4,
+    "met": 5,
+    "excluded": 6,
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,6 +25,7 @@ _COLOURS = {
     "critical": "bright_red",
     "no_data": "bright_black",
     "insufficient": "bright_black",
+    "excluded": "bright_black",
     "done": "green",
     "late": "yellow",
     "open": "bright_black",
@@ -127,7 +128,15 @@ def to_table(report: Report, style: Callable[[str, str], str] | None = None) -> 
     return "\n".join(lines) + "\n"
 
 
-_ORDER = {"critical": 0, "breached": 1, "warning": 2, "no_data": 3, "insufficient": 4, "met": 5}
+_ORDER = {
+    "critical": 0,
+    "breached": 1,
+    "warning": 2,
+    "no_data": 3,
+    "insufficient": 4,
+    "met": 5,
+    "excluded": 6,
+}
 
 
 def _attention(goal: GoalResult) -> tuple[int, str]:

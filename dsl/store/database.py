@@ -212,9 +212,11 @@ class Store:
         # nothing to the store, so reading commands stay readers.
         conn = self.db.conn
         ours = not conn.in_transaction
+        # Keyed by (idx, lo): a cycle that exclusions cut into pieces has a row per piece,
+        # and the key still hands the rows to GROUP BY idx in order, so it needs no sorter.
         conn.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS goalline_cycles"
-            " (idx INTEGER PRIMARY KEY, lo REAL NOT NULL, hi REAL NOT NULL)"
+            "CREATE TEMP TABLE IF NOT EXISTS goalline_cycles (idx INTEGER NOT NULL,"
+            " lo REAL NOT NULL, hi REAL NOT NULL, PRIMARY KEY (idx, lo)) WITHOUT ROWID"
         )
         conn.execute("DELETE FROM temp.goalline_cycles")
         conn.executemany(

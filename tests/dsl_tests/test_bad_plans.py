@@ -214,7 +214,7 @@ EXPECTED: dict[str, list[str]] = {
     ],
     "syntax_binary_garbage.goal": [
         "syntax_binary_garbage.goal:8:1: error:"
-        " unexpected '\\x00\\x01\\x02\\x7fELF\\x00\\x00'; expected 'calendar', 'escalation', 'goal',"
+        " unexpected '\\x00\\x01\\x02\\x7fELF\\x00\\x00'; expected 'calendar', 'escalation', 'exclude', 'goal',"
         " 'include', 'indicator', 'milestone', 'objective', 'person', 'plan', 'runbook',"
         " 'source' or 'team' [E101]",
     ],
@@ -241,7 +241,7 @@ EXPECTED: dict[str, list[str]] = {
     ],
     "syntax_misspelt_declaration.goal": [
         "syntax_misspelt_declaration.goal:19:1: error: unknown declaration 'indicatr' (did you"
-        " mean 'indicator'?); expected 'calendar', 'escalation', 'goal', 'include', 'indicator',"
+        " mean 'indicator'?); expected 'calendar', 'escalation', 'exclude', 'goal', 'include', 'indicator',"
         " 'milestone', 'objective', 'person', 'plan', 'runbook', 'source', 'team' or the end of the file [E101]",
     ],
     "syntax_month_duration.goal": [
@@ -321,6 +321,15 @@ EXPECTED: dict[str, list[str]] = {
         "calendar_hours.goal:33:85: error: unknown calendar 'ofice' (did you mean 'office'?) [E204]",
         "calendar_hours.goal:40:16: error: business_minutes_between(...) takes two columns and a calendar, such as business_minutes_between(tickets.created_at, tickets.first_reply_at, office) [E310]",
     ],
+    "exclusions.goal": [
+        "exclusions.goal:25:3: error: exclude 'migration' ends (2026-03-14 22:00) before it starts (2026-03-15 06:00) [E341]",
+        "exclusions.goal:26:24: error: 'quick' is an objective, but what exclude 'migration' applies to must be a goal [E205]",
+        "exclusions.goal:30:3: error: unknown day 'sunday' (did you mean 'sun'?): days are mon, tue, wed, thu, fri, sat, sun, or a range such as mon-fri [E341]",
+        "exclusions.goal:31:3: error: the hours 23:00-01:00 end before they start: hours run within one day, up to 24:00 (write a window over midnight as two lines, such as every sat 22:00-24:00 and every sun 00:00-02:00) [E341]",
+        "exclusions.goal:31:27: error: '24:00' is not a time of day [E102]",
+        "exclusions.goal:34:9: error: exclude 'move' needs a window: from DATE HH:MM and to DATE HH:MM, or every DAYS HH:MM-HH:MM [E202]",
+        "exclusions.goal:36:45: warning: exclude 'last_year' lies outside the plan period 2026-01-01 .. 2026-12-31, so it leaves out nothing (is the year right?) [W414]",
+    ],
     "unknown_timezone.goal": [
         "unknown_timezone.goal:4:3: error: unknown time zone 'Asia/Shangai' (did you mean"
         " 'Asia/Shanghai'?) [E303]",
@@ -386,7 +395,7 @@ CODES = {
     "E100", "E101", "E102", "E103", "E201", "E202", "E203", "E204", "E205", "E206",
     "E301", "E302", "E303", "E304", "E305", "E307", "E310", "E311", "E312", "E313", "E314",
     "E320", "E321", "E322", "E330", "E340", "W401", "W402", "W403", "W405", "W406", "W410",
-    "W411", "W412",
+    "W411", "W412", "E341", "W414",
 }  # fmt: skip
 
 # Lark's names for tokens: none of them may reach a user.

@@ -62,6 +62,15 @@ calendar office "Office hours" {
   note      "the Berlin desk"
 }
 
+exclude migration "Ticket system migration" {
+  from    2026-03-14 22:00
+  to      2026-03-15
+  goals   reply_fast, solve_most
+  reason  "the old system was read-only"
+}
+
+exclude maintenance { every sun 02:00-04:00, 23:00-24:00  every mon-fri 12:00-12:30 }
+
 indicator office_reply "Reply in office time" {
   kind        process
   min_sample  20

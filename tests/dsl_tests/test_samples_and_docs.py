@@ -242,7 +242,7 @@ def test_chinese_sample_uses_chinese_identifiers() -> None:
 
 
 def test_the_documents_have_goal_blocks() -> None:
-    assert len(goal_blocks(LANGUAGE)) == 17
+    assert len(goal_blocks(LANGUAGE)) == 18
     assert len(goal_blocks(README)) == 1
 
 
@@ -541,6 +541,19 @@ MESSAGE_CASES: dict[str, tuple[str, str | bytes | None, dict[str, str]]] = {
         {},
     ),
     "W412": ("W412", HEADER + 'calendar night "Night watch"\n', {}),
+    "E202-exclude": ("E202", HEADER + 'exclude move "Office move" { from 2026-06-01 }\n', {}),
+    "E341-reversed": (
+        "E341",
+        HEADER + 'exclude move "Office move" {\n  from  2026-06-08 18:00\n  to    2026-06-01\n}\n',
+        {},
+    ),
+    "E341-day": ("E341", HEADER + 'exclude backup "Backups" { every sunday 02:00-04:00 }\n', {}),
+    "E341-hours": ("E341", HEADER + 'exclude backup "Backups" { every sat 22:00-02:00 }\n', {}),
+    "W414": (
+        "W414",
+        HEADER + 'exclude move "Office move" {\n  from  2025-06-01\n  to    2025-06-07\n}\n',
+        {},
+    ),
     "W401": (
         "W401",
         HEADER

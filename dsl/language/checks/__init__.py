@@ -13,6 +13,7 @@ from ..model import Plan
 from . import (
     calendar,
     escalations,
+    exclusions,
     hours,
     measures,
     principles,
@@ -29,6 +30,7 @@ FAMILIES: tuple[Check, ...] = (
     references.check,
     calendar.check,
     hours.check,
+    exclusions.check,
     values.check,
     targets.check,
     measures.check,

@@ -33,6 +33,9 @@ def check(plan: m.Plan) -> Iterator[Diagnostic]:
                 yield from _responsibility(plan, d, what)
                 for team in d.with_:
                     yield from expect(plan, team, ("team",), f"a 'with' team of {what}")
+            case m.Exclusion():
+                for goal in d.goals:
+                    yield from expect(plan, goal, ("goal",), f"what {what} applies to")
             case m.Milestone():
                 yield from _responsibility(plan, d, what)
                 for before in d.after:

@@ -20,7 +20,7 @@ def sql_lines(aggregate: str, select: str, tallies: str, read: str) -> str:
         ' CROSS JOIN "tickets" AS t WHERE t."created_at" >= c.lo AND t."created_at" < c.hi'
         " GROUP BY c.idx)\n"
         f"  SELECT c.idx, {select}, coalesce(s0.n, 0), {read}, NULL\n"
-        "  FROM temp.goalline_cycles AS c\n"
+        "  FROM (SELECT DISTINCT idx FROM temp.goalline_cycles) AS c\n"
         "  LEFT JOIN s0 ON s0.idx = c.idx\n"
         "  ORDER BY c.idx\n"
     )
