@@ -35,6 +35,7 @@ if TYPE_CHECKING:  # the review session's names, imported on first use (see __ge
     from .engine.measure_sql import Query
     from .engine.report import CycleResult as CycleResult
     from .engine.report import EscalationEvent as EscalationEvent
+    from .engine.report import ExclusionNote as ExclusionNote
     from .engine.report import GoalResult as GoalResult
     from .engine.report import MilestoneResult as MilestoneResult
     from .engine.report import Report as Report
@@ -61,7 +62,14 @@ if TYPE_CHECKING:  # the review session's names, imported on first use (see __ge
 # on first use (PEP 562), so that `goalline check` does not pay for the store and the engine.
 _SURFACE = {
     "engine.evaluate": ("target_in_force",),
-    "engine.report": ("CycleResult", "EscalationEvent", "GoalResult", "MilestoneResult", "Report"),
+    "engine.report": (
+        "CycleResult",
+        "EscalationEvent",
+        "ExclusionNote",
+        "GoalResult",
+        "MilestoneResult",
+        "Report",
+    ),
     "engine.suggest": ("Suggestion", "format_value", "suggest_target"),
     "language.diagnostics": ("render",),
     "language.expressions": ("measure_text",),
@@ -80,6 +88,7 @@ __all__ = [
     "Checked",
     "CycleResult",
     "EscalationEvent",
+    "ExclusionNote",
     "Formatted",
     "GoalResult",
     "GoallineError",
@@ -266,8 +275,10 @@ def check_against(path: str, store: Store, now: datetime, text: str | None = Non
 def explanation(outcome: Outcome, store: Store, goal: str, cycle_index: int) -> str:
     """The plain-sentence explanation of one cycle of one goal of an evaluated outcome (as
     `goalline explain` prints it): it counts the rows of the cycle's range in the store."""
+    from .engine.explain import LeftOut, rows_counted
     from .engine.explain import explain as explain_text
-    from .engine.explain import rows_counted
+    from .engine.schedule import layout, zone
+    from .language.exclusions import windows
 
     report, plan = outcome.report, outcome.checked.plan
     assert report is not None and plan is not None
@@ -275,7 +286,21 @@ def explanation(outcome: Outcome, store: Store, goal: str, cycle_index: int) -> 
     cycle = next(c for c in result.cycles if c.index == cycle_index)
     declared = plan.get(goal)
     assert isinstance(declared, m.Goal)
-    ran = next((r for r in outcome.queries if r.indicator == result.indicator), None)
-    bounds = next((r for r in ran.ranges if r.index == cycle.index), None) if ran else None
-    counts = rows_counted(plan, result.indicator, bounds, store) if bounds else {}
-    return explain_text(plan, declared, result, cycle, ran, counts)
+    laid = layout(plan, declared, report.as_of)
+    ran = next(
+        (r for r in outcome.queries if (r.indicator, r.ranges) == (result.indicator, laid.ranges)),
+        None,
+    )
+    bounds = next((r for r in laid.whole if r.index == cycle.index), None)
+    if ran is None or bounds is None:  # nothing was read for it
+        return explain_text(plan, declared, result, cycle, ran, None, {})
+    counts = rows_counted(plan, result.indicator, [(bounds.lo, bounds.hi)], store)
+    left_out = []
+    for ident in laid.touched.get(cycle.index, ()):
+        exclusion = plan.get(ident)
+        assert isinstance(exclusion, m.Exclusion)
+        spans = windows(exclusion, zone(plan), bounds.lo, bounds.hi)
+        left_out.append(LeftOut(exclusion, rows_counted(plan, result.indicator, spans, store)))
+    pieces = [(r.lo, r.hi) for r in laid.ranges if r.index == cycle.index]
+    kept = rows_counted(plan, result.indicator, pieces, store) if left_out else None
+    return explain_text(plan, declared, result, cycle, ran, bounds, counts, left_out, kept)

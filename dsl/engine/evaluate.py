@@ -11,10 +11,13 @@ from datetime import date, datetime, timedelta
 
 from ..language import model as m
 from ..language.cycles import CycleSpan, local_date
+from ..language.exclusions import describe
+from ..language.expressions import calendars_of
 from .escalations import goal_events
 from .milestones import milestone, milestone_events
 from .report import (
     CycleResult,
+    ExclusionNote,
     GoalResult,
     Report,
 )
@@ -79,6 +82,10 @@ def evaluate(
         goals=goals,
         milestones=milestones,
         escalations=tuple(events),
+        exclusions=tuple(
+            ExclusionNote(x.id, x.title, describe(x), x.reason, tuple(g.id for g in x.goals))
+            for x in plan.exclusions
+        ),
     )
 
 
@@ -133,6 +140,9 @@ def _goal(
         attainment=_attainment(goal, complete, better),
         cycles=cycles,
         decimals=int(indicator.decimals) if indicator.decimals is not None else None,
+        calendar=", ".join(dict.fromkeys(r.id for r in calendars_of(indicator.measure))) or None
+        if indicator.measure
+        else None,
     )
 
 
@@ -211,11 +221,12 @@ def target_text(target: m.Target) -> str:
 
 def _expected(plan: m.Plan, goal: m.Goal, target: m.Target, span: CycleSpan) -> float:
     """The straight line from the baseline at the period start to the target at its date,
-    at the end of the cycle (for the current cycle too, as the design says)."""
+    at the end of the cycle (for the current cycle too, as the design says), and the target
+    itself after its date."""
     start = plan.info.period_start
     assert start and target.by and target.value is not None
-    elapsed = (span.end + _DAY - start).days
     total = (target.by + _DAY - start).days
+    elapsed = min((span.end + _DAY - start).days, total)  # after `by`, N stays expected
     baseline = float(goal.baseline) if goal.baseline is not None else 0.0
     return baseline + (float(target.value) - baseline) * elapsed / total
 

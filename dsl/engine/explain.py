@@ -5,11 +5,13 @@ decided the status — followed by the SQL that ran and its parameters."""
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from ..language import model as m
 from ..language.cycles import Range
+from ..language.exclusions import describe
 from ..language.expressions import aggregate_calls, source_of, text
 from ..store.dialect import quote
 from .fetch import Ran, Rows, before_data
@@ -17,16 +19,27 @@ from .measure_sql import RECORDED_TABLE, RECORDED_TIME
 from .report import CycleResult, GoalResult, RowsRead
 
 
-def rows_counted(plan: m.Plan, indicator_id: str, bounds: Range, store: Rows) -> dict[str, int]:
-    """How many rows of each table the indicator reads fall in one cycle's range."""
+def rows_counted(
+    plan: m.Plan, indicator_id: str, spans: Sequence[tuple[float, float]], store: Rows
+) -> dict[str, int]:
+    """How many rows of each table the indicator reads fall in the spans of time (a cycle's
+    range, or an exclusion's windows in it)."""
     counts: dict[str, int] = {}
     for table, time, extra, params in _tables_read(plan, indicator_id):
         sql = (
             f"SELECT count(*) FROM {quote(table)} AS t WHERE t.{quote(time)} >= ?"
             f" AND t.{quote(time)} < ?{extra}"
         )
-        counts[table] = store.fetch(sql, (bounds.lo, bounds.hi, *params))[0][0]
+        counts[table] = sum(store.fetch(sql, (lo, hi, *params))[0][0] for lo, hi in spans)
     return counts
+
+
+@dataclass(frozen=True, slots=True)
+class LeftOut:
+    """An exclusion that meets a cycle's range, and the rows of each table in its windows."""
+
+    exclusion: m.Exclusion
+    rows: Mapping[str, int]
 
 
 def _tables_read(plan: m.Plan, indicator_id: str) -> list[tuple[str, str, str, tuple[str, ...]]]:
@@ -49,9 +62,14 @@ def explain(
     result: GoalResult,
     cycle: CycleResult,
     ran: Ran | None,
+    bounds: Range | None,
     row_counts: Mapping[str, int],
+    left_out: Sequence[LeftOut] = (),
+    kept: Mapping[str, int] | None = None,
 ) -> str:
-    """The explanation; `row_counts` maps each table read to its rows in the cycle's range."""
+    """The explanation; `row_counts` maps each table read to its rows in the cycle's range
+    (`bounds`, before exclusions), `left_out` the rows each exclusion meeting it leaves out,
+    `kept` the rows of each table that are left once they have."""
     indicator = plan.get(goal.indicator)
     assert isinstance(indicator, m.Indicator)
     tz = plan.info.timezone or "UTC"
@@ -61,16 +79,19 @@ def explain(
         f" '{indicator.id}'{_title(indicator.title)}.",
         f"This is the cycle {cycle.start} .. {cycle.end}, which is {state}.",
     ]
-    span = _range(ran, cycle.index)
-    if span is not None:
-        counted = ", ".join(
-            f"{n:,} {'row' if n == 1 else 'rows'} of {table}" for table, n in row_counts.items()
-        )
+    if bounds is not None:
         lines.append(
-            f"Its value comes from the rows whose time falls from {_local(span[0], tz)}"
-            f" to {_local(span[1], tz)} ({tz}): {counted or 'none'}."
+            f"Its value comes from the rows whose time falls from {_local(bounds.lo, tz)}"
+            f" to {_local(bounds.hi, tz)} ({tz}): {_rows(row_counts, 'none')}."
         )
-    sentence = _measure_sentence(indicator, ran, cycle)
+    if left_out:
+        out = {table: n - (kept or {}).get(table, 0) for table, n in row_counts.items()}
+        said = "; ".join(
+            f"{x.exclusion.id} ({_exclusion(x.exclusion)}) {_rows(x.rows, 'none')}"
+            for x in left_out
+        )
+        lines.append(f"Exclusions leave {_rows(out, 'no rows')} out: {said}.")
+    sentence = _measure_sentence(indicator, result, ran, cycle)
     if ran is not None and cycle.index in before_data(ran.ranges, ran.begins):
         begun = (
             "its tables have no rows with a time yet"
@@ -81,6 +102,11 @@ def explain(
             f"but {begun}: the data had not begun, so the cycle has no value."
         )
     lines.append(sentence)
+    if cycle.sample is not None and indicator.min_sample is not None:
+        lines.append(
+            f"Its sample is {cycle.sample:,} {'value' if cycle.sample == 1 else 'values'},"
+            f" against the indicator's min_sample {indicator.min_sample:,}."
+        )
     lines.append(_target_sentence(goal, cycle, result))
     lines.append(f"The status is {cycle.status}: {cycle.reason}.")
     if ran is not None:
@@ -97,11 +123,16 @@ def _title(title: str | None) -> str:
     return f' ("{title}")' if title else ""
 
 
-def _range(ran: Ran | None, index: int) -> tuple[float, float] | None:
-    for r in ran.ranges if ran else ():
-        if r.index == index:
-            return r.lo, r.hi
-    return None
+def _rows(counts: Mapping[str, int], nothing: str = "") -> str:
+    said = [f"{n:,} {'row' if n == 1 else 'rows'} of {table}" for table, n in counts.items() if n]
+    return ", ".join(said) or nothing
+
+
+def _exclusion(exclusion: m.Exclusion) -> str:
+    """`"Ticket system migration", 2026-03-14 22:00 .. 2026-03-15 06:00: the reason`."""
+    title = f'"{exclusion.title}", ' if exclusion.title else ""
+    reason = f": {exclusion.reason}" if exclusion.reason else ""
+    return f"{title}{describe(exclusion)}{reason}"
 
 
 def _local(instant: float, tz: str) -> str:
@@ -110,15 +141,22 @@ def _local(instant: float, tz: str) -> str:
     return datetime.fromtimestamp(instant, UTC).astimezone(ZoneInfo(tz)).strftime("%Y-%m-%d %H:%M")
 
 
-def _measure_sentence(indicator: m.Indicator, ran: Ran | None, cycle: CycleResult) -> str:
+def _measure_sentence(
+    indicator: m.Indicator, result: GoalResult, ran: Ran | None, cycle: CycleResult
+) -> str:
     row = next((r for r in ran.rows if r[0] == cycle.index), None) if ran else None
     values = list(row[1:]) if row else []
-    value = "no value" if cycle.value is None else f"{cycle.value:.6g}{_unit(indicator)}"
+    value = "no value" if cycle.value is None else f"{cycle.value:.6g}{_unit(result)}"
     if indicator.measure is None:
         aggregate = indicator.aggregate.id if indicator.aggregate else "mean"
         return (
             f"The indicator is recorded by hand; the {aggregate} of its values in the cycle"
             f" is {value}."
+        )
+    if cycle.status == "excluded":
+        return (
+            f"The measure is {text(indicator.measure)}; every row of the cycle lies in"
+            " exclusions, so it has no value."
         )
     calls = list(aggregate_calls(indicator.measure))
     read = list(cycle.rows) + [None] * (len(calls) - len(cycle.rows))
@@ -167,10 +205,9 @@ def _target_sentence(goal: m.Goal, cycle: CycleResult, result: GoalResult) -> st
     return f"{target}; {said}."
 
 
-def _unit(indicator: m.Indicator) -> str:
-    if not indicator.unit:
-        return ""
-    return indicator.unit if indicator.unit == "%" else f" {indicator.unit}"
+def _unit(result: GoalResult) -> str:
+    unit = result.unit_label
+    return unit if unit in ("", "%") else f" {unit}"
 
 
 def _number(value: object) -> str:

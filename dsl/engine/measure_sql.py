@@ -26,6 +26,7 @@ from ..language.expressions import (
 )
 from ..store.dialect import Dialect, TempTable, quote
 from .business import BusinessTime, business_table
+from .conditions import condition_sql
 
 RECORDED_TABLE = "measurements"
 RECORDED_TIME = "at"
@@ -140,7 +141,9 @@ def _compile(
         select, names = _select(table, calls, dialect, params, by, tally, business)
         selects.append(f"{alias} AS ({select})")
         for (position, call), name in zip(numbered, names, strict=True):
-            zero = call.function in ("count", "distinct")
+            # A cycle without rows counts 0 rows; a `distinct` of no rows has no value
+            # (language.md, "Edge cases, decided"), but of rows whose values are all empty, 0.
+            zero = call.function == "count"
             column = f"coalesce({alias}.{name}, 0)" if zero else f"{alias}.{name}"
             tallied = _tally_columns(alias, name[1:], call) if tally else []
             placed.append((position, column, call, tallied))
@@ -284,7 +287,7 @@ def _tally(
     def kept(extra: str = "") -> str:
         conditions = [extra] if extra else []
         if call.where is not None:
-            conditions.append(_condition(call.where, params))
+            conditions.append(condition_sql(call.where, params))
         return f" FILTER (WHERE {' AND '.join(conditions)})" if conditions else ""
 
     arg = call.args[0]
@@ -342,7 +345,7 @@ def _aggregate(
         case name:
             sql = dialect.percentile(value, _PERCENT[name])
     if call.where is not None:
-        sql += f" FILTER (WHERE {_condition(call.where, params)})"
+        sql += f" FILTER (WHERE {condition_sql(call.where, params)})"
     return sql, params
 
 
@@ -371,25 +374,3 @@ def _row(expr: m.Expr, params: list[Any], dialect: Dialect, business: BusinessTi
             seconds = dialect.seconds_between(start, end)
             return f"({seconds} / {ELAPSED[expr.function]!r})"
     raise ValueError(f"not a row value: {expr}")  # the checker refuses these
-
-
-def _condition(cond: m.Condition, params: list[Any]) -> str:
-    match cond:
-        case m.Compare():
-            op = "<>" if cond.op == "!=" else cond.op
-            if isinstance(cond.value, m.Field):
-                return f"t.{quote(cond.column)} {op} t.{quote(cond.value.column)}"
-            params.append(cond.value.value)
-            return f"t.{quote(cond.column)} {op} ?"
-        case m.MemberOf():
-            params.extend(v.value for v in cond.values)
-            marks = ", ".join("?" for _ in cond.values)
-            return f"t.{quote(cond.column)} IN ({marks})"
-        case m.NullTest():
-            return f"t.{quote(cond.column)} IS {'NOT ' if cond.negated else ''}NULL"
-        case m.Not():
-            return f"NOT ({_condition(cond.condition, params)})"
-        case m.AllOf():
-            return "(" + " AND ".join(_condition(c, params) for c in cond.conditions) + ")"
-        case m.AnyOf():
-            return "(" + " OR ".join(_condition(c, params) for c in cond.conditions) + ")"

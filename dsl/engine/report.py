@@ -76,11 +76,30 @@ class GoalResult:
     attainment: float | None
     cycles: tuple[CycleResult, ...]
     decimals: int | None = None  # how the indicator asks its values to be shown
+    calendar: str | None = None  # the calendar(s) its measure counts business time in
+
+    @property
+    def unit_label(self) -> str:
+        """Its unit as people read it: `min`, or `business minutes (office)` for a measure
+        that counts business time, so that nobody takes the figure for wall-clock time."""
+        unit = self.unit or ""
+        if self.calendar is None:
+            return unit
+        words = _BUSINESS_UNITS.get(unit.lower())
+        said = f"business {words}" if words else f"{unit}, in business time".lstrip(", ")
+        return f"{said} ({self.calendar})"
 
     @property
     def latest_complete(self) -> CycleResult | None:
         complete = [c for c in self.cycles if c.complete]
         return complete[-1] if complete else None
+
+
+_BUSINESS_UNITS = {
+    **dict.fromkeys(("m", "min", "mins", "minute", "minutes"), "minutes"),
+    **dict.fromkeys(("h", "hr", "hrs", "hour", "hours"), "hours"),
+    **dict.fromkeys(("d", "day", "days"), "days"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +157,26 @@ class EscalationEvent:
 
 
 @dataclass(frozen=True, slots=True)
+class ExclusionNote:
+    """An exclusion of the plan as reports name it: when it applies, as the plan says it."""
+
+    id: str
+    title: str | None
+    when: str  # `2026-03-14 22:00 .. 2026-03-15 06:00`, `every sun 02:00-04:00`
+    reason: str | None
+    goals: tuple[str, ...]  # as the plan names them; none: every goal
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "when": self.when,
+            "reason": self.reason,
+            "goals": list(self.goals) or None,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class Report:
     version: str
     title: str | None
@@ -150,6 +189,7 @@ class Report:
     goals: tuple[GoalResult, ...]
     milestones: tuple[MilestoneResult, ...]
     escalations: tuple[EscalationEvent, ...]
+    exclusions: tuple[ExclusionNote, ...] = ()
 
     def to_dict(self, acknowledged: Mapping[str, Acknowledgement] | None = None) -> dict[str, Any]:
         """The JSON report of interface.md (numbers rounded to 6 decimals); `acknowledged`
@@ -171,6 +211,7 @@ class Report:
                 event_dict(e) | {"acknowledged": _acknowledgement(seen.get(e.key))}
                 for e in self.escalations
             ],
+            "exclusions": [x.to_dict() for x in self.exclusions],
         }
 
 
@@ -187,6 +228,7 @@ def _goal(goal: GoalResult) -> dict[str, Any]:
         "title": goal.title,
         "indicator": goal.indicator,
         "unit": goal.unit,
+        "calendar": goal.calendar,
         "better": goal.better,
         "owner": goal.owner,
         "lead": goal.lead,

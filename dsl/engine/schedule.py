@@ -26,6 +26,7 @@ class Layout:
     ranges: tuple[Range, ...]
     excluded: frozenset[int] = frozenset()
     touched: Mapping[int, tuple[str, ...]] = field(default_factory=dict)
+    whole: tuple[Range, ...] = ()  # each cycle's range before exclusions cut into it
 
 
 def zone(plan: m.Plan) -> ZoneInfo:
@@ -46,7 +47,7 @@ def layout(plan: m.Plan, goal: m.Goal, as_of: datetime) -> Layout:
     whole = ranges(goal, spans, start, as_of, tz)
     pieces, touched = exclude(whole, exclusions_of(plan, goal), tz)
     excluded = frozenset(r.index for r in whole) - {r.index for r in pieces}
-    return Layout(spans, pieces, excluded, touched)
+    return Layout(spans, pieces, excluded, touched, whole)
 
 
 def layouts(plan: m.Plan, goals: Iterable[m.Goal], as_of: datetime) -> dict[str, Layout]:

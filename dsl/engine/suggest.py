@@ -54,7 +54,7 @@ def format_value(value: float, goal: GoalResult) -> str:
         number = f"{value:.2f}".rstrip("0").rstrip(".")
     if not number.lstrip("-").strip("0."):
         number = number.lstrip("-")  # no "-0"
-    unit = goal.unit or ""
+    unit = goal.unit_label
     return number + (unit if unit in ("", "%") else f" {unit}")
 
 

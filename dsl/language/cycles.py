@@ -79,7 +79,8 @@ def cycle_spans(
 
 def parse_as_of(text: str, tz: ZoneInfo) -> datetime:
     """`--as-of`: a date (YYYY-MM-DD) means local midnight at the start of that day in tz; a
-    date-time with an offset or Z is taken as is; a naive date-time is local time in tz.
+    date-time with an offset or Z is taken as is; a naive date-time is local time in tz
+    (fold=0).
     Returns an aware UTC datetime. Raises ValueError with a plain message for anything else."""
     given = text.strip()
     try:
@@ -92,7 +93,10 @@ def parse_as_of(text: str, tz: ZoneInfo) -> datetime:
                 zone = "+00:00"
             moment = datetime.fromisoformat(f"{match['date']}T{match['time']}{zone}")
             if moment.tzinfo is None:
-                return _first_instant_at_or_after(moment, tz)
+                # fold=0, as every naive local time in goalline: in a repeated hour the first
+                # offset, and a time the clock skips reads with the offset before the jump
+                # (02:30 on a spring-forward night in Berlin is 03:30 summer time).
+                moment = moment.replace(tzinfo=tz)
             return moment.astimezone(UTC)
     except (ValueError, OverflowError):
         # The shape was right but a field was not (2026-02-30, 25:00, +24:00).

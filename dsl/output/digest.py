@@ -15,7 +15,7 @@ from typing import Any
 from ..engine.report import SEVERITY, GoalResult, MilestoneResult, Report
 from ..language import model as m
 from ..store.records import Action
-from .formats import short_target, value_text
+from .formats import sample_text, short_target, value_text
 
 DUE_SOON = timedelta(weeks=2)
 _ORDER = {
@@ -99,7 +99,7 @@ def _goal_line(goal: GoalResult, role: str) -> GoalLine:
         id=goal.id,
         title=goal.title,
         status=goal.status,
-        value=value_text(goal, latest.value if latest else None),
+        value=value_text(goal, latest.value if latest else None) + sample_text(latest),
         target=short_target(latest.target if latest else None),
         trend=_trend(goal, done),
         role=role,

@@ -98,7 +98,7 @@ def to_table(report: Report, style: Callable[[str, str], str] | None = None) -> 
         rows: list[tuple[str, ...]] = [("STATUS", "GOAL", "LATEST", "TARGET", "ATTAINED", "OWNER")]
         ordered = sorted(report.goals, key=_attention)
         rows += [_goal_row(g) for g in ordered]
-        lines += _columns(rows, paint, (8, 16, 14, 14, 8, 10))
+        lines += _columns(rows, paint, (12, 16, 14, 14, 8, 10))
         notes = []
         for goal in ordered:
             known = last_known(goal)
@@ -108,6 +108,11 @@ def to_table(report: Report, style: Callable[[str, str], str] | None = None) -> 
                     f"{value_text(goal, known.value)}, {known.status}, cycle of {known.start:%m-%d}"
                 )
                 notes.append(cut(f"{goal.id}: no data since {since}; last {last}", 80))
+            latest = goal.latest_complete
+            if latest is not None and latest.status == "insufficient":
+                notes.append(cut(f"{goal.id}: {latest.reason}", 80))
+            if goal.calendar is not None:  # the column has room for the plan's unit only
+                notes.append(cut(f"{goal.id}: in {goal.unit_label}", 80))
         lines += ["", *notes] if notes else []
     if report.milestones:
         lines += ["", "MILESTONES"]
@@ -145,7 +150,7 @@ def _attention(goal: GoalResult) -> tuple[int, str]:
 
 def _goal_row(goal: GoalResult) -> tuple[str, ...]:
     latest = goal.latest_complete
-    value = value_text(goal, latest.value if latest else None)
+    value = value_text(goal, latest.value if latest else None, short=True)
     target = short_target(latest.target if latest else None)
     attained = "-" if goal.attainment is None else f"{goal.attainment:.0%}"
     return (goal.status, goal.id, value, target, attained, goal.owner)
@@ -167,15 +172,22 @@ def latest_text(goal: GoalResult) -> str:
     known = last_known(goal)
     if known is not None:
         return f"- (last {value_text(goal, known.value)}, {known.start:%m-%d})"
-    return value_text(goal, latest.value if latest else None)
+    return value_text(goal, latest.value if latest else None) + sample_text(latest)
 
 
-def value_text(goal: GoalResult, value: float | None) -> str:
-    """A goal's value as people read it: its indicator's decimals and unit, or "-"."""
+def sample_text(cycle: CycleResult | None) -> str:
+    """` (n=1,625)`: the sample a cycle's value rests on, where its indicator has a
+    `min_sample`; nothing otherwise."""
+    return "" if cycle is None or cycle.sample is None else f" (n={cycle.sample:,})"
+
+
+def value_text(goal: GoalResult, value: float | None, *, short: bool = False) -> str:
+    """A goal's value as people read it: its indicator's decimals and unit (`short`: the
+    unit as the plan writes it, for a narrow column), or "-"."""
     if value is None:
         return "-"
-    unit = f" {goal.unit}" if goal.unit and goal.unit != "%" else (goal.unit or "")
-    return number_text(value, goal.decimals) + unit
+    unit = (goal.unit or "") if short else goal.unit_label
+    return number_text(value, goal.decimals) + (unit if unit in ("", "%") else f" {unit}")
 
 
 def short_target(target: str | None) -> str:
@@ -192,9 +204,13 @@ def number_text(value: float, decimals: int | None = None) -> str:
 def _columns(
     rows: list[tuple[str, ...]], paint: Callable[[str, str], str], caps: tuple[int, ...]
 ) -> list[str]:
-    """Rows as aligned columns, each cut to its cap so that a line fits in 80 columns; the
-    first column (a status) is painted after cutting, so colour never upsets the widths."""
+    """Rows as aligned columns, each cut to its cap, and the widest cut further while a line
+    would pass 80 columns (a status as long as `insufficient` takes room from the others
+    only when it is there); the first column (a status) is painted after cutting, so colour
+    never upsets the widths."""
     widths = [min(max(width(r[i]) for r in rows), cap) for i, cap in enumerate(caps)]
+    while sum(widths) + 2 * (len(widths) - 1) > 80:
+        widths[widths.index(max(widths))] -= 1
     lines = []
     for number, row in enumerate(rows):
         cells = [pad(cut(cell, w), w) for cell, w in zip(row, widths, strict=True)]

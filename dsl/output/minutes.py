@@ -13,7 +13,7 @@ from typing import Any
 from ..engine.report import EscalationEvent, GoalResult, Report, _round
 from ..engine.suggest import format_value, suggest_target
 from ..store.records import Acknowledgement, Note, ReviewRecord
-from .formats import _without_none
+from .formats import _without_none, sample_text
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")  # what ends a line in Markdown (CommonMark)
 
@@ -95,6 +95,7 @@ def _content(
             for ms in report.milestones
         ],
         "escalations": [_escalation(e, acks.get(e.key)) for e in report.escalations],
+        "exclusions": [x.to_dict() for x in report.exclusions],
     }
 
 
@@ -138,6 +139,7 @@ def minutes_markdown(
     parts = [
         _heading(report, record),
         _scorecard(report),
+        *_exclusions(report),
         *_milestones(report),
         *_escalations(report, acknowledgements),
         _decisions(report, record.notes),
@@ -175,13 +177,24 @@ def _scorecard(report: Report) -> str:
                 goal.status,
                 goal.id,
                 goal.title,
-                None if value is None else format_value(value, goal),
+                None if value is None else format_value(value, goal) + sample_text(latest),
                 latest.target if latest else None,
                 None if goal.attainment is None else f"{goal.attainment:.0%}",
             ]
         )
     header = ["Status", "Goal", "Title", "Latest", "Target", "Attained"]
     return "## Scorecard\n\n" + (_table(header, rows) if rows else "No goals.")
+
+
+def _exclusions(report: Report) -> Iterator[str]:
+    """What the numbers leave out, and why: a reader of the scorecard must know."""
+    if report.exclusions:
+        header = ["Exclusion", "Title", "When", "Goals", "Reason"]
+        rows = [
+            [x.id, x.title, x.when, ", ".join(x.goals) or "every goal", x.reason]
+            for x in report.exclusions
+        ]
+        yield "## Exclusions\n\n" + _table(header, rows)
 
 
 def _milestones(report: Report) -> Iterator[str]:

@@ -151,7 +151,7 @@ class Store:
         tables = {t: tuple(self.columns(t)) for t in self.table_names()}
         tables[MEASUREMENTS] = tuple(self.columns(MEASUREMENTS))
         times = {t: self.time_columns(t) for t in tables}
-        return Schema(tables, times)
+        return Schema(tables, times, {t: self.columns(t) for t in tables})
 
     def prepare_for(self, dialect: SQLite) -> None:
         """Register the dialect's aggregates (percentiles, first and last) on this connection."""

@@ -254,6 +254,32 @@ def test_columns_compared_with_columns_are_checked(export_db: Path) -> None:
     ]
 
 
+def test_a_literal_of_the_other_type_than_its_column_is_converted_and_said(
+    export_db: Path,
+) -> None:
+    as_text = 'count(tickets where `Ticket status` in ("Open", 2))'
+    as_number = 'count(tickets where `Ticket ID` = "1" or `Promised (min)` > "soon")'
+    found = [
+        h
+        for plan in (export_plan(as_text), export_plan(as_number))
+        for h in headlines(plan, export_db)
+        if "W415" in h
+    ]
+    expected = [
+        "plan.goal:14:60: warning: column 'Ticket status' of table 'Help desk export' holds"
+        ' text, so 2 is compared as the text "2" (write "2" to say so) [W415]',
+        "plan.goal:14:46: warning: column 'Ticket ID' of table 'Help desk export' holds"
+        ' numbers, so "1" is compared as the number 1 (write 1 to say so) [W415]',
+        "plan.goal:14:72: warning: column 'Promised (min)' of table 'Help desk export' holds"
+        ' numbers, so "soon" is no number: it equals none of its values and sorts after them all [W415]',
+    ]
+    assert found == expected
+    assert documented(expected[0])
+    # the plain spellings say nothing
+    plain = 'count(tickets where `Ticket status` in ("Open", "2") and `Ticket ID` = 1)'
+    assert [h for h in headlines(export_plan(plain), export_db) if "W415" in h] == []
+
+
 # ---------------------------------------------------------------- what the data says
 
 # From March 2 on, of five tickets: three have no `Solved at` (60%: mostly empty); of the

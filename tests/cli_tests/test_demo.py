@@ -64,7 +64,34 @@ def test_demo_data_shows_every_status(demo: Demo) -> None:
     assert (result.exit_code, result.stderr) == (0, "")
     report = json.loads(result.stdout)
     statuses = {c["status"] for g in report["goals"] for c in g["cycles"]}
-    assert statuses == {"met", "warning", "breached", "critical", "no_data"}
+    assert statuses == {
+        "met",
+        "warning",
+        "breached",
+        "critical",
+        "no_data",
+        "insufficient",
+        "excluded",
+    }
+    goals = {g["id"]: g for g in report["goals"]}
+    # the server move's week is left out, and the year's thinnest survey weeks say too little
+    moved = [c for c in goals["fast_resolution"]["cycles"] if c["start"] == "2026-08-17"]
+    assert [(c["value"], c["status"], c["excluded"]) for c in moved] == [
+        (None, "excluded", ["server_move"])
+    ]
+    thin = [
+        (c["start"], c["sample"])
+        for c in goals["satisfied_weekly"]["cycles"]
+        if c["status"] == "insufficient"
+    ]
+    assert thin == [
+        ("2026-01-01", 132),
+        ("2026-02-16", 239),
+        ("2026-08-17", 245),
+        ("2026-12-28", 229),
+    ]
+    # resolution counted in the second line's office hours
+    assert goals["office_resolution_time"]["calendar"] == "office"
     assert all(c["complete"] for g in report["goals"] for c in g["cycles"])  # the year is over
     # as the generated completions say (dsl/sample_data.milestone_completions): the knowledge
     # base Apr 10, after its due Mar 31; the chatbot May 28 and WeChat Sep 14, both on time

@@ -67,6 +67,9 @@ def test_one_persons_digest_lists_their_goals_worst_first_with_trend(sample_copy
         "  met       fast_resolution (Resolve within a working day)\n"
         "            3.566 h against <= 8; better than the cycle before (4.377 h)"
         "  [owner, lead of tech]\n"
+        "  met       office_resolution_time (Resolve within one office day)\n"
+        "            4.524 business hours (office) against <= 7.5; better than the cycle before"
+        " (4.807 business hours (office))  [owner, lead of tech]\n"
         "  met       quick_answer (Answer quickly)\n"
         "            16 min against <= 20; better than the cycle before (17.3 min)  [owner]\n"
     )

@@ -98,6 +98,8 @@ def test_the_sample_year_ends_with_every_status_on_the_scorecard(
         "warning",
         "warning",
         "no_data",
+        "insufficient",
+        "met",
         "met",
         "met",
         "met",

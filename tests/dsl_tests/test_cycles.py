@@ -297,8 +297,9 @@ def test_as_of_naive_date_time_is_local_time_in_the_plan_zone() -> None:
 
 
 def test_as_of_naive_time_skipped_or_repeated_by_dst() -> None:
-    # 02:30 never happened on 2026-03-08 in New York: the first instant after it, the jump.
-    assert parse_as_of("2026-03-08T02:30", NEW_YORK) == at("2026-03-08T07:00")
+    # 02:30 never happened on 2026-03-08 in New York: read with the offset before the jump
+    # (fold=0, EST), 07:30 UTC, which the clock showed as 03:30 EDT.
+    assert parse_as_of("2026-03-08T02:30", NEW_YORK) == at("2026-03-08T07:30")
     # 01:30 happened twice on 2026-11-01: the first time, still on daylight time.
     assert parse_as_of("2026-11-01T01:30", NEW_YORK) == at("2026-11-01T05:30")
 

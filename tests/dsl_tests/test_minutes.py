@@ -10,7 +10,14 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from dsl.engine.report import CycleResult, EscalationEvent, GoalResult, MilestoneResult, Report
+from dsl.engine.report import (
+    CycleResult,
+    EscalationEvent,
+    ExclusionNote,
+    GoalResult,
+    MilestoneResult,
+    Report,
+)
 from dsl.output.minutes import minutes_markdown, minutes_paths, minutes_toml
 from dsl.store.records import Acknowledgement, Action, Note, Proposal, ReviewRecord, ReviewSession
 
@@ -315,7 +322,27 @@ def test_the_toml_minutes_carry_the_same_content_as_data() -> None:
                 "fired_on": "2026-05-01",
             },
         ],
+        "exclusions": [],
     }
+
+
+def test_the_minutes_list_what_the_numbers_leave_out() -> None:
+    moved = ExclusionNote(
+        "move", "Server move", "2026-08-17 .. 2026-08-23", "times were typed in", ("reply_fast",)
+    )
+    sunday = ExclusionNote("sunday", None, "every sun 02:00-04:00", None, ())
+    report = replace(REPORT, exclusions=(moved, sunday))
+    text = minutes_markdown(report, RECORD, ACKS)
+    assert (
+        "## Exclusions\n\n"
+        "| Exclusion | Title | When | Goals | Reason |\n"
+        "| --- | --- | --- | --- | --- |\n"
+        "| move | Server move | 2026-08-17 .. 2026-08-23 | reply_fast | times were typed in |\n"
+        "| sunday | - | every sun 02:00-04:00 | every goal | - |\n"
+    ) in text
+    assert text.index("## Scorecard") < text.index("## Exclusions") < text.index("## Milestones")
+    data = tomllib.loads(minutes_toml(report, RECORD, ACKS))
+    assert data["exclusions"][1] == {"id": "sunday", "when": "every sun 02:00-04:00"}
 
 
 def test_a_suggestion_the_report_does_not_give_is_shown_without_how() -> None:

@@ -32,7 +32,7 @@ HEADINGS = [
     "warning  resolve_rate  Resolve what customers bring us\n"
     "latest 88.9% against >= 88  ·  owner wang_fang  ·  team support",
     "warning  satisfied  Keep customers satisfied\n"
-    "latest 90.8% against >= 90  ·  owner wang_fang  ·  team support",
+    "latest 90.8% (n=1,798) against >= 90  ·  owner wang_fang  ·  team support",
     "no data  called_back  Call back every unhappy customer\n"
     "latest - (last 84.2%, 11-01) against >= 95  ·  owner li_na  ·  team quality",
     "late  knowledge_base  Publish the self-service knowledge base\n"

@@ -3,6 +3,7 @@ events, and the explanation of the selected cycle."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
 from rich.text import Text
@@ -13,7 +14,15 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from dsl.api import CycleResult, GoalResult, m, measure_text, target_in_force, value_text
+from dsl.api import (
+    CycleResult,
+    ExclusionNote,
+    GoalResult,
+    m,
+    measure_text,
+    target_in_force,
+    value_text,
+)
 
 from .. import present
 from ..messages import ExplainCycle, Explained
@@ -83,7 +92,8 @@ class GoalDetailScreen(Screen[None]):
             self.query_one("#heading", Static).update(Text(f"Goal '{self.goal}': {reason}"))
             return
         self.query_one("#heading", Static).update(_heading(result))
-        self.query_one("#definition", Static).update(_definition(plan, declared, result))
+        definition = _definition(plan, declared, result, report.exclusions if report else ())
+        self.query_one("#definition", Static).update(definition)
         self.query_one(GoalChart).show(result, _target_lines(declared, result))
         self._fill_cycles(result)
         self.query_one("#events", Static).update(_events(loaded, self.goal))
@@ -166,7 +176,9 @@ def _heading(result: GoalResult) -> Text:
     return text
 
 
-def _definition(plan: m.Plan, goal: m.Goal, result: GoalResult) -> Text:
+def _definition(
+    plan: m.Plan, goal: m.Goal, result: GoalResult, exclusions: Sequence[ExclusionNote]
+) -> Text:
     indicator = plan.get(goal.indicator)
     lines = []
     if isinstance(indicator, m.Indicator):
@@ -191,6 +203,11 @@ def _definition(plan: m.Plan, goal: m.Goal, result: GoalResult) -> Text:
         if threshold is not None:
             pace = "pace " if threshold.pace else ""
             lines.append(f"{name} when {pace}{threshold.cmp} {threshold.value.text}")
+    for exclusion in exclusions:
+        if not exclusion.goals or goal.id in exclusion.goals:
+            title = f' "{exclusion.title}"' if exclusion.title else ""
+            reason = f": {exclusion.reason}" if exclusion.reason else ""
+            lines.append(f"leaves out {exclusion.id}{title}, {exclusion.when}{reason}")
     if goal.note:
         lines.append(goal.note)
     return Text("\n".join(lines))

@@ -1,6 +1,7 @@
 """Checks against a store's real tables (E401 no such table, E402 no such column, E403 not a
-time column): every name a plan's sources and measures use must exist before any SQL runs.
-Pure: it reads a snapshot of the schema, not the store."""
+time column): every name a plan's sources and measures use must exist before any SQL runs;
+and a literal of the other type than its column's, which is converted (W415). Pure: it
+reads a snapshot of the schema, not the store."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from .. import model as m
-from ..diagnostics import Diagnostic, error, suggestion
+from ..diagnostics import Diagnostic, error, suggestion, warning
 from ..expressions import aggregate_calls, condition_tests, durations, source_of, walk, written_name
 from ..source import Span
 
@@ -20,12 +21,29 @@ class Schema:
 
     tables: Mapping[str, tuple[str, ...]]
     time_columns: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    types: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # declared, upper case
 
     def table(self, name: str) -> tuple[str, ...] | None:
         for table, columns in self.tables.items():
             if table.lower() == name.lower():
                 return columns
         return None
+
+    def kind(self, table: str, column: str) -> str | None:
+        """ "text" or "number" by the column's declared type, as SQLite's type affinity reads
+        it (a time, stored as seconds, is neither here; nor is an untyped column)."""
+        if column.lower() in {c.lower() for c in self.time_columns.get(table, frozenset())}:
+            return None
+        declared = next(
+            (t for c, t in self.types.get(table, {}).items() if c.lower() == column.lower()), ""
+        )
+        if "INT" in declared:
+            return "number"
+        if any(word in declared for word in ("CHAR", "CLOB", "TEXT")):
+            return "text"
+        if not declared or "BLOB" in declared:
+            return None
+        return "number"
 
 
 def check(plan: m.Plan, schema: Schema) -> Iterator[Diagnostic]:
@@ -77,6 +95,8 @@ def _measure(
             yield from _time(table, arg.column, columns, schema, arg.span)
         for compare in _column_comparisons(call.where):
             yield from _same_kind(table, compare, columns, schema)
+        for test in condition_tests(call.where):
+            yield from _literal_kind(table, test, schema)
         if indicator.breakdown is not None:
             yield from _column(table, indicator.breakdown.id, columns, indicator.breakdown.span)
 
@@ -158,3 +178,48 @@ def _same_kind(
 def _time_args(call: m.Call) -> Iterator[m.Column]:
     for duration in durations(call.args[0]):
         yield from (a for a in duration.args if isinstance(a, m.Column))
+
+
+def _literal_kind(
+    table: str, test: m.Compare | m.MemberOf | m.NullTest, schema: Schema
+) -> Iterator[Diagnostic]:
+    """A number compared with a text column is compared as text (`42` as "42", never "042"),
+    and a text with a number column as a number where it reads as one: say so, as it is
+    rarely what the writer had in mind."""
+    if isinstance(test, m.Compare) and isinstance(test.value, m.Value):
+        literals = [test.value]
+    elif isinstance(test, m.MemberOf):
+        literals = list(test.values)
+    else:
+        return
+    kind = schema.kind(table, test.column)
+    for literal in literals:
+        value = literal.value
+        if kind == "text" and isinstance(value, m.Number):
+            yield warning(
+                "W415",
+                f"column '{test.column}' of table '{table}' holds text, so {value.text} is"
+                f' compared as the text "{value.text}" (write "{value.text}" to say so)',
+                literal.span,
+            )
+        elif kind == "number" and isinstance(value, str):
+            as_number = _number(value)
+            said = (
+                f"compared as the number {as_number} (write {as_number} to say so)"
+                if as_number is not None
+                else "no number: it equals none of its values and sorts after them all"
+            )
+            yield warning(
+                "W415",
+                f"column '{test.column}' of table '{table}' holds numbers,"
+                f' so "{value}" is {said}',
+                literal.span,
+            )
+
+
+def _number(text: str) -> str | None:
+    try:
+        float(text.strip())
+    except ValueError:
+        return None
+    return text.strip()

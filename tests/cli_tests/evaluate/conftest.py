@@ -249,6 +249,7 @@ BUSY = {
     "title": "Answer enough tickets",
     "indicator": "answered",
     "unit": "tickets",
+    "calendar": None,
     "better": "higher",
     "owner": "ann",
     "lead": "desk",
@@ -276,6 +277,7 @@ QUICK = {
     "title": "Short waits",
     "indicator": "wait",
     "unit": "min",
+    "calendar": None,
     "better": "lower",
     "owner": "bob",
     "lead": None,
@@ -351,6 +353,7 @@ def expected_report(file: str) -> dict[str, Any]:
         "goals": [BUSY, QUICK],
         "milestones": [KIOSK],
         "escalations": [ESCALATION],
+        "exclusions": [],
     }
 
 

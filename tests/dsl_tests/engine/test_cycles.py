@@ -95,6 +95,7 @@ goal volume "Enough tickets" {
             "title": "Enough tickets",
             "indicator": "opened",
             "unit": "tickets",
+            "calendar": None,
             "better": "higher",
             "owner": "ana",
             "lead": "ops",

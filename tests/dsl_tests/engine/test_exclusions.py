@@ -7,6 +7,12 @@ time on Sunday 29 March 2026 (02:00 CET becomes 03:00 CEST)."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from dsl.api import explanation, run
+from dsl.language.cycles import parse_as_of
+from dsl.store.database import Store
 
 from .conftest import TICKETS, Env, events, plan_text, report_goal
 
@@ -160,4 +166,38 @@ goal daily "Tickets a day" {
         ("2026-01-03", 1, "met"),
         ("2026-01-04", None, "excluded"),  # 3 and 4 January, both wholly in the outage
         ("2026-01-05", 0, "breached"),  # the row of the 4th is left out
+    ]
+
+
+def test_explain_names_the_exclusions_and_the_rows_they_left_out(env: Env) -> None:
+    env.table("tickets", "created_at", _rows(), "first_reply_at")
+    text = plan_text(PLAN, tz="Europe/Berlin", period="2026-03-02 .. 2026-04-05")
+    Path(env.plan_path).write_text(text, encoding="utf-8")
+    with Store.open(env.db) as store:
+        outcome = run(env.plan_path, store, parse_as_of("2026-04-06", ZoneInfo("Europe/Berlin")))
+        many = explanation(outcome, store, "many", 1).splitlines()
+        fast = explanation(outcome, store, "fast", 1).splitlines()
+    window = "from 2026-03-09 00:00 to 2026-03-16 00:00 (Europe/Berlin): 5 rows of tickets."
+    migration = (
+        'migration ("Ticket system migration", 2026-03-14 22:00 .. 2026-03-15 06:00:'
+        " the old system took no replies)"
+    )
+    maintenance = 'maintenance ("Sunday maintenance window", every sun 02:00-04:00)'
+    assert many[2:7] == [
+        f"Its value comes from the rows whose time falls {window}",
+        f"Exclusions leave 2 rows of tickets out: {migration} 2 rows of tickets;"
+        f" {maintenance} none.",
+        "The measure is count(tickets); count(tickets) gave 3; so the value is 3 tickets.",
+        "The target in force is >= 3; there are no thresholds.",
+        "The status is met: the value 3 reaches the target >= 3.",
+    ]
+    assert fast[3:7] == [
+        'Exclusions leave 5 rows of tickets out: freeze ("Reply-time freeze",'
+        f" 2026-03-09 .. 2026-03-15) 5 rows of tickets; {migration} 2 rows of tickets;"
+        f" {maintenance} none.",
+        "The measure is mean(minutes_between(tickets.created_at, tickets.first_reply_at));"
+        " every row of the cycle lies in exclusions, so it has no value.",
+        "The target in force is <= 30; there are no thresholds.",
+        "The status is excluded: it lies wholly inside the exclusions freeze, migration,"
+        " maintenance.",
     ]
