@@ -16,7 +16,7 @@ from ..store.records import Acknowledgement
 FORMATS = ("table", "json", "toml", "csv")
 CSV_COLUMNS = (
     "goal", "indicator", "cycle_start", "cycle_end", "complete", "value", "target",
-    "expected", "pace", "status",
+    "expected", "pace", "status", "sample", "unit",
 )  # fmt: skip
 _COLOURS = {
     "met": "green",
@@ -57,6 +57,7 @@ def to_csv(report: Report) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
+    units = {g.id: g.unit_label for g in report.goals}
     for goal in report.to_dict()["goals"]:
         for cycle in goal["cycles"]:
             writer.writerow(
@@ -71,6 +72,8 @@ def to_csv(report: Report) -> str:
                     _blank(cycle["expected"]),
                     _blank(cycle["pace"]),
                     cycle["status"],
+                    _blank(cycle.get("sample")),
+                    units[goal["id"]],
                 ]
             )
     return out.getvalue()

@@ -150,3 +150,16 @@ def test_demo_does_not_overwrite_a_users_files(tmp_path: Path) -> None:
     assert mine.read_text(encoding="utf-8") == "# my own plan\n"
     assert data.read_text(encoding="utf-8") == "id,mine\n1,precious\n"
     assert result.exit_code == 2
+
+
+def test_the_csv_gives_the_sample_and_says_business_hours(demo: Demo) -> None:
+    args = ["evaluate", str(demo.plan), "--db", str(demo.db), "--as-of", "2027-01-01"]
+    weekly = ["--goal", "satisfied_weekly", "--goal", "office_resolution_time"]
+    result = goalline(*args, *weekly, "--format", "csv")
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].endswith(",status,sample,unit")
+    assert lines[1].startswith("satisfied_weekly,csat,2026-01-01,2026-01-04,true,96.")
+    assert lines[1].endswith(",>= 88,,,insufficient,132,%")
+    office = [line for line in lines if line.startswith("office_resolution_time,")]
+    assert office[-1].endswith(",<= 7.5,,,met,,business hours (office)")

@@ -68,15 +68,15 @@ def test_csv_has_one_row_per_goal_cycle(desk: Desk) -> None:
     result = desk.evaluate("--as-of", AS_OF, "--format", "csv")
     assert (result.exit_code, result.stderr) == (0, "")
     assert result.stdout == (
-        "goal,indicator,cycle_start,cycle_end,complete,value,target,expected,pace,status\n"
-        "busy,answered,2026-01-01,2026-01-31,true,3,>= 3,,,warning\n"
-        "busy,answered,2026-02-01,2026-02-28,true,2,>= 3,,,breached\n"
-        "busy,answered,2026-03-01,2026-03-31,true,1,>= 3,,,breached\n"
-        "busy,answered,2026-04-01,2026-04-30,false,0,>= 3,,,critical\n"
-        "quick,wait,2026-01-01,2026-01-31,true,6,<= 10,,,met\n"
-        "quick,wait,2026-02-01,2026-02-28,true,13,<= 10,,,breached\n"
-        "quick,wait,2026-03-01,2026-03-31,true,8,<= 10,,,met\n"
-        "quick,wait,2026-04-01,2026-04-30,false,,<= 10,,,no_data\n"
+        "goal,indicator,cycle_start,cycle_end,complete,value,target,expected,pace,status,sample,unit\n"
+        "busy,answered,2026-01-01,2026-01-31,true,3,>= 3,,,warning,,tickets\n"
+        "busy,answered,2026-02-01,2026-02-28,true,2,>= 3,,,breached,,tickets\n"
+        "busy,answered,2026-03-01,2026-03-31,true,1,>= 3,,,breached,,tickets\n"
+        "busy,answered,2026-04-01,2026-04-30,false,0,>= 3,,,critical,,tickets\n"
+        "quick,wait,2026-01-01,2026-01-31,true,6,<= 10,,,met,,min\n"
+        "quick,wait,2026-02-01,2026-02-28,true,13,<= 10,,,breached,,min\n"
+        "quick,wait,2026-03-01,2026-03-31,true,8,<= 10,,,met,,min\n"
+        "quick,wait,2026-04-01,2026-04-30,false,,<= 10,,,no_data,,min\n"
     )
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert len(rows) == len(BUSY["cycles"]) + len(QUICK["cycles"])
