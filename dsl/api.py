@@ -33,6 +33,7 @@ if TYPE_CHECKING:  # the review session's names, imported on first use (see __ge
     from .engine.evaluate import target_in_force as target_in_force
     from .engine.fetch import Ran
     from .engine.measure_sql import Query
+    from .engine.report import ATTENTION as ATTENTION
     from .engine.report import CycleResult as CycleResult
     from .engine.report import EscalationEvent as EscalationEvent
     from .engine.report import ExclusionNote as ExclusionNote
@@ -63,6 +64,7 @@ if TYPE_CHECKING:  # the review session's names, imported on first use (see __ge
 _SURFACE = {
     "engine.evaluate": ("target_in_force",),
     "engine.report": (
+        "ATTENTION",
         "CycleResult",
         "EscalationEvent",
         "ExclusionNote",
@@ -83,6 +85,7 @@ _RENAMED = {"measure_text": "text"}
 _WHERE = {name: module for module, names in _SURFACE.items() for name in names}
 
 __all__ = [
+    "ATTENTION",
     "Acknowledgement",
     "Action",
     "Checked",

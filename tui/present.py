@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from dsl.api import CycleResult, GoalResult, latest_text, short_target
+from dsl.api import ATTENTION, CycleResult, GoalResult, latest_text, short_target
 
 # The status word is always shown, so a row reads the same without colour.
 STATUS_STYLES = {
@@ -21,16 +21,6 @@ STATUS_STYLES = {
     "in_buffer": "yellow",
     "overdue": "red",
     "open": "",
-}
-# Goals needing attention first: the order of the scorecard and of review mode.
-ATTENTION = {
-    "critical": 0,
-    "breached": 1,
-    "warning": 2,
-    "no_data": 3,
-    "insufficient": 4,
-    "met": 5,
-    "excluded": 6,
 }
 NEEDS_ATTENTION = frozenset(("critical", "breached", "warning", "no_data"))
 MILESTONE_ATTENTION = frozenset(("in_buffer", "overdue", "late"))

@@ -15,6 +15,17 @@ from ..store.records import Acknowledgement
 
 STATUSES = ("met", "warning", "breached", "critical", "no_data", "insufficient", "excluded")
 SEVERITY = {"met": 0, "warning": 1, "breached": 2, "critical": 3}
+# Goals needing attention first, by the status of their latest complete cycle: the order of
+# the scorecard, the table, the digest and review mode.
+ATTENTION = {
+    "critical": 0,
+    "breached": 1,
+    "warning": 2,
+    "no_data": 3,
+    "insufficient": 4,
+    "met": 5,
+    "excluded": 6,
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,21 +12,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from ..engine.report import SEVERITY, GoalResult, MilestoneResult, Report
+from ..engine.report import ATTENTION, SEVERITY, GoalResult, MilestoneResult, Report
 from ..language import model as m
 from ..store.records import Action
 from .formats import sample_text, short_target, value_text
 
 DUE_SOON = timedelta(weeks=2)
-_ORDER = {
-    "critical": 0,
-    "breached": 1,
-    "warning": 2,
-    "no_data": 3,
-    "insufficient": 4,
-    "met": 5,
-    "excluded": 6,
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +56,7 @@ def digests(plan: m.Plan, report: Report, actions: Sequence[Action], today: date
             for goal in report.goals
             if (role := _role(goal, person.id, leads))
         ]
-        lines.sort(key=lambda line: (_ORDER.get(line.status, 5), line.id))
+        lines.sort(key=lambda line: (ATTENTION.get(line.status, 5), line.id))
         found.append(
             Digest(
                 person=person.id,

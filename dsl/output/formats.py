@@ -9,7 +9,7 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ..engine.report import CycleResult, GoalResult, Report
+from ..engine.report import ATTENTION, CycleResult, GoalResult, Report
 from ..language.source import cut, pad, width
 from ..store.records import Acknowledgement
 
@@ -136,19 +136,8 @@ def to_table(report: Report, style: Callable[[str, str], str] | None = None) -> 
     return "\n".join(lines) + "\n"
 
 
-_ORDER = {
-    "critical": 0,
-    "breached": 1,
-    "warning": 2,
-    "no_data": 3,
-    "insufficient": 4,
-    "met": 5,
-    "excluded": 6,
-}
-
-
 def _attention(goal: GoalResult) -> tuple[int, str]:
-    return (_ORDER.get(goal.status, 5), goal.id)
+    return (ATTENTION.get(goal.status, 5), goal.id)
 
 
 def _goal_row(goal: GoalResult) -> tuple[str, ...]:

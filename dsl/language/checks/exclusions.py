@@ -8,9 +8,9 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 from .. import model as m
-from ..calendars import clock
-from ..diagnostics import Diagnostic, error, suggestion, warning
+from ..diagnostics import Diagnostic, error, warning
 from ..exclusions import moment_text
+from .hours import weekday_hours
 
 
 def check(plan: m.Plan) -> Iterator[Diagnostic]:
@@ -57,21 +57,8 @@ def _exclusion(plan: m.Plan, exclusion: m.Exclusion) -> Iterator[Diagnostic]:
 
 
 def _every(line: m.Every) -> Iterator[Diagnostic]:
-    for day in (line.first, line.last):
-        if day is not None and day not in m.WEEKDAYS:
-            hint = suggestion(day, m.WEEKDAYS)
-            yield error(
-                "E341",
-                f"unknown day '{day}'{hint}: days are {', '.join(m.WEEKDAYS)},"
-                " or a range such as mon-fri",
-                line.span,
-            )
-    for start, end in line.hours:
-        if (start, end) != (0, 0) and end <= start:  # (0, 0): a time already refused (E102)
-            yield error(
-                "E341",
-                f"the hours {clock(start)}-{clock(end)} end before they start: hours run"
-                " within one day, up to 24:00 (write a window over midnight as two lines,"
-                " such as every sat 22:00-24:00 and every sun 00:00-02:00)",
-                line.span,
-            )
+    overnight = (
+        "write a window over midnight as two lines,"
+        " such as every sat 22:00-24:00 and every sun 00:00-02:00"
+    )
+    yield from weekday_hours("E341", line.first, line.last, line.hours, line.span, overnight)

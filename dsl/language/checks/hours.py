@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from .. import model as m
 from ..calendars import clock, closed_days
 from ..diagnostics import Diagnostic, error, suggestion, warning
+from ..source import Span
 from .calendar import valid_timezone, zone_names
 
 
@@ -51,22 +52,37 @@ def _calendar(plan: m.Plan, calendar: m.Calendar) -> Iterator[Diagnostic]:
 
 
 def _line(line: m.OpenHours) -> Iterator[Diagnostic]:
-    for day in (line.first, line.last):
+    yield from weekday_hours(
+        "E340", line.first, line.last, line.hours, line.span, "write a night shift as two lines"
+    )
+
+
+def weekday_hours(
+    code: str,
+    first: str | None,
+    last: str | None,
+    hours: tuple[tuple[int, int], ...],
+    span: Span,
+    overnight: str,
+) -> Iterator[Diagnostic]:
+    """Day names that do not exist, and hours that end before they start (a calendar's `open`
+    line, an exclusion's `every`); `overnight` says how to write hours past midnight."""
+    for day in (first, last):
         if day is not None and day not in m.WEEKDAYS:
             hint = suggestion(day, m.WEEKDAYS)
             yield error(
-                "E340",
+                code,
                 f"unknown day '{day}'{hint}: days are {', '.join(m.WEEKDAYS)},"
                 " or a range such as mon-fri",
-                line.span,
+                span,
             )
-    for start, end in line.hours:
+    for start, end in hours:
         if (start, end) != (0, 0) and end <= start:  # (0, 0): a time already refused (E102)
             yield error(
-                "E340",
+                code,
                 f"the hours {clock(start)}-{clock(end)} end before they start: hours run"
-                " within one day, up to 24:00 (write a night shift as two lines)",
-                line.span,
+                f" within one day, up to 24:00 ({overnight})",
+                span,
             )
 
 
