@@ -8,9 +8,15 @@ app keeps its compiled plan (`Loaded.program`) to run again when only the data c
 
 from __future__ import annotations
 
+import gc
+import os
+import pickle
+import threading
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from concurrent.futures import Future
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from typing import Any
 
 from dsl.api import (
     Acknowledgement,
@@ -97,6 +103,59 @@ def evaluate_now(
         took=time.perf_counter() - started,
         program=program,
     )
+
+
+def evaluate_forked(plan: str, db: str, as_of: datetime | None, program: Program) -> Future[Loaded]:
+    """The session's first evaluation in a process of its own, forked now: Textual's imports
+    and first frames in this process need the GIL for 0.6 s, and would hold back an
+    evaluation in a thread by as much. The child sends its `Loaded` back pickled, less what
+    this process has already (the compiled plan); should anything fail on the way, the
+    evaluation runs here instead. Call it before any thread starts (a fork copies one)."""
+    found: Future[Loaded] = Future()
+    if not hasattr(os, "fork"):
+        found.set_result(evaluate_now(plan, db, as_of, program))
+        return found
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the child's work is the parent's result
+        try:
+            gc.disable()  # a process that ends with this evaluation has no garbage to keep down
+            os.close(read)
+            loaded = evaluate_now(plan, db, as_of, program)
+            got = loaded.outcome
+            parts = (got.diagnostics, got.report, got.queries) if got else None
+            sent = pickle.dumps((replace(loaded, outcome=None, program=None), parts), protocol=5)
+            with os.fdopen(write, "wb") as out:
+                out.write(sent)
+        finally:
+            os._exit(0)  # neither the parent's atexit handlers nor its buffered output
+    os.close(write)
+
+    def receive() -> None:
+        try:
+            with os.fdopen(read, "rb") as src:
+                sent = src.read()
+            os.waitpid(child, 0)
+            loaded, parts = _unpickled(sent)
+            outcome = Outcome(program.checked, *parts) if parts else None
+            found.set_result(replace(loaded, outcome=outcome, program=program))
+        except Exception:  # a child that died, or sent nothing: the evaluation runs here
+            found.set_result(evaluate_now(plan, db, as_of, program))
+
+    threading.Thread(target=receive, name="goalline-first-evaluation", daemon=True).start()
+    return found
+
+
+def _unpickled(sent: bytes) -> Any:
+    """The child's evaluation, without collections on the way: its objects are all alive
+    (0.06 s for a report of 500 goals rather than 0.1 s)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return pickle.loads(sent)
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def explain_cycle(loaded: Loaded, db: str, goal: str, cycle_index: int) -> str:

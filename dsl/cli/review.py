@@ -6,7 +6,6 @@ the command runs: every other command starts without importing Textual."""
 from __future__ import annotations
 
 import importlib
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import click
@@ -32,16 +31,16 @@ def open_review(plan: str, db: str, as_of: str | None) -> None:
     if not Path(plan).is_file():
         stop(f"cannot read {plan}: no such file")
     Store.open(db).close()
-    # The plan is compiled here, before the first evaluation starts in a thread: Textual's
-    # imports (half a second of Python) then overlap the evaluation's queries, which run in
-    # SQLite without the GIL, rather than the check, which needs it as much as they do.
+    # The plan is compiled here, once: the first evaluation's process inherits it, and the
+    # session keeps it.
     program = compile(plan)
     at = None
     if as_of:  # a date is midnight in the plan's zone (without one the clock is read later)
         at = moment(as_of, program.zone.key)
     state = importlib.import_module("tui.state")  # needs only dsl
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        first = pool.submit(state.evaluate_now, plan, db, at, program)
-        ui = importlib.import_module("tui.app")
-        # The session keeps the compiled plan: it runs it again when only the store changes.
-        ui.ReviewApp(plan, db, at, first=first, program=program).run()
+    # Forked before Textual is imported: the evaluation and the first frames then run side
+    # by side, each with an interpreter of its own (bench/tui_bench.py measures it).
+    first = state.evaluate_forked(plan, db, at, program)
+    ui = importlib.import_module("tui.app")
+    # The session keeps the compiled plan: it runs it again when only the store changes.
+    ui.ReviewApp(plan, db, at, first=first, program=program).run()
