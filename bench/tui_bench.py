@@ -11,8 +11,8 @@ their targets; it is not a test, and a missed target does not change its exit co
 2. Evaluation alone: `tui.state.evaluate_now(plan, db, as_of)` in this process, 3 times
    (the plan's check included).
 3. Start-up: 3 child processes, each starting as `goalline review` does (the plan compiled,
-   the rest of the first evaluation in a process forked from it (`tui.state.evaluate_forked`),
-   then Textual imported and
+   the first evaluation read from the store by two processes forked from it, each a share of
+   the cycle layouts, and judged in it (`tui.state.evaluate_forked`), then Textual imported and
    `ReviewApp(plan, db, as_of, first, program)` run) headless with `App.run_test(size=(120, 40))`.
    Figures are wall clock (`time.monotonic`, which is CLOCK_MONOTONIC on Linux and so
    shared by the two processes) from the moment this process starts the child
@@ -131,8 +131,8 @@ def timed_evaluate(*args):
 
 FIRST_STARTED = time.monotonic()
 FIRST = tui_state.evaluate_forked(PLAN, DB, datetime.fromisoformat(AS_OF), PROGRAM)
-# the first evaluation: from the fork to its result here (received and unpickled), and the
-# child's own time for it in the place of its CPU time
+# the first evaluation: from the forks to its result here (read, sent and judged), and its
+# own time in the place of its thread's CPU time
 FIRST.add_done_callback(
     lambda done: EVALUATIONS.insert(0, (FIRST_STARTED, time.monotonic(), done.result().took))
 )

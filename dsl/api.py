@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 from importlib.metadata import version
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -185,43 +185,100 @@ class Program:
         """Check the plan against the store's schema, and evaluate it at `as_of` (only
         `goals`, when given); with `rows`, each cycle also says what each aggregate read (the
         JSON report's `rows`, `explain`), which costs about a quarter more time."""
-        from .engine.evaluate import evaluate
-        from .engine.fetch import fetch_breakdowns, fetch_values, with_rows_read
+        return self.judge([self.fetch(store, as_of, goals=goals, rows=rows)])
+
+    def fetch(
+        self,
+        store: Store,
+        as_of: datetime,
+        *,
+        goals: Sequence[str] = (),
+        rows: bool = False,
+        share: tuple[int, int] = (0, 1),
+    ) -> Fetched:
+        """What `run` reads from the store: all of it, or with `share` (k, n) the k-th of n
+        shares of the goals' cycle layouts, so that n processes can read a large store side
+        by side and `judge` what they read together (the review session's first
+        evaluation). Picklable."""
+        from .engine.fetch import fetch_breakdowns, fetch_values
         from .engine.schedule import layouts as layouts_of
         from .language.checks import schema
         from .store.dialect import SQLite
 
-        checked = self.checked
-        if checked.plan is None:
-            return Outcome(checked, checked.diagnostics)
-        plan = checked.plan
+        plan = self.checked.plan
+        if plan is None:
+            return Fetched(as_of, self.checked.diagnostics)
         problems = tuple(schema.check(plan, store.schema()))
-        diagnostics = sorted_diagnostics([*checked.diagnostics, *problems])
+        diagnostics = tuple(sorted_diagnostics([*self.checked.diagnostics, *problems]))
         if any(d.is_error for d in problems):
-            return Outcome(checked, diagnostics)
+            return Fetched(as_of, diagnostics)
         dialect = SQLite()
         store.prepare_for(dialect)
         chosen = [g for g in plan.goals if not goals or g.id in goals]
         layouts = layouts_of(plan, chosen, as_of)
-        fetched = fetch_values(plan, chosen, layouts, store, dialect, self.queries, rows)
-        values, samples, ran = fetched
-        breakdowns = fetch_breakdowns(plan, chosen, layouts, store, dialect)
-        completions = {name: c.on for name, c in store.completions().items()}
+        order = {
+            ranges: n
+            for n, ranges in enumerate(dict.fromkeys(layouts[g.id].ranges for g in chosen))
+        }
+        mine = [g for g in chosen if order[layouts[g.id].ranges] % share[1] == share[0]]
+        values, samples, ran = fetch_values(plan, mine, layouts, store, dialect, self.queries, rows)
+        breakdowns = fetch_breakdowns(plan, mine, layouts, store, dialect)
+        completions = {n: c.on for n, c in store.completions().items()} if share[0] == 0 else {}
+        return Fetched(
+            as_of,
+            diagnostics,
+            tuple(goals),
+            values,
+            samples,
+            breakdowns,
+            tuple(ran),
+            completions,
+            True,
+        )
+
+    def judge(self, shares: Sequence[Fetched]) -> Outcome:
+        """The outcome of the `fetch`es of every share of one evaluation (pure: no store)."""
+        from .engine.evaluate import evaluate
+        from .engine.fetch import with_rows_read
+        from .engine.schedule import layouts as layouts_of
+
+        first, plan = shares[0], self.checked.plan
+        if not first.complete or plan is None:
+            return Outcome(self.checked, first.diagnostics)
+        chosen = [g for g in plan.goals if not first.goals or g.id in first.goals]
+        layouts = layouts_of(plan, chosen, first.as_of)
+        ran = [r for part in shares for r in part.ran]
         report = evaluate(
             plan,
             chosen,
             plan.milestones,
             layouts,
-            values,
-            completions,
-            as_of,
+            {k: v for part in shares for k, v in part.values.items()},
+            {k: v for part in shares for k, v in part.completions.items()},
+            first.as_of,
             file=self.path,
             version=version("goalline"),
-            breakdowns=breakdowns,
-            samples=samples,
+            breakdowns={k: v for part in shares for k, v in part.breakdowns.items()},
+            samples={k: v for part in shares for k, v in part.samples.items()},
         )
         report = with_rows_read(report, plan, layouts, ran)
-        return Outcome(checked, diagnostics, report, tuple(ran))
+        return Outcome(self.checked, first.diagnostics, report, tuple(ran))
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """One share of an evaluation as read from the store (`Program.fetch`); `complete` is
+    False when the plan or the store's schema stopped it (see `diagnostics`)."""
+
+    as_of: datetime
+    diagnostics: tuple[Diagnostic, ...]
+    goals: tuple[str, ...] = ()  # as chosen: none is every goal
+    values: Mapping[str, Mapping[int, float | None]] = field(default_factory=dict)
+    samples: Mapping[str, Mapping[int, int | None]] = field(default_factory=dict)
+    breakdowns: Mapping[str, Mapping[int, Mapping[str, float | None]]] = field(default_factory=dict)
+    ran: tuple[Ran, ...] = ()
+    completions: Mapping[str, date] = field(default_factory=dict)
+    complete: bool = False
 
 
 def compile(path: str, text: str | None = None) -> Program:

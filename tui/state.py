@@ -12,9 +12,10 @@ import gc
 import os
 import pickle
 import threading
+import time
 from collections.abc import Mapping
 from concurrent.futures import Future
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -67,8 +68,6 @@ def evaluate_now(
     """Evaluate `plan` against the store `db` at `as_of` (now when None: the engine never
     reads the clock); `program` is the plan compiled already, compiled here when None. Never
     raises for bad input: problems come back as text."""
-    import time
-
     started = time.perf_counter()
     try:
         store = Store.open(db)
@@ -87,6 +86,12 @@ def evaluate_now(
     except OSError as problem:  # the plan (or a file it includes) cannot be read
         reason = f"cannot read {plan}: {problem.strerror or problem}"
         return Loaded(None, (reason,), plan_files=(plan,), program=program)
+    return _loaded(outcome, acknowledged, program, started)
+
+
+def _loaded(
+    outcome: Outcome, acknowledged: Mapping[str, Acknowledgement], program: Program, started: float
+) -> Loaded:
     if outcome.report is None:
         problems = tuple(render(d, outcome.checked.sources).splitlines()[0] for d in outcome.errors)
         return Loaded(
@@ -105,50 +110,62 @@ def evaluate_now(
     )
 
 
+SHARES = 2  # processes reading the store for the first evaluation: one a core here
+
+
 def evaluate_forked(plan: str, db: str, as_of: datetime | None, program: Program) -> Future[Loaded]:
-    """The session's first evaluation in a process of its own, forked now: Textual's imports
-    and first frames in this process need the GIL for 0.6 s, and would hold back an
-    evaluation in a thread by as much. The child sends its `Loaded` back pickled, less what
-    this process has already (the compiled plan); should anything fail on the way, the
+    """The session's first evaluation, read from the store by processes forked now, each
+    reading its share of the plan's cycle layouts (`Program.fetch`), and judged here from
+    what they send back (`Program.judge`). Textual's imports and first frames need this
+    process's GIL for 0.6 s; meanwhile the store is read on both cores, and only values
+    cross back, not the report of every cycle. Should anything fail on the way, the
     evaluation runs here instead. Call it before any thread starts (a fork copies one)."""
     found: Future[Loaded] = Future()
+    started, at = time.perf_counter(), as_of or datetime.now(UTC)  # one moment for all
     if not hasattr(os, "fork"):
-        found.set_result(evaluate_now(plan, db, as_of, program))
+        found.set_result(evaluate_now(plan, db, at, program))
         return found
-    read, write = os.pipe()
-    child = os.fork()
-    if child == 0:  # pragma: no cover - the child's work is the parent's result
-        try:
-            gc.disable()  # a process that ends with this evaluation has no garbage to keep down
-            os.close(read)
-            loaded = evaluate_now(plan, db, as_of, program)
-            got = loaded.outcome
-            parts = (got.diagnostics, got.report, got.queries) if got else None
-            sent = pickle.dumps((replace(loaded, outcome=None, program=None), parts), protocol=5)
-            with os.fdopen(write, "wb") as out:
-                out.write(sent)
-        finally:
-            os._exit(0)  # neither the parent's atexit handlers nor its buffered output
-    os.close(write)
+    children = [_fork_share(db, at, program, (k, SHARES)) for k in range(SHARES)]
 
     def receive() -> None:
         try:
-            with os.fdopen(read, "rb") as src:
-                sent = src.read()
-            os.waitpid(child, 0)
-            loaded, parts = _unpickled(sent)
-            outcome = Outcome(program.checked, *parts) if parts else None
-            found.set_result(replace(loaded, outcome=outcome, program=program))
+            sent = []
+            for child, read in children:
+                with os.fdopen(read, "rb") as src:
+                    sent.append(src.read())
+                os.waitpid(child, 0)
+            shares, acknowledged = zip(*(_unpickled(part) for part in sent), strict=True)
+            loaded = _loaded(program.judge(shares), acknowledged[0], program, started)
         except Exception:  # a child that died, or sent nothing: the evaluation runs here
-            found.set_result(evaluate_now(plan, db, as_of, program))
+            loaded = evaluate_now(plan, db, at, program)
+        found.set_result(loaded)
 
     threading.Thread(target=receive, name="goalline-first-evaluation", daemon=True).start()
     return found
 
 
+def _fork_share(db: str, at: datetime, program: Program, share: tuple[int, int]) -> tuple[int, int]:
+    """A child reading one share of the evaluation, and the pipe it sends it through."""
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the child's work is the parent's result
+        try:
+            gc.disable()  # a process that ends with this share has no garbage to keep down
+            os.close(read)
+            with Store.open(db) as store:
+                fetched = program.fetch(store, at, share=share)
+                acknowledged = store.reviews.acknowledgements() if share[0] == 0 else {}
+            sent = pickle.dumps((fetched, acknowledged), protocol=5)
+            with os.fdopen(write, "wb") as out:
+                out.write(sent)
+        finally:
+            os._exit(0)  # neither the parent's atexit handlers nor its buffered output
+    os.close(write)
+    return child, read
+
+
 def _unpickled(sent: bytes) -> Any:
-    """The child's evaluation, without collections on the way: its objects are all alive
-    (0.06 s for a report of 500 goals rather than 0.1 s)."""
+    """What a child sent, without collections on the way: its objects are all alive."""
     enabled = gc.isenabled()
     gc.disable()
     try:

@@ -38,8 +38,8 @@ def open_review(plan: str, db: str, as_of: str | None) -> None:
     if as_of:  # a date is midnight in the plan's zone (without one the clock is read later)
         at = moment(as_of, program.zone.key)
     state = importlib.import_module("tui.state")  # needs only dsl
-    # Forked before Textual is imported: the evaluation and the first frames then run side
-    # by side, each with an interpreter of its own (bench/tui_bench.py measures it).
+    # Forked before Textual is imported: the store is read on both cores while the session
+    # loads and paints, each process with an interpreter of its own (bench/tui_bench.py).
     first = state.evaluate_forked(plan, db, at, program)
     ui = importlib.import_module("tui.app")
     # The session keeps the compiled plan: it runs it again when only the store changes.

@@ -6,11 +6,9 @@ table renderings (`render.py`) and the review screen all start from this model.
 
 from __future__ import annotations
 
-import copyreg
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
-from operator import attrgetter
 from typing import Any
 
 from ..store.records import Acknowledgement
@@ -333,27 +331,3 @@ def _person(person: Recipient | None) -> dict[str, Any] | None:
 
 def _acknowledgement(seen: Acknowledgement | None) -> dict[str, Any] | None:
     return {"by": seen.by, "at": seen.at, "note": seen.note} if seen else None
-
-
-# The review session's first evaluation comes from another process, pickled (a report of 500
-# goals is 16,000 cycles). Pickled by default, a frozen dataclass with slots sends its state
-# through a Python loop over `fields()` per object; as its constructor's arguments it pickles
-# 4x and unpickles 1.3x faster (measured on that report: 0.24 s down to 0.13 s).
-def _by_constructor(cls: type[Any]) -> Callable[[Any], tuple[type[Any], tuple[Any, ...]]]:
-    values = attrgetter(*(f.name for f in fields(cls)))
-    return lambda obj: (cls, values(obj))
-
-
-for _cls in (
-    CycleResult,
-    RowsRead,
-    GoalResult,
-    MilestoneResult,
-    Recipient,
-    Step,
-    RunbookCall,
-    EscalationEvent,
-    ExclusionNote,
-    Report,
-):
-    copyreg.pickle(_cls, _by_constructor(_cls))

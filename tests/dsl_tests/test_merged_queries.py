@@ -80,6 +80,23 @@ def test_explain_shows_each_indicators_own_query_and_its_values(sample: Path, ro
                 assert same(list(mine), list(theirs)), ran.indicator
 
 
+@pytest.mark.parametrize("shares", [2, 3])
+def test_shares_of_an_evaluation_judged_together_are_the_evaluation(
+    sample: Path, shares: int
+) -> None:
+    """The review session reads its first evaluation in shares of the cycle layouts, side by
+    side (`Program.fetch`), and judges them together (`Program.judge`): the same report."""
+    program = compile(str(sample / PLAN_NAME))
+    at = parse_as_of("2027-01-01", program.zone)
+    with Store.open(str(sample / STORE_NAME)) as store:
+        whole = program.run(store, at, rows=True)
+        parts = [program.fetch(store, at, rows=True, share=(k, shares)) for k in range(shares)]
+    assert all(part.values for part in parts)  # each share read some layouts
+    judged = program.judge(parts)
+    assert judged.report == whole.report
+    assert sorted(judged.queries, key=repr) == sorted(whole.queries, key=repr)
+
+
 def module(path: Path) -> ModuleType:
     spec = importlib.util.spec_from_file_location(path.stem, path)
     assert spec is not None and spec.loader is not None
