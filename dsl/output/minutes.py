@@ -15,6 +15,9 @@ from ..engine.suggest import format_value, suggest_target
 from ..store.records import Acknowledgement, Note, ReviewRecord
 from .formats import _without_none, sample_text
 
+# CommonMark's raw HTML begins `<` then a letter, `/`, `!` or `?`; an entity `&name;`/`&#1;`.
+_TAG_OPENING = re.compile(r"<(?=[A-Za-z/!?])")
+_ENTITY_START = re.compile(r"&(?=#?\w+;)")
 _NEWLINE = re.compile(r"\r\n|\r|\n")  # what ends a line in Markdown (CommonMark)
 
 
@@ -267,17 +270,25 @@ def _cell(text: str | None) -> str:
     """One table cell: `|` escaped and line breaks as `<br>`, so the row stays one row."""
     if text is None or not text.strip():
         return "-"
-    return _NEWLINE.sub("<br>", text.replace("|", "\\|"))
+    return _NEWLINE.sub("<br>", _escaped(text).replace("|", "\\|"))
 
 
 def _line(text: str) -> str:
     """Text on one line (a heading, a list item): its line breaks become spaces."""
-    return _NEWLINE.sub(" ", text)
+    return _NEWLINE.sub(" ", _escaped(text))
 
 
 def _indented(text: str) -> str:
     """Text inside a list item: its further lines indented to stay in the item."""
-    return _NEWLINE.sub("\n  ", text)
+    return _NEWLINE.sub("\n  ", _escaped(text))
+
+
+def _escaped(text: str) -> str:
+    """Text from a plan, a store or a reviewer shown as written: a Markdown viewer renders
+    raw HTML, so `<img src=x onerror=...>` in a note would run there. Only a `<` that can
+    open a tag and an `&` that can start an entity are escaped, so `<= 30` still reads as
+    itself in the file (the TOML minutes keep every text as it is)."""
+    return _TAG_OPENING.sub("&lt;", _ENTITY_START.sub("&amp;", text))
 
 
 # ---------------------------------------------------------------- shared

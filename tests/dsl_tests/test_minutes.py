@@ -357,3 +357,23 @@ def test_the_minutes_go_next_to_the_plan_named_after_it_and_the_date() -> None:
         Path("plans/helpdesk-review-2026-07-01.md"),
         Path("plans/helpdesk-review-2026-07-01.toml"),
     )
+
+
+def test_html_in_a_note_or_a_plan_is_text_in_the_markdown_and_kept_in_the_toml() -> None:
+    hostile = '<img src=x onerror="alert(1)"> R&D &amp; </b>'
+    record = replace(
+        RECORD,
+        notes=(Note("reply_fast", "goal", hostile, "a <= 30 target is fine"),),
+        actions=(replace(RECORD.actions[0], title=f"Ask {hostile}"),),
+    )
+    report = replace(REPORT, title="Help <script>desk</script>")
+    text = minutes_markdown(report, record, ACKS)
+    escaped = '&lt;img src=x onerror="alert(1)"> R&D &amp;amp; &lt;/b>'
+    assert "<img" not in text and "<script" not in text and "</b>" not in text
+    assert f"- Cause: {escaped}" in text
+    assert f"| Ask {escaped} |" in text
+    assert "# Review of Help &lt;script>desk&lt;/script> — 2026-07-01" in text
+    assert "- Lesson: a <= 30 target is fine" in text  # a `<` that opens no tag stays
+    data = tomllib.loads(minutes_toml(report, record, ACKS))
+    assert data["notes"][0]["cause"] == hostile
+    assert data["plan"]["title"] == "Help <script>desk</script>"
