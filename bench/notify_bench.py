@@ -35,7 +35,7 @@ from dsl.api import run  # noqa: E402
 from dsl.cli.demo import AS_OF, PLAN_NAME, STORE_NAME, write_demo  # noqa: E402
 from dsl.language.cycles import parse_as_of  # noqa: E402
 from dsl.notify.config import Email, Notify  # noqa: E402
-from dsl.notify.delivery import deliver, now_text  # noqa: E402
+from dsl.notify.delivery import deliver, delivering, now_text  # noqa: E402
 from dsl.notify.notices import payload  # noqa: E402
 from dsl.store.database import Store  # noqa: E402
 from dsl.store.outbox import Queued  # noqa: E402
@@ -108,15 +108,16 @@ def main() -> None:
         try:
             with Store.open(db) as store:
                 batches = []
-                real = store.record_attempts
+                real = store.outbox.record_attempts
 
                 def counted(attempts: Any, *args: Any) -> None:
                     batches.append(len(attempts))
                     real(attempts, *args)
 
-                store.record_attempts = counted  # type: ignore[method-assign]
+                store.outbox.record_attempts = counted  # type: ignore[method-assign]
                 took = time.perf_counter()
-                tally = deliver(store, replace(config))
+                with delivering(store) as journal:
+                    tally = deliver(store, replace(config), journal)
                 took = time.perf_counter() - took
                 states = {d.status for d in store.outbox.deliveries()}
         finally:

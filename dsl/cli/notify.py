@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ..errors import Exit
-from .common import fail, load_program, moment, stop
+from .common import load_program, moment, stop
 
 if TYPE_CHECKING:
     from ..api import Program
@@ -100,9 +100,16 @@ def to_queue(program: Program, store: Store, config: Config, at: datetime) -> li
     plan = program.path
     outcome = program.run(store, at)
     if outcome.report is None:
-        for diagnostic in outcome.errors:
-            fail(diagnostic.message)
-        stop(f"{plan} cannot be evaluated against {store.path}; see `goalline check {plan}`")
+        problems = [diagnostic.message for diagnostic in outcome.errors]
+        stop(
+            "\n".join(
+                [
+                    *problems,
+                    f"{plan} cannot be evaluated against {store.path};"
+                    f" see `goalline check {plan} --db {store.path}`",
+                ]
+            )
+        )
     notify_config = config.notify
     webhook = notify_config.webhook.url if notify_config.webhook else None
     command = notify_config.command.run[0] if notify_config.command else None
@@ -116,17 +123,16 @@ def to_queue(program: Program, store: Store, config: Config, at: datetime) -> li
 def notify_once(
     program: Program, store: Store, config: Config, at: datetime, stop_event: Event | None = None
 ) -> Round:
-    """Evaluate, add the new events to the outbox, deliver what is due."""
-    from ..notify.delivery import deliver, now_text
+    """Evaluate, add the new events to the outbox, deliver what is due: all of it holding
+    the store's outbox, so that no other run adds or delivers meanwhile."""
+    from ..notify.delivery import deliver, delivering, now_text
 
-    items = to_queue(program, store, config, at)
-    added = store.outbox.enqueue(items, now_text())
-    tally = deliver(
-        store,
-        config.notify,
-        stop=stop_event,
-        warn=lambda line: click.echo(f"goalline: warning: {line}", err=True),
-    )
+    with delivering(store) as journal:
+        items = to_queue(program, store, config, at)
+        added = store.outbox.enqueue(items, now_text())
+        tally = deliver(store, config.notify, journal, stop=stop_event)
+    for line in tally.failures():
+        click.echo(f"goalline: warning: {line}", err=True)
     return Round(added, tally)
 
 

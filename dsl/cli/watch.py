@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ..errors import Exit
+from ..errors import Exit, GoallineError
 from ..store.changes import Stamps, stamps
 from .common import fail, load_program, moment, stop
 from .notify import CONFIG_OPTION, DB_OPTION, load_config, needs_channel, notify_once, open_store
@@ -71,10 +71,16 @@ def _round(program: Program, db: str | None, config: Config, stopping: threading
         first = render(checked.errors[0], checked.sources).splitlines()[0]
         _log(f"the plan does not check, waiting for a fix: {first}")
         return stamps((*program.files, db or config.db or ""))
-    with open_store(db, config) as store:
-        at = moment(None, program.zone.key)
-        _log(notify_once(program, store, config, at, stopping).summary())
-        path = store.path
+    path = db or config.db or ""
+    try:
+        with open_store(db, config) as store:
+            at = moment(None, program.zone.key)
+            _log(notify_once(program, store, config, at, stopping).summary())
+    except GoallineError as problem:
+        # A service stays up: another run delivering, a column the store lacks, a store
+        # being replaced all pass; the next round (or the fix, which wakes it) tries again.
+        first = (str(problem).splitlines() or [type(problem).__name__])[0]
+        _log(f"this round could not run, trying again at the next: {first}")
     return stamps((*program.files, path, f"{path}-wal"))
 
 

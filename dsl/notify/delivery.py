@@ -13,13 +13,15 @@ deliver from the same store at once.
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import json
 import os
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -46,22 +48,45 @@ class Tally:
     def total_sent(self) -> int:
         return sum(self.sent.values())
 
+    def failures(self) -> list[str]:
+        """One line per channel that failed: a single failure names its delivery; more say
+        how many, with each reason and its count (a server that is down is one line, not
+        one per message; `goalline outbox` lists them all)."""
+        by_channel: dict[str, list[tuple[Delivery, str]]] = {}
+        for delivery, error in self.failed:
+            by_channel.setdefault(delivery.channel, []).append((delivery, error))
+        lines = []
+        for channel, failed in by_channel.items():
+            if len(failed) == 1:
+                ((delivery, error),) = failed
+                lines.append(f"{channel} to {delivery.recipient} for '{delivery.key}': {error}")
+                continue
+            reasons = Counter(error for _, error in failed)
+            said = "; ".join(
+                reason if len(reasons) == 1 else f"{reason} ({n})"
+                for reason, n in reasons.most_common()
+            )
+            lines.append(f"{channel}: {len(failed)} deliveries failed: {said}")
+        return lines
+
 
 class Journal:
-    """The deliveries made and not yet recorded in the store, one JSON line each."""
+    """The deliveries made and not yet recorded in the store, one JSON line each; locked
+    while its run delivers."""
 
-    def __init__(self, store_path: str) -> None:
-        self.path = f"{store_path}-outbox"
-        try:
-            self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
+    def __init__(self, path: str, store_path: str) -> None:
+        self.path = path
+        try:  # never through a link planted at its name
+            self.fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW, 0o600)
         except OSError as exc:
-            raise StoreError(f"cannot write {self.path}: {exc.strerror or exc}") from None
+            why = "it is a symbolic link" if exc.errno == errno.ELOOP else exc.strerror or exc
+            raise StoreError(f"cannot write {path}: {why}") from None
         try:
             fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             os.close(self.fd)
             raise StoreError(
-                f"another goalline is delivering from {store_path} (it holds {self.path});"
+                f"another goalline is delivering from {store_path} (it holds {path});"
                 " try again when it has finished"
             ) from None
 
@@ -90,6 +115,26 @@ class Journal:
         os.close(self.fd)  # the lock goes with it
 
 
+def journal_path(store_path: str) -> str:
+    """The journal beside the store file itself: a symbolic link to the store leads to it
+    (named as given when no link is on the way, as people read it in messages)."""
+    real = os.path.realpath(store_path)
+    return f"{store_path if real == os.path.abspath(store_path) else real}-outbox"
+
+
+@contextmanager
+def delivering(store: Store) -> Iterator[Journal]:
+    """The right to deliver from `store`, held until the block ends: no other run delivers
+    from the same file meanwhile, through whatever name it reached it (`Store.open` refuses
+    a file with a second hard link). Taken before the outbox is written to, so two runs never
+    add the same events side by side either."""
+    journal = Journal(journal_path(store.path), store.path)
+    try:
+        yield journal
+    finally:
+        journal.close()
+
+
 def now_text() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -97,15 +142,14 @@ def now_text() -> str:
 def deliver(
     store: Store,
     config: Notify,
+    journal: Journal,
     *,
     clock: Callable[[], str] = now_text,
     stop: threading.Event | None = None,
-    warn: Callable[[str], None] = lambda _: None,
 ) -> Tally:
     """Deliver what is due, until done or until `stop` is set (the delivery in hand is
-    finished and recorded)."""
+    finished and recorded); `journal` is the one `delivering` gave."""
     tally = Tally()
-    journal = Journal(store.path)
     mailer = channels.Mailer(config.email) if config.email else None
     recorded: list[Attempt] = []
     try:
@@ -125,7 +169,6 @@ def deliver(
                 tally.sent[delivery.channel] += 1
             else:
                 tally.failed.append((delivery, error))
-                warn(f"{delivery.channel} to {delivery.recipient} for '{delivery.key}': {error}")
             recorded.append(attempt)
             if len(recorded) >= BATCH or time.monotonic() - flushed > BATCH_SECONDS:
                 _flush(store, config, journal, recorded)
@@ -136,7 +179,6 @@ def deliver(
         finally:
             if mailer is not None:
                 mailer.close()
-            journal.close()
     return tally
 
 

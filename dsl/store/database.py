@@ -73,6 +73,14 @@ class Store:
         fresh = not file.exists() or (file.is_file() and file.stat().st_size == 0)
         if fresh and not create:
             raise StoreError(f"there is no store at {path}: import data or record a value first")
+        if not fresh and file.stat().st_nlink > 1:
+            # SQLite keeps its write-ahead log beside the name it was given: two names of one
+            # file mean two logs, runs that miss each other's writes, and a damaged store.
+            raise StoreError(
+                f"{path} has {file.stat().st_nlink} names (hard links); SQLite keeps a log per"
+                " name and runs through different names would damage it: keep one name (a"
+                " symbolic link is fine)"
+            )
         # The file is only ever read through SQLite: opening and closing it ourselves would
         # drop the POSIX locks of every other connection this process has on it, and another
         # process could then checkpoint and remove the WAL under a reader.

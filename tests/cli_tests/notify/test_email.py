@@ -168,11 +168,7 @@ def test_a_certificate_from_an_unknown_authority_is_not_trusted(desk: Path) -> N
         f"the certificate of the mail server at 127.0.0.1:{controller.port} is not trusted:"
         " unable to get local issuer certificate (ca_file names the authority to trust)"
     )
-    assert result.stderr.splitlines() == [
-        f"goalline: warning: email to {to} for '{key}': {reason}"
-        for key in (JAN, MAR)
-        for to in (ANN, BOB)
-    ]
+    assert result.stderr == f"goalline: warning: email: 4 deliveries failed: {reason}\n"
     assert result.stdout == (
         "2 new events in the outbox; 0 deliveries sent, 4 failed (see `goalline outbox`)\n"
     )
@@ -244,9 +240,7 @@ def test_a_login_that_fails_sends_nothing_and_says_why(
         result = notify()
     assert result.exit_code == 1
     assert box.mails == []
-    assert result.stderr.splitlines()[0] == (
-        f"goalline: warning: email to {ANN} for '{JAN}': {reason}"
-    )
+    assert result.stderr == f"goalline: warning: email: 4 deliveries failed: {reason}\n"
     assert errors(outbox()) == {reason}
 
 
@@ -261,10 +255,7 @@ def test_a_refused_recipient_is_tried_again_and_then_given_up(desk: Path) -> Non
             "2 new events in the outbox; 2 deliveries sent (2 by email),"
             " 2 failed (see `goalline outbox`)\n"
         )
-        assert first.stderr == (
-            f"goalline: warning: email to {BOB} for '{JAN}': {refused}\n"
-            f"goalline: warning: email to {BOB} for '{MAR}': {refused}\n"
-        )
+        assert first.stderr == f"goalline: warning: email: 2 deliveries failed: {refused}\n"
         assert [(m.event, m.rcpt_tos) for m in box.mails] == [(JAN, (ANN,)), (MAR, (ANN,))]
         listing = outbox()
         assert states(listing) == [
@@ -326,10 +317,7 @@ def test_a_refused_message_stays_pending_with_the_servers_answer(desk: Path) -> 
         "1 new event in the outbox; 0 deliveries sent, 2 failed (see `goalline outbox`)\n"
     )
     refused = "the mail server refused: 554 5.6.0 Message rejected: looks like spam"
-    assert result.stderr == (
-        f"goalline: warning: email to {ANN} for '{JAN}': {refused}\n"
-        f"goalline: warning: email to {BOB} for '{JAN}': {refused}\n"
-    )
+    assert result.stderr == f"goalline: warning: email: 2 deliveries failed: {refused}\n"
     assert states(outbox()) == [(JAN, ANN, "pending", 1), (JAN, BOB, "pending", 1)]
     assert errors(outbox()) == {refused}
 
@@ -340,11 +328,7 @@ def test_a_server_that_is_down_loses_nothing(desk: Path) -> None:
     down = notify()
     assert down.exit_code == 1
     reason = f"cannot reach the mail server at 127.0.0.1:{port}: Connection refused"
-    assert down.stderr.splitlines() == [
-        f"goalline: warning: email to {to} for '{key}': {reason}"
-        for key in (JAN, MAR)
-        for to in (ANN, BOB)
-    ]
+    assert down.stderr == f"goalline: warning: email: 4 deliveries failed: {reason}\n"
     assert down.stdout == (
         "2 new events in the outbox; 0 deliveries sent, 4 failed (see `goalline outbox`)\n"
     )

@@ -1,0 +1,110 @@
+"""`goalline watch` is a service: what stops one round (another run delivering from the
+store, a plan that checks but names a column the store lacks) is logged in one line and
+tried again at the next round; the watch never exits for it."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from dsl.cli.demo import STORE_NAME
+from dsl.notify.delivery import Journal
+
+from ..helpers import goalline
+from .test_digest_watch import _iso, received, start_watch, stop_watch, wait_for
+
+HOLDS = "this round could not run, trying again at the next: "
+
+
+def log_has(process_lines: list[str], text: str) -> bool:
+    return any(text in line for line in process_lines)
+
+
+def record(folder: Path, value: str) -> None:
+    at = _iso(time.time() - 86_400)
+    result = goalline("record", "nps", value, "--db", str(folder / STORE_NAME), "--at", at)
+    assert result.exit_code == 0, result.output
+
+
+def test_watch_waits_while_another_run_delivers_and_delivers_after(tmp_path: Path) -> None:
+    store = str(tmp_path / STORE_NAME)
+    held = None
+    process = None
+    try:
+        held = Journal(f"{store}-outbox", store)  # a `notify` delivering, slowly
+        process = start_watch(tmp_path, "1s")
+        time.sleep(3)  # a few rounds, each turned away
+        assert process.poll() is None
+        record(tmp_path, "30")  # a breach, to be delivered once the other run has finished
+        time.sleep(1.5)
+        assert received(tmp_path) == []
+        held.close()
+        held = None
+        wait_for(lambda: len(received(tmp_path)) == 1)
+    finally:
+        if held is not None:
+            held.close()
+        if process is not None:
+            code, lines, err = stop_watch(process)
+    assert code == 0, err
+    turned_away = [line for line in lines if HOLDS in line]
+    assert turned_away, lines
+    assert turned_away[0].endswith(
+        f"{HOLDS}another goalline is delivering from {store} (it holds {store}-outbox);"
+        " try again when it has finished"
+    )
+    assert any(line.endswith(" 1 new event in the outbox; 1 delivery sent (1 by command)")
+               for line in lines)  # fmt: skip
+    assert lines[-1].endswith(" stopped")
+
+
+TABLE_PLAN = """\
+source tickets "Tickets" { time created_at }
+
+indicator urgent "Urgent tickets" {
+  kind     kpi
+  unit     "tickets"
+  better   lower
+  measure  count(tickets where priorty = "urgent")
+}
+
+goal calm "Few urgent tickets" {
+  indicator  urgent
+  cycle      daily
+  owner      boss
+  serves     happy
+  target     <= 5
+}
+"""
+
+
+def test_watch_waits_for_a_plan_that_names_a_column_the_store_lacks(tmp_path: Path) -> None:
+    process = start_watch(tmp_path, "10m")
+    try:
+        wait_for(lambda: (tmp_path / f"{STORE_NAME}-outbox").exists())  # the first round ran
+        (tmp_path / "tickets.csv").write_text(
+            f"id,created_at,priority\n1,{_iso(time.time() - 3600)},urgent\n", encoding="utf-8"
+        )
+        imported = goalline(
+            "import", str(tmp_path / "tickets.csv"), "--db", str(tmp_path / STORE_NAME),
+            "--table", "tickets", "--time", "created_at",
+        )  # fmt: skip
+        assert imported.exit_code == 0, imported.output
+        plan = tmp_path / "plan.goal"
+        good = plan.read_text(encoding="utf-8")
+        plan.write_text(good + "\n" + TABLE_PLAN, encoding="utf-8")  # checks: no --db
+        assert goalline("check", str(plan)).exit_code == 0
+        time.sleep(2.5)
+        assert process.poll() is None  # it waits for the fix
+        plan.write_text(good + "\n" + TABLE_PLAN.replace("priorty", "priority"), encoding="utf-8")
+        time.sleep(2.5)
+        assert process.poll() is None
+    finally:
+        code, lines, err = stop_watch(process)
+    assert code == 0, err
+    waiting = [line for line in lines if HOLDS in line]
+    assert len(waiting) == 1, lines
+    assert f"{HOLDS}table 'tickets' has no column 'priorty'" in waiting[0]
+    after = lines[lines.index(waiting[0]) + 1]
+    assert after.endswith(" 0 new events in the outbox; 0 deliveries sent"), lines
+    assert lines[-1].endswith(" stopped")
