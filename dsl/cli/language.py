@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import difflib
-import os
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,6 +14,7 @@ if TYPE_CHECKING:
     from ..store.database import Store
 
 from ..errors import Exit
+from ..files import resolved, write_file
 from .common import STDIN, fail, moment
 
 UNREADABLE = "E100"  # the diagnostic code of a plan file that cannot be read or decoded
@@ -114,7 +113,12 @@ def fmt(plans: tuple[str, ...], check_only: bool, diff: bool) -> None:
             click.echo(f"would reformat {path}", err=diff)
             worst = max(worst, Exit.FOUND)
         else:
-            _write_atomically(Path(path), formatted)
+            try:  # a plan that is a link stays one: its target is formatted
+                write_file(resolved(path), formatted)
+            except OSError as exc:
+                fail(f"cannot write {path}: {exc.strerror or exc}")
+                worst = Exit.CANNOT_RUN
+                continue
             click.echo(f"reformatted {path}", err=True)
     sys.exit(worst)
 
@@ -128,18 +132,6 @@ def _unified_diff(before: str, after: str, path: str) -> list[str]:
             tofile=f"{path} (formatted)",
         )
     )
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    """Write beside the file and rename over it, so an interrupted write loses nothing."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def _plan_source(name: str) -> tuple[str, str | None]:

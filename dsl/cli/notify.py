@@ -4,6 +4,7 @@ through the channels of `goalline.toml`, and marked handled."""
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ..errors import Exit
+from ..files import write_file
 from .common import load_program, moment, stop
 
 if TYPE_CHECKING:
@@ -36,10 +38,10 @@ def init(force: bool) -> None:
     from ..notify.config import CONFIG_NAME, EXAMPLE
 
     path = Path(CONFIG_NAME)
-    if path.exists() and not force:
+    if os.path.lexists(path) and not force:  # a link, even one that leads nowhere, is there
         stop(f"{CONFIG_NAME} exists already; --force replaces it")
     try:
-        path.write_text(EXAMPLE, encoding="utf-8")
+        write_file(path, EXAMPLE)
     except OSError as exc:
         stop(f"cannot write {CONFIG_NAME}: {exc.strerror or exc}")
     click.echo(f"wrote {CONFIG_NAME}: set the channels, then run `goalline notify PLAN`")

@@ -5,12 +5,11 @@ message for people, never a traceback."""
 
 from __future__ import annotations
 
-import contextlib
-import os
 from collections.abc import Mapping
 from pathlib import Path
 
 from ..engine.report import Report
+from ..files import write_file
 from ..store.records import Acknowledgement, ReviewRecord
 from .minutes import minutes_markdown, minutes_paths, minutes_toml
 
@@ -36,13 +35,10 @@ def export_minutes(
 
 def _write(path: Path, text: str) -> None:
     """Replace `path` in one step, so an interrupted export never leaves half a file (and
-    earlier minutes stay whole when the new ones cannot be written)."""
-    partial = path.with_name(f".{path.name}.partial")  # plain open: the usual permissions
+    earlier minutes stay whole when the new ones cannot be written); a link planted at its
+    name is replaced, never written through (`files.write_file`)."""
     try:
-        partial.write_text(text, encoding="utf-8", newline="")
-        os.replace(partial, path)
+        write_file(path, text)
     except OSError as problem:
-        with contextlib.suppress(OSError):
-            partial.unlink(missing_ok=True)
         reason = problem.strerror or str(problem)
         raise MinutesError(f"cannot write the minutes to {path}: {reason}") from None

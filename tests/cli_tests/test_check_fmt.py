@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import stat
 from pathlib import Path
 
 from dsl.cli.main import Exit
@@ -141,6 +142,32 @@ def test_fmt_rewrites_a_file_in_place(workdir: Path) -> None:
     expected = (FORMAT / "messy.expected.goal").read_text(encoding="utf-8")
     assert (workdir / "messy.goal").read_text(encoding="utf-8") == expected
     assert list(workdir.iterdir()) == [workdir / "messy.goal"]  # no temporary file left
+
+
+def test_fmt_keeps_the_plans_mode_and_group(workdir: Path) -> None:
+    plan = workdir / "messy.goal"
+    shutil.copy(FORMAT / "messy.goal", plan)
+    plan.chmod(0o664)  # shared with a `watch` service running as another user of the group
+    group = plan.stat().st_gid
+    assert goalline("fmt", "messy.goal").exit_code == Exit.OK
+    assert plan.read_text(encoding="utf-8") == (FORMAT / "messy.expected.goal").read_text(
+        encoding="utf-8"
+    )
+    assert (stat.S_IMODE(plan.stat().st_mode), plan.stat().st_gid) == (0o664, group)
+
+
+def test_fmt_formats_the_target_of_a_linked_plan_and_keeps_the_link(workdir: Path) -> None:
+    (workdir / "plans").mkdir()
+    real = workdir / "plans" / "messy.goal"
+    shutil.copy(FORMAT / "messy.goal", real)
+    (workdir / "messy.goal").symlink_to(real)
+    result = goalline("fmt", "messy.goal")
+    assert (result.exit_code, result.stderr) == (Exit.OK, "reformatted messy.goal\n")
+    assert (workdir / "messy.goal").is_symlink()
+    assert real.read_text(encoding="utf-8") == (FORMAT / "messy.expected.goal").read_text(
+        encoding="utf-8"
+    )
+    assert sorted(p.name for p in (workdir / "plans").iterdir()) == ["messy.goal"]
 
 
 def test_fmt_check_reports_without_writing(workdir: Path) -> None:

@@ -16,7 +16,7 @@ PACKAGES = ("dsl", "tui")
 LONGEST = 400
 
 # The rooms of `dsl`, each allowed to import only the rooms before it (and itself).
-ROOMS = ("errors", "language", "store", "engine", "output", "notify", "demo", "api", "cli")
+ROOMS = ("errors", "files", "language", "store", "engine", "output", "notify", "demo", "api", "cli")
 
 
 def modules(package: str) -> dict[str, Path]:

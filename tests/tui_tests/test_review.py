@@ -327,6 +327,29 @@ async def test_markup_typed_in_a_note_is_shown_and_exported_literally(
         )  # not finished
 
 
+async def test_minutes_are_never_written_through_a_planted_link(
+    demo: Path, told: list[str], tmp_path: Path
+) -> None:
+    """Anyone who can write the plan's folder could plant links at the names the export
+    writes: the temporary name it used to write first, and the minutes' own names."""
+    victims = [tmp_path / f"victim-{n}" for n in range(3)]
+    for victim in victims:
+        victim.write_text("precious\n", encoding="utf-8")
+    (demo / f".{MINUTES_MD}.partial").symlink_to(victims[0])
+    (demo / MINUTES_MD).symlink_to(victims[1])
+    (demo / MINUTES_TOML).symlink_to(victims[2])
+    app = review_app(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_review(app, pilot)
+        await pilot.press("ctrl+o")
+        await settle(app, pilot)
+    assert any(message.startswith("Minutes written to") for message in told)
+    assert [v.read_text(encoding="utf-8") for v in victims] == ["precious\n"] * 3
+    assert not (demo / MINUTES_MD).is_symlink()
+    assert (demo / MINUTES_MD).read_text(encoding="utf-8").startswith("# ")
+    assert tomllib.loads((demo / MINUTES_TOML).read_text(encoding="utf-8"))
+
+
 # ---------------------------------------------------------------- minutes that cannot be written
 
 

@@ -136,6 +136,25 @@ def test_init_writes_a_configuration_that_works(
     assert (tmp_path / "goalline.toml").read_text(encoding="utf-8") == EXAMPLE
 
 
+def test_init_never_writes_through_a_link_at_its_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    victim = tmp_path / "elsewhere.txt"  # a link that leads nowhere yet, and then somewhere
+    (tmp_path / "goalline.toml").symlink_to(victim)
+    refused = goalline("init")
+    assert (refused.exit_code, refused.stderr) == (
+        2,
+        "goalline: error: goalline.toml exists already; --force replaces it\n",
+    )
+    assert not victim.exists()
+    victim.write_text("precious\n", encoding="utf-8")
+    assert goalline("init", "--force").exit_code == 0
+    assert victim.read_text(encoding="utf-8") == "precious\n"
+    assert not (tmp_path / "goalline.toml").is_symlink()
+    assert (tmp_path / "goalline.toml").read_text(encoding="utf-8") == EXAMPLE
+
+
 def test_the_written_configuration_delivers(desk: Path, mailbox: tuple[Mailbox, int]) -> None:
     box, port = mailbox
     assert goalline("init").exit_code == 0
