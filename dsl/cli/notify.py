@@ -236,6 +236,9 @@ def ack(event: str, db: str | None, config_path: str | None, by: str, note: str 
 
 
 def needs_channel(config: Config) -> None:
+    """A command that delivers: it needs a channel, and says what is unsafe about them."""
+    for warning in config.warnings:
+        click.echo(f"goalline: warning: {warning}", err=True)
     if not config.notify.channels:
         stop(
             "no channel to deliver through: add [notify.email], [notify.webhook] or"

@@ -9,12 +9,14 @@ the file: it names the environment variables that hold them.
 from __future__ import annotations
 
 import difflib
+import ipaddress
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from ..errors import GoallineError
 
@@ -72,6 +74,7 @@ class Config:
     db: str | None = None
     timezone: str | None = None
     notify: Notify = field(default_factory=Notify)
+    warnings: tuple[str, ...] = ()  # settings that work and should not: told, not refused
 
 
 def load_config(path: str | None) -> Config:
@@ -117,7 +120,7 @@ def parse_config(text: str, name: str = CONFIG_NAME) -> Config:
     )
     if reader.problems:
         raise ConfigError("\n".join(reader.problems))
-    return config
+    return replace(config, warnings=tuple(reader.warnings))
 
 
 def _email(reader: _Reader, data: dict[str, Any]) -> Email:
@@ -133,7 +136,11 @@ def _email(reader: _Reader, data: dict[str, Any]) -> Email:
         "timeout": str,
     }
     table = reader.table(data, where, keys, required=("host", "port", "from"))
-    security = table.get("security", "none")
+    logs_in = "user_env" in table and "password_env" in table
+    security = table.get("security", "starttls" if logs_in else "none")
+    if logs_in and security == "none":
+        reader.in_clear(where, table.get("host", ""), "user_env and password_env would send the"
+                        ' password', 'use security = "starttls" or "tls"')  # fmt: skip
     if security not in SECURITY:
         reader.problem(where, f"security must be one of {', '.join(SECURITY)}, not '{security}'")
     if not 0 < table.get("port", 25) < 65536:
@@ -158,6 +165,9 @@ def _webhook(reader: _Reader, data: dict[str, Any]) -> Webhook:
     url = table.get("url", "")
     if url and not re.match(r"https?://", url):
         reader.problem(where, f"url must start with http:// or https://, not '{url}'")
+    elif "token_env" in table and url.startswith("http://"):
+        host = urlsplit(url).hostname or ""
+        reader.in_clear(where, host, "token_env would send the token", "use an https:// url")
     return Webhook(
         url=url,
         timeout=reader.duration(table, where, "timeout", timedelta(seconds=5)),
@@ -177,6 +187,16 @@ def _command(reader: _Reader, data: dict[str, Any]) -> Command:
     )
 
 
+def _loopback(host: str) -> bool:
+    """A name or address of this machine, judged without asking DNS."""
+    if host.lower() in ("localhost", "localhost."):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
 LONGEST = timedelta(days=365)  # durations beyond this are mistakes, and overflow datetimes
 _DURATION = re.compile(r"(\d+)\s*(s|m|h|d)")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
@@ -189,9 +209,21 @@ class _Reader:
     def __init__(self, name: str) -> None:
         self.name = name
         self.problems: list[str] = []
+        self.warnings: list[str] = []
 
     def problem(self, where: str, message: str) -> None:
         self.problems.append(f"{self.name}: {f'[{where}] ' if where else ''}{message}")
+
+    def in_clear(self, where: str, host: str, what: str, instead: str) -> None:
+        """A secret that would cross the network unencrypted: refused, unless the server is
+        on this machine (a local relay), where it is only said."""
+        if _loopback(host):
+            self.warnings.append(
+                f"{self.name}: [{where}] {what} to {host} in clear text; {instead}"
+                " unless the server stays on this machine"
+            )
+        else:
+            self.problem(where, f"{what} to {host} in clear text: {instead}")
 
     def table(
         self,
@@ -273,7 +305,7 @@ retry_after = "1m"             # wait before retrying a failed delivery; doubled
 host = "127.0.0.1"
 port = 8025
 from = "goalline@example.com"
-security = "none"              # none | starttls | tls
+security = "none"              # none | starttls | tls (starttls when logging in)
 # user_env = "GOALLINE_SMTP_USER"          # names of environment variables, both or neither
 # password_env = "GOALLINE_SMTP_PASSWORD"
 # ca_file = "/etc/ssl/certs/company-ca.pem"  # trust this authority (a company mail server)

@@ -296,3 +296,52 @@ def test_load_config_reads_the_file_here_or_the_one_named(
     Path("bad.toml").write_text("[notify]\nmax_attempts = -1\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"^bad\.toml: \[notify\] max_attempts must be 1 or more"):
         load_config("bad.toml")
+
+
+# ---------------------------------------------------------------- secrets never in clear text
+
+LOGIN = 'user_env = "U"\npassword_env = "P"\n'
+
+
+def email(host: str, extra: str = "") -> str:
+    return f'[notify.email]\nhost = "{host}"\nport = 587\nfrom = "a@b"\n{LOGIN}{extra}'
+
+
+def test_a_login_without_a_security_setting_upgrades_the_connection() -> None:
+    config = parse_config(email("mail.example.com"))
+    assert config.notify.email is not None
+    assert config.notify.email.security == "starttls"
+    assert config.warnings == ()
+    plain = parse_config('[notify.email]\nhost = "h"\nport = 25\nfrom = "a@b"\n')
+    assert plain.notify.email is not None and plain.notify.email.security == "none"
+
+
+def test_a_password_in_clear_text_to_another_machine_is_refused() -> None:
+    assert problems(email("mail.example.com", 'security = "none"\n')) == [
+        "goalline.toml: [notify.email] user_env and password_env would send the password to"
+        ' mail.example.com in clear text: use security = "starttls" or "tls"'
+    ]
+    assert problems(email("10.0.0.25", 'security = "none"\n'))[0].startswith(
+        "goalline.toml: [notify.email] user_env and password_env would send the password to"
+        " 10.0.0.25 in clear text"
+    )
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "::1", "127.0.1.1"])
+def test_a_password_in_clear_text_to_this_machine_is_a_warning(host: str) -> None:
+    config = parse_config(email(host, 'security = "none"\n'))
+    assert config.warnings == (
+        f"goalline.toml: [notify.email] user_env and password_env would send the password to"
+        f' {host} in clear text; use security = "starttls" or "tls" unless the server stays'
+        " on this machine",
+    )
+
+
+def test_a_webhook_token_over_plain_http_to_another_machine_is_refused() -> None:
+    table = '[notify.webhook]\nurl = "http://hooks.example.com/x"\ntoken_env = "T"\n'
+    assert problems(table) == [
+        "goalline.toml: [notify.webhook] token_env would send the token to hooks.example.com"
+        " in clear text: use an https:// url"
+    ]
+    safe = parse_config(table.replace("http://", "https://"))
+    assert safe.warnings == ()

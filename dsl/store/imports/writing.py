@@ -65,12 +65,17 @@ def write_rows(db: Database, plan: ImportPlan, rows: Iterable[Sequence[Any]]) ->
     # sqlite-utils' insert_all builds and commits a statement per small batch; a
     # million-row import spends most of its time there. One executemany over the
     # whole stream, inside the one atomic() transaction, is several times faster.
-    cursor = db.conn.executemany(target, counted or rows)
-    count = counted.count if counted else max(cursor.rowcount, 0)
-    if cluster is not None:
-        # Its index made first grows at its end as the sorted rows arrive: no sort of its own.
-        db.table(plan.table).create_index([cluster], if_not_exists=True)
-        _move(db, plan, cluster)
+    try:
+        cursor = db.conn.executemany(target, counted or rows)
+        count = counted.count if counted else max(cursor.rowcount, 0)
+        if cluster is not None:
+            # Its index made first grows at its end as the sorted rows arrive: no sort.
+            db.table(plan.table).create_index([cluster], if_not_exists=True)
+            _move(db, plan, cluster)
+    except sqlite3.IntegrityError as exc:
+        if not str(exc).startswith(UNIQUE):
+            raise  # the store's edge tells it as SQLite says it
+        raise _key_conflict(plan, str(exc)) from None
     empty: dict[str, int] = {}
     for column in sorted(plan.time_columns):
         db.table(plan.table).create_index([column], if_not_exists=True)
@@ -89,6 +94,18 @@ def write_rows(db: Database, plan: ImportPlan, rows: Iterable[Sequence[Any]]) ->
 
 
 _STAGE = "goalline_import_stage"
+UNIQUE = "UNIQUE constraint failed: "
+
+
+def _key_conflict(plan: ImportPlan, said: str) -> StoreError:
+    """SQLite's "UNIQUE constraint failed: tickets.id" in words that say what to do."""
+    columns = [c.strip().partition(".")[2] for c in said.removeprefix(UNIQUE).split(",")]
+    key = ", ".join(columns)
+    fix = f"add --pk {columns[0]}" if len(columns) == 1 else "import into a new table"
+    return StoreError(
+        f"table '{plan.table}' holds rows with the same {key} already; the table's key is"
+        f" {key}: {fix} to update those rows instead of adding them"
+    )
 
 
 def cluster_column(plan: ImportPlan) -> str | None:

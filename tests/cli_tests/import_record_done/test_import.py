@@ -362,7 +362,7 @@ def test_a_write_refused_early_in_a_long_file_stops_reading_it(tickets_db: Path)
     before = snapshot(tickets_db)
     result = load("big.csv", "tickets", "--time", "created_at")
     assert result.exit_code == Exit.CANNOT_RUN
-    assert "UNIQUE constraint failed: tickets.id" in result.stderr
+    assert "table 'tickets' holds rows with the same id already" in result.stderr
     assert result.stderr.count("nothing was") == 1
     assert snapshot(tickets_db) == before
     with pytest.raises(ChildProcessError):

@@ -173,3 +173,33 @@ def test_hostile_time_and_key_names_that_are_not_columns_are_named(tickets_db: P
         "tickets.csv: there is no column '\"; DROP TABLE tickets; --' to use as the key; nothing was imported",
     )
     assert query(tickets_db, "SELECT count(*) FROM tickets") == [(3,)]
+
+
+# ---------------------------------------------------------------- a key the table already has
+
+
+def test_a_key_conflict_says_to_add_the_tables_key(workdir: Path) -> None:
+    Path("tickets.csv").write_text(
+        "id,created_at,status\n1,2026-01-05 10:00,open\n2,2026-01-06 10:00,open\n",
+        encoding="utf-8",
+    )
+    keyed = ["import", "tickets.csv", "--db", "s.db", "--table", "tickets", "--time", "created_at"]
+    assert goalline(*keyed, "--pk", "id").exit_code == 0
+    Path("tickets.csv").write_text(
+        "id,created_at,status\n3,2026-01-07 10:00,open\n2,2026-01-06 10:00,solved\n",
+        encoding="utf-8",
+    )
+    before = snapshot(workdir / "s.db")
+    again = goalline(*keyed)  # --pk forgotten
+    assert (again.exit_code, again.stdout) == (Exit.CANNOT_RUN, "")
+    assert again.stderr == (
+        "goalline: error: table 'tickets' holds rows with the same id already; the table's key"
+        " is id: add --pk id to update those rows instead of adding them; nothing was imported\n"
+    )
+    assert snapshot(workdir / "s.db") == before
+    assert goalline(*keyed, "--pk", "id").exit_code == 0
+    assert query(workdir / "s.db", "SELECT id, status FROM tickets ORDER BY id") == [
+        (1, "open"),
+        (2, "solved"),
+        (3, "open"),
+    ]

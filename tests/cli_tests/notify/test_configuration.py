@@ -12,8 +12,18 @@ import pytest
 from dsl.notify.config import EXAMPLE, Email, parse_config
 
 from ...helpers import goalline
-from ..servers import Mailbox
-from .conftest import DB, JAN, RECEIVER, configure, notify, outbox, outbox_rows, toml_table
+from ..servers import Mailbox, free_port
+from .conftest import (
+    DB,
+    JAN,
+    RECEIVER,
+    configure,
+    email_table,
+    notify,
+    outbox,
+    outbox_rows,
+    toml_table,
+)
 
 
 @pytest.mark.parametrize(
@@ -168,3 +178,21 @@ def test_the_written_configuration_delivers(desk: Path, mailbox: tuple[Mailbox, 
         "1 new event in the outbox; 2 deliveries sent (2 by email)\n",
     )
     assert {m.mail_from for m in box.mails} == {"goalline@example.com"}
+
+
+def test_a_password_in_clear_text_is_refused_and_on_this_machine_only_told(desk: Path) -> None:
+    login = {"user_env": "DESK_SMTP_USER", "password_env": "DESK_SMTP_PASSWORD"}
+    configure(email_table(free_port(), security="none", **login))
+    told = notify()
+    assert told.stderr.splitlines()[0] == (
+        "goalline: warning: goalline.toml: [notify.email] user_env and password_env would send"
+        ' the password to 127.0.0.1 in clear text; use security = "starttls" or "tls" unless'
+        " the server stays on this machine"
+    )
+    configure(email_table(25, security="none", **login).replace("127.0.0.1", "mail.example.com"))
+    refused = notify()
+    assert (refused.exit_code, refused.stdout) == (2, "")
+    assert refused.stderr == (
+        "goalline: error: goalline.toml: [notify.email] user_env and password_env would send"
+        ' the password to mail.example.com in clear text: use security = "starttls" or "tls"\n'
+    )
