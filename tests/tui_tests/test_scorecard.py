@@ -253,6 +253,7 @@ async def test_a_plan_that_stops_checking_shows_why_and_recovers(demo: Path) -> 
     good = plan.read_text(encoding="utf-8")
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
+        await pilot.press("down", "down", "down")  # satisfied
         plan.write_text(
             good.replace('plan "Customer Support 2026" {', 'plan "Customer Support 2026" {{'),
             encoding="utf-8",
@@ -265,10 +266,15 @@ async def test_a_plan_that_stops_checking_shows_why_and_recovers(demo: Path) -> 
         await pilot.pause(1.5)
         await settle(app, pilot)
         recovered = [row[1] for row in rows(app)]
+        focused = app.focused.id if app.focused else None
+        back_on = cursor_goal(app)
+        await pilot.press("down")  # the keys work at once, no Escape needed
+        moved_to = cursor_goal(app)
     assert summary == "The plan cannot be evaluated:"
     assert problems.startswith(f"{plan}:")
     assert "error" in problems
     assert recovered == ATTENTION_ORDER
+    assert (focused, back_on, moved_to) == ("goals", "satisfied", "called_back")
 
 
 async def test_a_missing_table_is_a_message_not_a_crash(demo: Path) -> None:

@@ -99,6 +99,8 @@ class ScorecardScreen(Screen[None]):
         self.query_one("#summary", Static).update(self._summary(report, loaded))
         self._fill_goals(report)
         self._fill_milestones(report)
+        if self.focused is None:  # the board was hidden while the plan did not check
+            self.query_one("#goals", DataTable).focus()
 
     def _summary(self, report: Report, loaded: Loaded) -> Text:
         score = f"score {report.score:.0%}" if report.score is not None else "no score yet"
