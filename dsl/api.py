@@ -31,6 +31,7 @@ from .language.diagnostics import Diagnostic
 
 if TYPE_CHECKING:  # the review session's names, imported on first use (see __getattr__)
     from .engine.evaluate import target_in_force as target_in_force
+    from .engine.explain import Explanation as Explanation
     from .engine.fetch import Ran
     from .engine.measure_sql import Query
     from .engine.report import ATTENTION as ATTENTION
@@ -40,7 +41,9 @@ if TYPE_CHECKING:  # the review session's names, imported on first use (see __ge
     from .engine.report import GoalResult as GoalResult
     from .engine.report import MilestoneResult as MilestoneResult
     from .engine.report import Report as Report
+    from .engine.suggest import ProposalCheck as ProposalCheck
     from .engine.suggest import Suggestion as Suggestion
+    from .engine.suggest import check_proposal as check_proposal
     from .engine.suggest import format_value as format_value
     from .engine.suggest import suggest_target as suggest_target
     from .language.diagnostics import render as render
@@ -63,6 +66,7 @@ if TYPE_CHECKING:  # the review session's names, imported on first use (see __ge
 # on first use (PEP 562), so that `goalline check` does not pay for the store and the engine.
 _SURFACE = {
     "engine.evaluate": ("target_in_force",),
+    "engine.explain": ("Explanation",),
     "engine.report": (
         "ATTENTION",
         "CycleResult",
@@ -72,7 +76,13 @@ _SURFACE = {
         "MilestoneResult",
         "Report",
     ),
-    "engine.suggest": ("Suggestion", "format_value", "suggest_target"),
+    "engine.suggest": (
+        "ProposalCheck",
+        "Suggestion",
+        "check_proposal",
+        "format_value",
+        "suggest_target",
+    ),
     "language.diagnostics": ("render",),
     "language.expressions": ("measure_text",),
     "output.formats": ("latest_text", "short_target", "value_text"),
@@ -92,6 +102,7 @@ __all__ = [
     "CycleResult",
     "EscalationEvent",
     "ExclusionNote",
+    "Explanation",
     "Formatted",
     "GoalResult",
     "GoallineError",
@@ -99,6 +110,7 @@ __all__ = [
     "MinutesError",
     "Outcome",
     "Program",
+    "ProposalCheck",
     "Report",
     "ReviewRecord",
     "ReviewSession",
@@ -108,6 +120,7 @@ __all__ = [
     "Suggestion",
     "check_against",
     "check_plan",
+    "check_proposal",
     "check_text",
     "compile",
     "explanation",
@@ -332,7 +345,7 @@ def check_against(path: str, store: Store, now: datetime, text: str | None = Non
     return replace(checked, plan=plan, diagnostics=diagnostics)
 
 
-def explanation(outcome: Outcome, store: Store, goal: str, cycle_index: int) -> str:
+def explanation(outcome: Outcome, store: Store, goal: str, cycle_index: int) -> Explanation:
     """The plain-sentence explanation of one cycle of one goal of an evaluated outcome (as
     `goalline explain` prints it): it counts the rows of the cycle's range in the store."""
     from .engine.explain import LeftOut, rows_counted

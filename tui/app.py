@@ -13,7 +13,7 @@ from datetime import datetime
 from functools import partial
 from typing import Any, ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -22,7 +22,8 @@ from textual.worker import Worker, get_current_worker
 
 from dsl.api import MinutesError, Program, Stamps, Store, StoreError, export_minutes, stamps
 
-from .commands import goal_commands, scorecard_commands, screen_commands
+from .commands import goal_commands, scorecard_commands, screen_commands, session_commands
+from .keys import KeysInOrder
 from .messages import (
     Change,
     Draft,
@@ -96,12 +97,23 @@ class ReviewApp(App[None]):
         self._preload: Worker[None] | None = None
         self.drafts = Drafts()  # review edits not yet written
         self._save_timer: Timer | None = None
+        self.keys = KeysInOrder(self, partial(App.on_event, self))
 
     def on_mount(self) -> None:
         self.sub_title = self.plan
         self.push_screen(ScorecardScreen())
         self.reevaluate()
         self.set_interval(WATCH_SECONDS, self._look_for_changes)
+
+    async def on_event(self, event: events.Event) -> None:
+        """Keys go to the widgets one at a time, in the order typed (tui/keys.py)."""
+        if not isinstance(event, events.Key):
+            await super().on_event(event)
+        elif not event.is_forwarded:
+            await self.keys.typed(event)
+        else:  # back from the widgets, none of which took it: its binding runs now
+            await super().on_event(event)
+            self.keys.back(event)
 
     # ------------------------------------------------------------ evaluation
 
@@ -194,8 +206,8 @@ class ReviewApp(App[None]):
     def _explain(self, goal: str, cycle_index: int) -> None:
         loaded = self.loaded
         if loaded is not None:
-            text = explain_cycle(loaded, self.db, goal, cycle_index)
-            self.call_from_thread(self._deliver, Explained(goal, cycle_index, text))
+            told = explain_cycle(loaded, self.db, goal, cycle_index)
+            self.call_from_thread(self._deliver, Explained(goal, cycle_index, told))
 
     def _deliver(self, message: Explained) -> None:
         self.screen.post_message(message)
@@ -239,24 +251,7 @@ class ReviewApp(App[None]):
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """The command palette offers every action of the session by name."""
         yield from super().get_system_commands(screen)
-        yield SystemCommand(
-            "Escalations", "Every escalation event; acknowledge one", self.action_escalations
-        )
-        yield SystemCommand(
-            "Milestones", "The milestones by due date; mark one done", self.action_milestones
-        )
-        yield SystemCommand(
-            "Review",
-            "Step through what needs attention; write causes, lessons, actions",
-            self.action_review,
-        )
-        yield SystemCommand(
-            "Re-evaluate", "Evaluate the plan against the store again", self.action_reevaluate
-        )
-        yield SystemCommand(
-            "Record a measurement", "A value of an indicator recorded by hand", self.action_record
-        )
-        yield SystemCommand("Help", "The keys of every screen", self.action_help)
+        yield from session_commands(self)
         if isinstance(screen, ScorecardScreen):
             yield from scorecard_commands(screen)
         yield from screen_commands(screen)
@@ -268,11 +263,23 @@ class ReviewApp(App[None]):
     @on(Change)
     def _change_requested(self, request: Change) -> None:
         change = partial(carry_out, request=request)
-        self._change(change, request.done, request.reevaluates, request.failed)
+        self._expect_reply(request)
+        self._change(change, request.done, request.reevaluates, request.failed, request)
 
     @on(Read)
     def _read_requested(self, request: Read) -> None:
+        self._expect_reply(request)
         self._read(request)
+
+    def _expect_reply(self, request: Change | Read) -> None:
+        """A request whose reply changes the screen (a review opened, the action form made
+        ready again): the keys typed meanwhile wait for it (tui/keys.py)."""
+        if hasattr(request, "reply"):
+            self.keys.replies_due += 1
+
+    def _replied(self, request: Change | Read | None) -> None:
+        if request is not None and hasattr(request, "reply"):
+            self.keys.replies_due -= 1
 
     @on(Draft)
     def _draft_typed(self, draft: Draft) -> None:
@@ -298,13 +305,14 @@ class ReviewApp(App[None]):
         done: str,
         reevaluate: bool,
         failed: Callable[[str], object] | None = None,
+        request: Change | None = None,
     ) -> None:
         """Make one change to the store in a worker (a write may wait for another writer),
         then say `done` (if any) and evaluate again; a store that refuses is told, never
         raised. Changes that cannot alter the evaluation (`reevaluate=False`) are not taken
         for a change of the data by the watcher either."""
         self._writes += 1
-        self._write(change, done, reevaluate, failed)
+        self._write(change, done, reevaluate, failed, request)
 
     @work(thread=True, group="write", description="write to the store")
     def _write(
@@ -313,16 +321,19 @@ class ReviewApp(App[None]):
         done: str,
         reevaluate: bool,
         failed: Callable[[str], object] | None,
+        request: Change | None,
     ) -> None:
         try:
             with Store.open(self.db) as store:
                 answer = change(store)
         except StoreError as problem:
             self.call_from_thread(self._refused, str(problem), failed)
+            self.call_from_thread(self._replied, request)
             self.call_from_thread(self._written, False)
             return
         if answer is not None:
             self.call_from_thread(answer)
+        self.call_from_thread(self._replied, request)
         if done:
             self.call_from_thread(self.notify, done, markup=False)
         self.call_from_thread(self._written, reevaluate)
@@ -344,9 +355,11 @@ class ReviewApp(App[None]):
                 answer = carry_out(store, request)
         except StoreError as problem:
             self.call_from_thread(self._refused, str(problem), request.failed)
+            self.call_from_thread(self._replied, request)
             return
         if answer is not None:
             self.call_from_thread(answer)
+        self.call_from_thread(self._replied, request)
 
     def _refused(self, problem: str, failed: Callable[[str], object] | None) -> None:
         if failed is not None:

@@ -19,6 +19,28 @@ from .screens.scorecard import ScorecardScreen
 FILTERS = ("critical", "breached", "warning", "no_data", "insufficient", "met", "excluded")
 
 
+def session_commands(app: Any) -> Iterable[SystemCommand]:
+    """The session's own actions (`ReviewApp`'s), by name."""
+    yield SystemCommand(
+        "Escalations", "Every escalation event; acknowledge one", app.action_escalations
+    )
+    yield SystemCommand(
+        "Milestones", "The milestones by due date; mark one done", app.action_milestones
+    )
+    yield SystemCommand(
+        "Review",
+        "Step through what needs attention; write causes, lessons, actions",
+        app.action_review,
+    )
+    yield SystemCommand(
+        "Re-evaluate", "Evaluate the plan against the store again", app.action_reevaluate
+    )
+    yield SystemCommand(
+        "Record a measurement", "A value of an indicator recorded by hand", app.action_record
+    )
+    yield SystemCommand("Help", "The keys of every screen", app.action_help)
+
+
 def scorecard_commands(screen: ScorecardScreen) -> Iterable[SystemCommand]:
     """Each sort order and each status filter of the scorecard."""
     for sort in SORT_ORDER:

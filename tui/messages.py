@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual.message import Message
 
 if TYPE_CHECKING:
-    from dsl.api import Action, Report, ReviewRecord
+    from dsl.api import Action, Explanation, Report, ReviewRecord
 
     from .state import Loaded
 
@@ -34,7 +34,7 @@ class Explained(Message):
 
     goal: str
     cycle_index: int
-    text: str
+    explanation: Explanation
 
 
 @dataclass

@@ -3,9 +3,11 @@ as sparklines. Only presentation: every status and number comes from the engine'
 
 from __future__ import annotations
 
+from datetime import date
+
 from rich.text import Text
 
-from dsl.api import ATTENTION, CycleResult, GoalResult, latest_text, short_target
+from dsl.api import ATTENTION, CycleResult, GoalResult, latest_text, short_target, value_text
 
 # The status word is always shown, so a row reads the same without colour.
 STATUS_STYLES = {
@@ -37,8 +39,13 @@ def literal(text: str | None, default: str = "") -> Text:
     return Text(text if text is not None else default)
 
 
-def latest_value(goal: GoalResult) -> str:
-    return latest_text(goal)
+def latest_value(goal: GoalResult, *, short: bool = False) -> str:
+    """The latest complete value with its unit and sample; `short`, for a narrow screen:
+    the value alone, in the unit as the plan writes it (the goal screen says the rest)."""
+    if not short:
+        return latest_text(goal)
+    latest = goal.latest_complete
+    return value_text(goal, latest.value if latest else None, short=True)
 
 
 def latest_target(goal: GoalResult) -> str:
@@ -67,3 +74,18 @@ def sparkline(cycles: tuple[CycleResult, ...], width: int = 12) -> str:
 
 def attention_key(goal: GoalResult) -> tuple[int, str]:
     return (ATTENTION.get(goal.status, 5), goal.id)
+
+
+def done_words(done_on: date, due: date, buffer_days: int) -> str:
+    """When a milestone was done against its due date and buffer: `done 10 days late,
+    within its buffer`, `done 3 days before the due date`."""
+    late = (done_on - due).days
+    if late <= 0:
+        return "done on the due date" if late == 0 else f"done {_days(-late)} before the due date"
+    if late <= buffer_days:
+        return f"done {_days(late)} late, within its buffer"
+    return f"done {_days(late)} late, {_days(late - buffer_days)} after its buffer ended"
+
+
+def _days(count: int) -> str:
+    return f"{count} day{'s' if count != 1 else ''}"

@@ -22,6 +22,7 @@ from typing import Any
 from dsl.api import (
     Acknowledgement,
     EscalationEvent,
+    Explanation,
     Outcome,
     Program,
     Report,
@@ -175,15 +176,15 @@ def _unpickled(sent: bytes) -> Any:
             gc.enable()
 
 
-def explain_cycle(loaded: Loaded, db: str, goal: str, cycle_index: int) -> str:
-    """The explanation of one cycle, as `goalline explain` prints it (runs in a worker)."""
+def explain_cycle(loaded: Loaded, db: str, goal: str, cycle_index: int) -> Explanation:
+    """The explanation of one cycle, as `goalline explain` gives it (runs in a worker)."""
     if loaded.outcome is None or loaded.outcome.report is None:
-        return ""
+        return Explanation("", "")
     try:
         with Store.open(db) as store:
             return explanation(loaded.outcome, store, goal, cycle_index)
     except StoreError as problem:
-        return f"The explanation needs the store: {problem}"
+        return Explanation(f"The explanation needs the store: {problem}", "")
 
 
 def store_files(db: str) -> tuple[str, ...]:

@@ -3,6 +3,7 @@ folder of their own, opened in the review session."""
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,8 +24,12 @@ AS_OF = "2027-01-01"
 @click.command()
 @click.option("--dir", "folder", help="Write here (default: a new temporary folder).")
 @click.option("--no-ui", is_flag=True, help="Only write the files and print their paths.")
-def demo(folder: str | None, no_ui: bool) -> None:
-    """Write the sample plan and a generated year of data, then open the review session."""
+@click.option("--keep", is_flag=True, help="Keep the temporary folder after the session.")
+def demo(folder: str | None, no_ui: bool, keep: bool) -> None:
+    """Write the sample plan and a generated year of data, then open the review session.
+    A temporary folder goes when the session ends, unless --keep (or --no-ui: the files are
+    what was asked for)."""
+    temporary = folder is None
     target = Path(folder) if folder else Path(tempfile.mkdtemp(prefix="goalline-demo-"))
     try:
         target.mkdir(parents=True, exist_ok=True)
@@ -34,25 +39,32 @@ def demo(folder: str | None, no_ui: bool) -> None:
     for path in (plan_path, store_path):
         if path.exists():
             stop(f"{path} exists already; choose another folder with --dir")
-    write_demo(plan_path, store_path)
-    click.echo(f"plan:  {plan_path}")
-    click.echo(f"store: {store_path}")
-    if no_ui:
-        click.echo(f"try:   goalline review {plan_path} --db {store_path} --as-of {AS_OF}")
-        click.echo(f"or:    goalline evaluate {plan_path} --db {store_path} --as-of {AS_OF}")
-        return
-    from .review import open_review
+    try:
+        write_demo(plan_path, store_path)
+        click.echo(f"plan:  {plan_path}")
+        click.echo(f"store: {store_path}")
+        if no_ui:
+            click.echo(f"try:   goalline review {plan_path} --db {store_path} --as-of {AS_OF}")
+            click.echo(f"or:    goalline evaluate {plan_path} --db {store_path} --as-of {AS_OF}")
+            return
+        from .review import open_review
 
-    open_review(str(plan_path), str(store_path), AS_OF)
+        open_review(str(plan_path), str(store_path), AS_OF)
+    finally:
+        if temporary and not (keep or no_ui):
+            shutil.rmtree(target, ignore_errors=True)
+        elif temporary and not no_ui:
+            click.echo(f"kept: {target}")
 
 
 def write_demo(plan_path: Path, store_path: Path) -> None:
     """The sample plan, and a store holding its generated tickets, surveys, recorded NPS and
     call-back values and milestone completions."""
     from ..demo.plans import sample_plan
+    from ..files import write_file
     from ..store.database import Store
 
-    plan_path.write_text(sample_plan(), encoding="utf-8")
+    write_file(plan_path, sample_plan())
     with Store.open(str(store_path), create=True) as store, tempfile.TemporaryDirectory() as data:
         _fill(store, Path(data))  # the CSV files are only the way in: they do not stay
 

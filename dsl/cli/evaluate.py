@@ -104,7 +104,7 @@ def _explanation(outcome: Outcome, store: Store, goal: str, cycle_day: str | Non
         chosen = list(result.cycles[-1:])
         if not chosen:
             stop(f"no cycle of goal '{goal}' has started by the evaluation time")
-    return explanation(outcome, store, goal, chosen[-1].index)
+    return explanation(outcome, store, goal, chosen[-1].index).text
 
 
 def _outcome(

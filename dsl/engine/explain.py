@@ -34,6 +34,23 @@ def rows_counted(
     return counts
 
 
+NO_VALUE = "so the cycle has no value."
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """`words`: the cycle told in sentences (dates, rows, values, the rule that decided);
+    `sql`: the query behind it, for those who want to run it themselves."""
+
+    words: str
+    sql: str
+
+    @property
+    def text(self) -> str:
+        """Both, as `goalline explain` prints them."""
+        return self.words + (f"\n{self.sql}" if self.sql else "")
+
+
 @dataclass(frozen=True, slots=True)
 class LeftOut:
     """An exclusion that meets a cycle's range, and the rows of each table in its windows."""
@@ -66,7 +83,7 @@ def explain(
     row_counts: Mapping[str, int],
     left_out: Sequence[LeftOut] = (),
     kept: Mapping[str, int] | None = None,
-) -> str:
+) -> Explanation:
     """The explanation; `row_counts` maps each table read to its rows in the cycle's range
     (`bounds`, before exclusions), `left_out` the rows each exclusion meeting it leaves out,
     `kept` the rows of each table that are left once they have."""
@@ -98,9 +115,12 @@ def explain(
             if math.isinf(ran.begins)
             else f"the data it reads begins {_local(ran.begins, tz)} ({tz}), after this cycle ended"
         )
-        sentence = sentence.removesuffix("so the value is no value.") + (
-            f"but {begun}: the data had not begun, so the cycle has no value."
-        )
+        if sentence.endswith(NO_VALUE):
+            sentence = sentence.removesuffix(NO_VALUE) + (
+                f"but {begun}: the data had not begun, {NO_VALUE}"
+            )
+        else:
+            sentence += f" The data had not begun: {begun}."
     lines.append(sentence)
     if cycle.sample is not None and indicator.min_sample is not None:
         lines.append(
@@ -109,14 +129,18 @@ def explain(
         )
     lines.append(_target_sentence(goal, cycle, result))
     lines.append(f"The status is {cycle.status}: {cycle.reason}.")
+    sql = []
     if ran is not None:
-        lines += ["", "The query that ran (SQLite), once for every cycle of this layout:"]
-        lines += ["  " + line for line in ran.query.sql.splitlines()]
+        sql += ["The query that ran (SQLite), once for every cycle of this layout:"]
+        sql += ["  " + line for line in ran.query.sql.splitlines()]
         if ran.query.ranges:
-            loaded = [(r.index, r.lo, r.hi) for r in ran.query.ranges]
-            lines.append(f"after loading the cycles (idx, lo, hi) {loaded!r}")
-        lines.append(f"with the parameters {list(ran.query.params)!r}")
-    return "\n".join(lines) + "\n"
+            sql.append(f"after loading the cycles into temp.goalline_cycles (idx, lo, hi; {tz}):")
+            sql += [
+                f"  ({r.index}, {r.lo:.0f}, {r.hi:.0f})  {_local(r.lo, tz)} .. {_local(r.hi, tz)}"
+                for r in ran.query.ranges
+            ]
+        sql.append(f"with the parameters {list(ran.query.params)!r}")
+    return Explanation("\n".join(lines) + "\n", "\n".join(sql) + "\n" if sql else "")
 
 
 def _title(title: str | None) -> str:
@@ -152,6 +176,8 @@ def _measure_sentence(
         return (
             f"The indicator is recorded by hand; the {aggregate} of its values in the cycle"
             f" is {value}."
+            if cycle.value is not None
+            else "The indicator is recorded by hand, and no value was recorded in the cycle."
         )
     if cycle.status == "excluded":
         return (
@@ -164,6 +190,8 @@ def _measure_sentence(
         f"{text(call)} gave {_number(v)}{_rows_read(r)}"
         for call, v, r in zip(calls, values, read, strict=False)
     )
+    if cycle.value is None:
+        return f"The measure is {text(indicator.measure)}; {gave}; {NO_VALUE}"
     return f"The measure is {text(indicator.measure)}; {gave}; so the value is {value}."
 
 

@@ -3,6 +3,7 @@ cycles out of four. Pure: it reads a `GoalResult` and nothing else."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ..store.dialect import percentile
@@ -43,6 +44,63 @@ def suggest_target(goal: GoalResult) -> Suggestion | None:
         f" (the {percent:.0f}th percentile of their values)"
     )
     return Suggestion(value, format_value(value, goal), how)
+
+
+@dataclass(frozen=True, slots=True)
+class ProposalCheck:
+    """What a proposed target would mean: a `warning` when it cannot be what is meant (it
+    points the wrong way, it is not a target), and how often the past cycles would have met
+    it (`met` of `cycles`, the complete ones with a value, none excluded or too thin)."""
+
+    warning: str | None
+    met: int
+    cycles: int
+
+    @property
+    def text(self) -> str:
+        if not self.cycles:
+            return "no complete cycle to try it on"
+        share = self.met / self.cycles
+        return f"met in {self.met} of the last {self.cycles} complete cycles ({share:.0%})"
+
+
+_PROPOSAL = re.compile(r"\s*(>=|<=|>|<)\s*(-?\d+(?:\.\d+)?)\s*(\S.*)?")
+_MEETS = {
+    ">=": lambda v, t: v >= t,
+    "<=": lambda v, t: v <= t,
+    ">": lambda v, t: v > t,
+    "<": lambda v, t: v < t,
+}
+
+
+def check_proposal(goal: GoalResult, text: str) -> ProposalCheck | None:
+    """A proposed target (`>= 92`, `<= 4 h`) tried on the goal's past: None for an empty
+    field. Pure, as `suggest_target`, from the same cycles."""
+    if not text.strip():
+        return None
+    found = _PROPOSAL.fullmatch(text)
+    if found is None:
+        return ProposalCheck("not a target: write it as a comparison, such as >= 92 or <= 4", 0, 0)
+    comparator, number = found[1], float(found[2])
+    values = [
+        c.value
+        for c in goal.cycles
+        if c.complete
+        and c.value is not None
+        and c.expected is None  # a running total is judged against its pace, not a level
+        and c.status not in ("excluded", "insufficient")
+    ][-LAST_CYCLES:]
+    met = sum(_MEETS[comparator](v, number) for v in values)
+    warning = None
+    wrong = {"higher": "<", "lower": ">"}.get(goal.better or "")
+    if wrong is not None and comparator.startswith(wrong):
+        target = next((c.target for c in reversed(goal.cycles) if c.target), None)
+        now = f" (its target is {target})" if target else ""
+        warning = (
+            f"points the wrong way: {goal.better} is better for this goal{now},"
+            f" so {comparator} {found[2]} would count worse values as met"
+        )
+    return ProposalCheck(warning, met, len(values))
 
 
 def format_value(value: float, goal: GoalResult) -> str:

@@ -5,6 +5,7 @@ folder of their own, every status in that year, the review session opened on the
 from __future__ import annotations
 
 import json
+import tempfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -163,3 +164,24 @@ def test_the_csv_gives_the_sample_and_says_business_hours(demo: Demo) -> None:
     assert lines[1].endswith(",>= 88,,,insufficient,132,%")
     office = [line for line in lines if line.startswith("office_resolution_time,")]
     assert office[-1].endswith(",<= 7.5,,,met,,business hours (office)")
+
+
+@pytest.mark.parametrize("keep", [False, True])
+def test_the_temporary_folder_goes_when_the_session_ends_unless_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, keep: bool
+) -> None:
+    from tui.app import ReviewApp
+
+    seen: list[bool] = []
+
+    def run(app: ReviewApp) -> None:
+        seen.append(Path(app.plan).is_file() and Path(app.db).is_file())
+
+    monkeypatch.setattr(ReviewApp, "run", run)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    shown = goalline("demo", *(["--keep"] if keep else []))
+    assert (shown.exit_code, shown.stderr, seen) == (0, "", [True])
+    (folder,) = tmp_path.glob("goalline-demo-*") if keep else (None,)
+    assert list(tmp_path.glob("goalline-demo-*")) == ([folder] if keep else [])
+    lines = shown.stdout.splitlines()
+    assert lines[-1] == (f"kept: {folder}" if keep else f"store: {lines[1].split()[-1]}")

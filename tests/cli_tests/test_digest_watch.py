@@ -248,7 +248,9 @@ goal promoters "Promoters" {
 """
 
 
-def start_watch(folder: Path, every: str) -> subprocess.Popen[str]:
+def start_watch(folder: Path, every: str, log: Path | None = None) -> subprocess.Popen[str]:
+    """`goalline watch` on WATCHED_PLAN in `folder`; its log on a pipe, or in `log` for a
+    test that reads it while the watch runs."""
     (folder / "plan.goal").write_text(WATCHED_PLAN, encoding="utf-8")
     with Store.open(str(folder / STORE_NAME), create=True):
         pass
@@ -266,7 +268,7 @@ def start_watch(folder: Path, every: str) -> subprocess.Popen[str]:
             every,
         ],
         cwd=folder,
-        stdout=subprocess.PIPE,
+        stdout=subprocess.PIPE if log is None else log.open("w", encoding="utf-8"),
         stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, "PYTHONPATH": str(REPO)},
@@ -285,7 +287,7 @@ def wait_for(check: object, seconds: float = 20.0) -> None:
 def stop_watch(process: subprocess.Popen[str]) -> tuple[int, list[str], str]:
     process.send_signal(signal.SIGTERM)
     out, err = process.communicate(timeout=20)
-    return process.returncode, out.splitlines(), err
+    return process.returncode, (out or "").splitlines(), err  # no `out`: it went to a log
 
 
 def test_watch_delivers_a_new_event_soon_after_an_import_and_stops_on_sigterm(

@@ -51,7 +51,12 @@ def test_review_draws_the_scorecard_and_quits_on_ctrl_q(tmp_path: Path) -> None:
     try:
         shown = read_until(master, b"promoters", 60)
         os.write(master, b"\x11")  # ctrl+q
-        code = process.wait(timeout=30)
+        # A terminal goes on reading what the app writes while it closes (a full pty would
+        # keep its writer waiting).
+        deadline = time.monotonic() + 30
+        while process.poll() is None and time.monotonic() < deadline:
+            read_until(master, b"\x00never", 0.1)
+        code = process.wait(timeout=1)
     finally:
         if process.poll() is None:
             process.send_signal(signal.SIGKILL)

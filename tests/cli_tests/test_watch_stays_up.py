@@ -79,9 +79,14 @@ goal calm "Few urgent tickets" {
 
 
 def test_watch_waits_for_a_plan_that_names_a_column_the_store_lacks(tmp_path: Path) -> None:
-    process = start_watch(tmp_path, "10m")
+    log = tmp_path / "watch.log"
+
+    def logged() -> list[str]:
+        return log.read_text(encoding="utf-8").splitlines() if log.exists() else []
+
+    process = start_watch(tmp_path, "10m", log)
     try:
-        wait_for(lambda: (tmp_path / f"{STORE_NAME}-outbox").exists())  # the first round ran
+        wait_for(lambda: len(logged()) >= 2)  # the first round ran
         (tmp_path / "tickets.csv").write_text(
             f"id,created_at,priority\n1,{_iso(time.time() - 3600)},urgent\n", encoding="utf-8"
         )
@@ -94,13 +99,14 @@ def test_watch_waits_for_a_plan_that_names_a_column_the_store_lacks(tmp_path: Pa
         good = plan.read_text(encoding="utf-8")
         plan.write_text(good + "\n" + TABLE_PLAN, encoding="utf-8")  # checks: no --db
         assert goalline("check", str(plan)).exit_code == 0
-        time.sleep(2.5)
+        wait_for(lambda: any(HOLDS in line for line in logged()))
         assert process.poll() is None  # it waits for the fix
         plan.write_text(good + "\n" + TABLE_PLAN.replace("priorty", "priority"), encoding="utf-8")
-        time.sleep(2.5)
+        wait_for(lambda: HOLDS not in logged()[-1])  # a round after the fix
         assert process.poll() is None
     finally:
-        code, lines, err = stop_watch(process)
+        code, _, err = stop_watch(process)
+    lines = logged()
     assert code == 0, err
     waiting = [line for line in lines if HOLDS in line]
     assert len(waiting) == 1, lines

@@ -9,7 +9,13 @@ from datetime import date, timedelta
 import pytest
 
 from dsl.engine.report import CycleResult, GoalResult
-from dsl.engine.suggest import Suggestion, format_value, suggest_target
+from dsl.engine.suggest import (
+    ProposalCheck,
+    Suggestion,
+    check_proposal,
+    format_value,
+    suggest_target,
+)
 
 
 def cycle_result(
@@ -142,3 +148,38 @@ def test_a_value_is_shown_with_the_indicators_decimals_or_up_to_two_and_its_unit
     value: float, unit: str | None, decimals: int | None, text: str
 ) -> None:
     assert format_value(value, goal_result([], unit=unit, decimals=decimals)) == text
+
+
+# ---------------------------------------------------------------- a proposal tried on the past
+
+
+def test_a_proposal_is_tried_on_the_complete_cycles_that_count() -> None:
+    goal = goal_result([80.0, 92.0, 95.0, None, 91.0, 89.5], current=99.0)
+    thin = replace(goal.cycles[5], status="insufficient")  # too few answers: left out
+    goal = replace(goal, cycles=(*goal.cycles[:5], thin, goal.cycles[6]))
+    check = check_proposal(goal, ">= 91")
+    assert check == ProposalCheck(None, 3, 4)  # 92, 95, 91 of 80, 92, 95, 91
+    assert check.text == "met in 3 of the last 4 complete cycles (75%)"
+    assert check_proposal(goal, ">91") == ProposalCheck(None, 2, 4)
+    assert check_proposal(goal, "  ") is None
+
+
+def test_a_proposal_that_points_the_wrong_way_is_a_warning() -> None:
+    goal = goal_result([3.5, 4.5, 4.0, 5.0], better="lower")
+    goal = replace(goal, cycles=tuple(replace(c, target="<= 4") for c in goal.cycles))
+    check = check_proposal(goal, ">= 90")
+    assert check is not None
+    assert check.warning == (
+        "points the wrong way: lower is better for this goal (its target is <= 4),"
+        " so >= 90 would count worse values as met"
+    )
+    assert (check.met, check.cycles) == (0, 4)
+    assert check_proposal(goal, "<= 4.5 h") == ProposalCheck(None, 3, 4)
+
+
+def test_text_that_is_not_a_target_is_said() -> None:
+    check = check_proposal(goal_result([90.0, 91.0, 92.0]), "about 92")
+    assert check == ProposalCheck(
+        "not a target: write it as a comparison, such as >= 92 or <= 4", 0, 0
+    )
+    assert check.text == "no complete cycle to try it on"

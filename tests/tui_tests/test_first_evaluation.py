@@ -32,7 +32,7 @@ def test_the_forked_evaluation_is_the_evaluation_here(sample: Path) -> None:
     )
     assert fast is not None
     moved = next(c for c in fast.cycles if str(c.start) == "2026-08-17")
-    text = explain_cycle(forked, db, "fast_resolution", moved.index)
+    text = explain_cycle(forked, db, "fast_resolution", moved.index).words
     assert "The status is excluded: it lies wholly inside the exclusion server_move." in text
 
 

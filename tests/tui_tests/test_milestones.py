@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Input
 from dsl.cli.demo import PLAN_NAME, STORE_NAME
 from dsl.engine.report import MilestoneResult
 from dsl.store.database import Completion, Store
+from tui import present
 from tui.app import ReviewApp
 from tui.screens.milestones import timeline_bar
 
@@ -94,9 +95,8 @@ async def test_the_timeline_lists_milestones_by_due_date(sample: Path) -> None:
     assert detail == (
         f"knowledge_base  {KNOWLEDGE_BASE}\n"
         "late  ·  owner li_na  ·  team quality\n"
-        "due 2026-03-31, buffer 14d ending 2026-04-14,"
-        " done on 2026-04-10 (10 days after the due date)\n"
-        "today (2027-01-01) is 262 days after the buffer ended"
+        "due 2026-03-31, buffer 14d ending 2026-04-14\n"
+        "done 10 days late, within its buffer (on 2026-04-10)"  # finished: no "today is"
     )
 
 
@@ -175,7 +175,7 @@ async def test_marking_a_milestone_done_changes_its_row_and_the_store(demo: Path
         KNOWLEDGE_BASE,
     ]
     assert cursor == 0
-    assert "done on 2026-03-20 (11 days before the due date)" in detail
+    assert "done 11 days before the due date (on 2026-03-20)" in detail
     assert completions(demo)["knowledge_base"] == Completion(
         "knowledge_base", date(2026, 3, 20), "[b]early[/b]"
     )
@@ -233,3 +233,17 @@ async def test_a_plan_that_does_not_check_says_why(demo: Path) -> None:
     assert summary.startswith(f"The plan cannot be evaluated:\n{plan}:")
     assert table == []
     assert screen == "MilestonesScreen"
+
+
+@pytest.mark.parametrize(
+    ("done_on", "said"),
+    [
+        (date(2026, 6, 27), "done 3 days before the due date"),
+        (date(2026, 6, 30), "done on the due date"),
+        (date(2026, 7, 1), "done 1 day late, within its buffer"),
+        (date(2026, 7, 14), "done 14 days late, within its buffer"),  # the buffer's last day
+        (date(2026, 7, 20), "done 20 days late, 6 days after its buffer ended"),
+    ],
+)
+def test_a_done_milestone_says_how_late_against_its_buffer(done_on: date, said: str) -> None:
+    assert present.done_words(done_on, date(2026, 6, 30), 14) == said

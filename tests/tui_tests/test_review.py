@@ -36,7 +36,8 @@ HEADINGS = [
     "no data  called_back  Call back every unhappy customer\n"
     "latest - (last 84.2%, 11-01) against >= 95  ·  owner li_na  ·  team quality",
     "late  knowledge_base  Publish the self-service knowledge base\n"
-    "milestone due 2026-03-31, buffer 14d, done 2026-04-10  ·  owner li_na",
+    "milestone due 2026-03-31, buffer 14d, done 10 days late, within its buffer (on 2026-04-10)"
+    "  ·  owner li_na",
 ]
 
 
@@ -215,6 +216,31 @@ async def test_the_suggestion_is_shown_beside_the_proposed_target(demo: Path) ->
     assert suggestion is not None
     assert beside == f"suggested from history: {suggestion.text}\n{suggestion.how}"
     assert placeholder.startswith("e.g. >= ")
+
+
+async def test_a_proposal_pointing_the_wrong_way_is_warned_with_its_past_attainment(
+    demo: Path,
+) -> None:
+    app = review_app(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_review(app, pilot)
+        await type_into(pilot, "<= 30", tabs=2)  # promoters: higher is better, >= 40
+        await settle(app, pilot)
+        wrong = text_of(panel(app).query_one("#proposal-check", Static))
+        await pilot.press(*["backspace"] * 5, *">= 20")
+        await settle(app, pilot)
+        right = text_of(panel(app).query_one("#proposal-check", Static))
+        report = app.loaded.report if app.loaded else None
+    assert report is not None
+    promoters = next(g for g in report.goals if g.id == "promoters")
+    values = [c.value for c in promoters.cycles if c.complete and c.value is not None]
+    assert values == [36.5, 43.0, 48.0, 23.9]  # four quarters: one at most 30, all at least 20
+    assert wrong == (
+        "⚠ points the wrong way: higher is better for this goal (its target is >= 40),"
+        " so <= 30 would count worse values as met\n"
+        "this proposal: met in 1 of the last 4 complete cycles (25%)"
+    )
+    assert right == "this proposal: met in 4 of the last 4 complete cycles (100%)"
 
 
 async def test_a_review_left_open_is_resumed_with_everything_typed(

@@ -8,11 +8,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Input, Static
 
 from dsl.cli.demo import PLAN_NAME, STORE_NAME
+from dsl.store.database import Store
 from tui import state
 from tui.app import ReviewApp
+from tui.screens.scorecard import GOAL_COLUMNS
 
 from .conftest import HOSTILE_PLAN, SIZE, review_app, settle, table_rows, text_of
 
@@ -207,6 +209,29 @@ async def test_help_opens_on_question_mark_and_closes_on_escape(sample: Path) ->
     assert closed == "ScorecardScreen"
 
 
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_help_never_wraps_a_line(sample: Path, size: tuple[int, int]) -> None:
+    app = review_app(sample)
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        text = app.screen.query_one(Static)
+        lines, height = str(text.render()).count("\n") + 1, text.virtual_size.height
+    assert height == lines  # one screen line per line of help: no word on a line of its own
+
+
+async def test_the_filter_hint_names_people_of_the_plan_shown(tmp_path: Path) -> None:
+    (tmp_path / "plan.goal").write_text(HOSTILE_PLAN, encoding="utf-8")
+    app = ReviewApp(str(tmp_path / "plan.goal"), str(tmp_path / "s.db"), None)
+    with Store.open(str(tmp_path / "s.db"), create=True):
+        pass
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        hint = app.screen.query_one("#filter", Input).placeholder
+    assert hint == "/ to filter: status:breached owner:boss team:support or words"
+
+
 # ---------------------------------------------------------------- living data
 
 
@@ -231,7 +256,6 @@ async def test_editing_the_plan_reevaluates_and_keeps_the_cursor(demo: Path) -> 
 
 
 async def test_recording_data_in_the_store_reevaluates(demo: Path) -> None:
-    from dsl.store.database import Store
 
     app = review_app(demo)
     async with app.run_test(size=SIZE) as pilot:
@@ -322,7 +346,6 @@ async def test_the_first_paint_comes_before_a_slow_evaluation(
 
 
 async def test_markup_in_plan_strings_is_shown_literally(tmp_path: Path) -> None:
-    from dsl.store.database import Store
 
     (tmp_path / "plan.goal").write_text(HOSTILE_PLAN, encoding="utf-8")
     with Store.open(str(tmp_path / "store.db"), create=True) as store:
@@ -404,5 +427,38 @@ async def test_the_goal_screen_shows_the_sample_where_the_indicator_has_a_min_sa
         await settle(app, pilot)
         other = table_rows(app, "#cycles")
     # January: 1,625 answers, 94.95% satisfied (the sample plan's csat needs 100 a month)
-    assert satisfied[0][:3] == ["2026-01-01", "2026-01-31", "95.0%  (n=1,625)"]
-    assert "(n=" not in other[0][2]
+    assert satisfied[0][1:4] == ["2026-01-01", "2026-01-31", "95.0%  (n=1,625)"]
+    assert "(n=" not in other[0][3]
+
+
+async def test_at_80_by_24_the_goals_keep_their_columns_whole_and_the_milestones_give_way(
+    sample: Path,
+) -> None:
+    app = review_app(sample)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        grid = app.screen.query_one("#goals", DataTable)
+        headers = [str(column.label) for column in grid.ordered_columns]
+        width, shown = grid.virtual_size.width, grid.region.height
+        table = rows(app)
+        await pilot.press("m")  # every milestone is a key away
+        await settle(app, pilot)
+        milestones = type(app.screen).__name__
+    assert headers == ["Status", "Goal", "Latest", "Target", "Attained"]
+    assert width <= 80
+    assert shown >= 1 + len(ATTENTION_ORDER)  # the header and every goal, none below
+    assert table[7] == ["met", "office_resolution_time", "4.524 h", "<= 7.5", "96%"]
+    assert milestones == "MilestonesScreen"
+
+
+async def test_at_120_columns_every_column_is_whole_with_a_shorter_trend(sample: Path) -> None:
+    app = review_app(sample)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        grid = app.screen.query_one("#goals", DataTable)
+        headers = [str(column.label) for column in grid.ordered_columns]
+        width = grid.virtual_size.width
+        trend = rows(app)[1][4]  # solved_for_good: monthly, twelve cycles
+    assert headers == [label for _, label in GOAL_COLUMNS]
+    assert width <= SIZE[0]
+    assert len(trend) == 6  # the last six months: twelve bars would cut the Team column

@@ -28,10 +28,9 @@ EVENT_COLUMNS = (
     ("fired", "Fired on"),
     ("subject", "Subject"),
     ("rule", "Rule"),
-    ("cycle", "Cycle"),
+    ("cycle", "Cycle from"),
     ("notify", "Notify"),
-    ("runbooks", "Runbooks"),
-)
+)  # the cycle's end and the runbooks are below, with the selected event in full
 TO_ACKNOWLEDGE = "to acknowledge"
 
 
@@ -72,9 +71,8 @@ class EscalationsScreen(ListScreen[EscalationEvent]):
             Text(str(item.fired_on)),
             present.literal(item.subject),
             present.literal(item.rule),
-            Text(_cycle(item)),
+            Text(str(item.cycle_start or "-")),
             present.literal(", ".join(p.name for p in item.notify) or "-"),
-            present.literal(", ".join(r.id for r in item.runbooks) or "-"),
         )
 
     def _is_acknowledged(self, event: EscalationEvent) -> bool:

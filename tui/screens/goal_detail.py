@@ -1,5 +1,5 @@
-"""One goal up close: its chart, its cycles, its definition, its breakdown, its escalation
-events, and the explanation of the selected cycle."""
+"""One goal up close: its chart and definition, its cycles beside the explanation of the
+selected one (in words; `s` shows the SQL behind it), its breakdown and escalation events."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
@@ -30,6 +30,7 @@ from ..state import Loaded
 from ..widgets.goal_chart import GoalChart
 
 CYCLE_COLUMNS = (
+    ("mark", " "),  # ▶ on the cycle explained
     ("start", "Start"),
     ("end", "End"),
     ("value", "Value"),
@@ -42,13 +43,19 @@ CYCLE_COLUMNS = (
 class GoalDetailScreen(Screen[None]):
     """Everything about one goal; `escape` goes back to the scorecard."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "app.pop_screen", "Back")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", "Back"),
+        Binding("s", "toggle_sql", "SQL"),
+    ]
+    # Below 110 columns the explanation goes under the cycles instead of beside them.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]  # noqa: RUF012 (Textual types it so)
 
     def __init__(self, goal: str) -> None:
         super().__init__()
         self.goal = goal
         self.loaded: Loaded | None = None
         self.cycle_index: int | None = None
+        self.sql_shown = False
 
     def open(self, goal: str) -> None:
         """Show another goal: the app keeps one detail screen, built once, for every goal
@@ -56,21 +63,26 @@ class GoalDetailScreen(Screen[None]):
         if goal != self.goal:
             self.goal, self.cycle_index = goal, None
             self.query_one("#explanation", Static).update("")
+            self.query_one("#sql", Static).update("")
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="detail"):
             yield Static("", id="heading")
+            with Horizontal(id="cycles-row"):
+                with Vertical(id="cycles-column"):
+                    yield Static("Cycles", classes="section")
+                    yield DataTable(id="cycles", cursor_type="row", zebra_stripes=True)
+                with Vertical(id="why"):
+                    yield Static("Why this status", id="why-title", classes="section")
+                    yield Static("", id="explanation")
+            yield Static("", id="sql")
             with Horizontal(id="chart-row"):
                 yield GoalChart(id="chart")
                 yield Static("", id="definition")
-            yield Static("Cycles", classes="section")
-            yield DataTable(id="cycles", cursor_type="row", zebra_stripes=True)
             yield Static("Breakdown", id="breakdown-title", classes="section")
             yield DataTable(id="breakdown", cursor_type="none")
             yield Static("Escalation events", classes="section")
             yield Static("", id="events")
-            yield Static("Why this status", classes="section")
-            yield Static("", id="explanation")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -80,6 +92,7 @@ class GoalDetailScreen(Screen[None]):
         breakdown = self.query_one("#breakdown", DataTable)
         breakdown.add_column("Key", key="key")
         breakdown.add_column("Value", key="value")
+        self.query_one("#sql").display = False
         cycles.focus()
 
     def show(self, loaded: Loaded) -> None:
@@ -104,6 +117,7 @@ class GoalDetailScreen(Screen[None]):
         table.clear()
         for cycle in result.cycles:
             table.add_row(
+                _mark(cycle.index == self.cycle_index),
                 Text(str(cycle.start)),
                 Text(str(cycle.end)),
                 present.literal(_value_and_sample(result, cycle)),
@@ -115,6 +129,8 @@ class GoalDetailScreen(Screen[None]):
         if self.cycle_index is None:
             complete = [c for c in result.cycles if c.complete] or list(result.cycles)
             self.cycle_index = complete[-1].index if complete else None
+            if self.cycle_index is not None:
+                table.update_cell(str(self.cycle_index), "mark", _mark(True))
         if self.cycle_index is not None:
             row = next(
                 (i for i, c in enumerate(result.cycles) if c.index == self.cycle_index), None
@@ -131,6 +147,10 @@ class GoalDetailScreen(Screen[None]):
         index = int(event.row_key.value)
         if index == self.cycle_index:
             return  # shown already (by show())
+        table = event.data_table
+        if self.cycle_index is not None and str(self.cycle_index) in table.rows:
+            table.update_cell(str(self.cycle_index), "mark", _mark(False))
+        table.update_cell(event.row_key, "mark", _mark(True))
         self.cycle_index = index
         result = next((g for g in self.loaded.report.goals if g.id == self.goal), None)
         if result is not None:
@@ -140,6 +160,9 @@ class GoalDetailScreen(Screen[None]):
         cycle = next((c for c in result.cycles if c.index == self.cycle_index), None)
         self._fill_breakdown(result, cycle)
         if cycle is not None:
+            self.query_one("#why-title", Static).update(
+                f"Why {cycle.start} .. {cycle.end} is {cycle.status}"
+            )
             self.query_one("#explanation", Static).update(Text("Explaining...", style="dim"))
             self.post_message(ExplainCycle(self.goal, cycle.index))
 
@@ -156,7 +179,19 @@ class GoalDetailScreen(Screen[None]):
 
     def on_explained(self, message: Explained) -> None:
         if message.goal == self.goal and message.cycle_index == self.cycle_index:
-            self.query_one("#explanation", Static).update(Text(message.text.rstrip()))
+            told = message.explanation
+            self.query_one("#explanation", Static).update(Text(told.words.rstrip()))
+            sql = told.sql.rstrip() or "No query ran for this cycle."
+            self.query_one("#sql", Static).update(Text(sql))
+
+    def action_toggle_sql(self) -> None:
+        """The SQL behind the explanation, for those who want to run it themselves."""
+        self.sql_shown = not self.sql_shown
+        self.query_one("#sql").display = self.sql_shown
+
+
+def _mark(explained: bool) -> Text:
+    return Text("▶" if explained else " ", style="bold")
 
 
 def _heading(result: GoalResult) -> Text:

@@ -15,50 +15,61 @@ HELP = """\
 goalline review — keys
 
 Everywhere
-  ?          this help                 ctrl+p   every action, by name
-  ctrl+r     evaluate again            ctrl+q   quit
+  ?          this help              ctrl+p   every action, by name
+  ctrl+r     evaluate again         ctrl+q   quit
   escape     back to the previous screen
 
 Scorecard
-  up/down    move between goals        enter    open the goal
-  /          filter: status:breached owner:li_na team:support objective:fast
-             or words from a goal's id, title or indicator; escape clears it
-  s          next sort order (attention, goal, status, owner, team, attainment);
-             clicking a column header sorts by it
-
-  e          escalations               m        milestones
-  v          review mode               r        record a value by hand
+  up/down    move between goals     enter    open the goal
+  /          filter: status:breached owner:ID team:ID objective:ID
+             or words of a goal's id, title or indicator;
+             escape clears it
+  s          next sort order (attention, goal, status, owner, team,
+             attainment); a click on a column header sorts by it
+  e          escalations            m        milestones
+  v          review mode            r        record a value by hand
 
 Goal detail
-  up/down    choose a cycle: its breakdown and the explanation of its status follow
+  up/down    choose a cycle (marked ▶): why it has its status, in
+             words, and its breakdown follow
+  s          show or hide the SQL behind the explanation
 
 Escalations (e)
-  up/down    choose an event: its people, runbook steps and acknowledgement below
-  a          acknowledge it: your name (suggested from the plan's people) and a note
+  up/down    choose an event: its people, runbook steps and
+             acknowledgement below
+  a          acknowledge it: your name (the plan's people are
+             suggested) and a note
 
 Milestones (m)
-  up/down    choose a milestone: the timeline reads ········|===|········ with | at the
-             due date and at the end of the buffer (=), ● today and ✓ the day it was done
+  up/down    choose a milestone: the timeline ········|===|········
+             has | at the due date and at the end of the buffer (=),
+             ● today and ✓ the day it was done
   d          mark it done on a date (default: the evaluation day)
 
 Record (r)
-  an indicator recorded by hand, a number, when it was measured (a date or a time;
-  empty: now) and a note; enter saves, escape cancels
+  an indicator recorded by hand, a number, when it was measured
+  (a date or a time; empty: now) and a note; enter saves, escape
+  cancels
 
 Review mode (v)
-  first who takes part (comma separated; the plan's people are suggested), or the
-  unfinished review of this plan is resumed as it was left
-  pagedown   next item                 pageup   previous item   (n / p outside a field)
-  tab        next field: cause, lesson, proposed target, a new action (title, owner,
-             due date; enter adds it), then the actions of the item and those still open
-             from earlier reviews: enter on one moves it open -> done -> dropped -> open
-  ctrl+o     export the minutes        ctrl+f   finish: export the minutes and close
-  escape     back to the scorecard (the review stays open; v resumes it)
-  Everything typed is saved as you type. The items: goals critical, breached, warning or
-  without data, then milestones overdue, in their buffer or late.
+  first who takes part (comma separated; the plan's people are
+  suggested), or the unfinished review of this plan is resumed
+  pagedown   next item              pageup   previous item
+             (n and p, outside a field)
+  tab        next field: cause, lesson, proposed target, a new
+             action (title, owner, due date; enter adds it), then
+             the actions of the item and those open from earlier
+             reviews: enter moves one open -> done -> dropped -> open
+  ctrl+o     export the minutes     ctrl+f   finish: export, close
+  escape     back to the scorecard (the review stays open; v
+             resumes it)
+  Everything typed is saved as you type. The items: goals critical,
+  breached, warning or without data, then milestones overdue, in
+  their buffer or late.
 
-The plan and the store are watched: edit the plan or import data in another window and
-the screen is evaluated again within a second or two, keeping your place.
+The plan and the store are watched: edit the plan or import data in
+another window and the screen is evaluated again within a second or
+two, keeping your place.
 """
 
 

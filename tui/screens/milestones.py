@@ -207,13 +207,6 @@ def where_today_falls(ms: MilestoneResult, today: date) -> str:
     return f"{_days(today - ms.due)} after the due date"
 
 
-def _done_against_due(done_on: date, due: date) -> str:
-    late = (done_on - due).days
-    if late == 0:
-        return "on the due date"
-    return f"{_days(abs(done_on - due))} {'after' if late > 0 else 'before'} the due date"
-
-
 def _days(span: timedelta) -> str:
     return f"{span.days} day{'s' if span.days != 1 else ''}"
 
@@ -230,9 +223,11 @@ def _detail(ms: MilestoneResult, today: date, declared: object) -> Text:
         text.append(f"  ·  team {declared.lead.id}")
     text.append(f"\ndue {ms.due}")
     text.append(f", buffer {ms.buffer_days}d ending {buffer_end(ms)}" if ms.buffer_days else "")
-    if ms.done_on is not None:
-        text.append(f", done on {ms.done_on} ({_done_against_due(ms.done_on, ms.due)})")
-    text.append(f"\ntoday ({today}) is {where_today_falls(ms, today)}")
+    if ms.done_on is not None:  # finished: where today falls says nothing any more
+        done = present.done_words(ms.done_on, ms.due, ms.buffer_days)
+        text.append(f"\n{done} (on {ms.done_on})")
+    else:
+        text.append(f"\ntoday ({today}) is {where_today_falls(ms, today)}")
     if isinstance(declared, m.Milestone) and declared.after:
         text.append(f"\nafter {', '.join(ref.id for ref in declared.after)}")
     return text

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Sequence
+from typing import ClassVar, NamedTuple
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -12,7 +14,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
-from dsl.api import Report
+from dsl.api import GoalResult, Report
 
 from .. import present
 from ..filtering import SORT_ORDER, arranged
@@ -30,7 +32,10 @@ GOAL_COLUMNS = (
     ("owner", "Owner"),
     ("team", "Team"),
 )
-FILTER_HINT = "/ to filter: status:breached owner:li_na team:support objective:fast or words"
+# Dropped in this order when the screen is too narrow for every column whole; then the
+# latest value loses its sample and calendar. Status, goal, latest, target and attainment
+# always stay.
+OPTIONAL = ("trend", "team", "owner")
 MILESTONE_COLUMNS = (
     ("status", "Status"),
     ("milestone", "Milestone"),
@@ -65,7 +70,7 @@ class ScorecardScreen(Screen[None]):
         yield Static("Evaluating the plan against the store…", id="loading")
         yield Static("", id="problems")
         with Vertical(id="board"):
-            yield Input(placeholder=FILTER_HINT, id="filter")
+            yield Input(placeholder=filter_hint(None), id="filter")
             yield DataTable(id="goals", cursor_type="row", zebra_stripes=True)
             yield Static("Milestones", id="milestones-title", classes="section")
             yield DataTable(id="milestones", cursor_type="row")
@@ -73,8 +78,6 @@ class ScorecardScreen(Screen[None]):
 
     def on_mount(self) -> None:
         goals = self.query_one("#goals", DataTable)
-        for key, label in GOAL_COLUMNS:
-            goals.add_column(label, key=key)
         milestones = self.query_one("#milestones", DataTable)
         for key, label in MILESTONE_COLUMNS:
             milestones.add_column(label, key=key)
@@ -97,6 +100,7 @@ class ScorecardScreen(Screen[None]):
             problems.update(Text("\n".join(loaded.problems)))
             return
         self.query_one("#summary", Static).update(self._summary(report, loaded))
+        self.query_one("#filter", Input).placeholder = filter_hint(report)
         self._fill_goals(report)
         self._fill_milestones(report)
         if self.focused is None:  # the board was hidden while the plan did not check
@@ -122,20 +126,23 @@ class ScorecardScreen(Screen[None]):
     def _fill_goals(self, report: Report) -> None:
         table = self.query_one("#goals", DataTable)
         current = selected_key(table)
-        table.clear()
-        for goal in arranged(report.goals, self.query_text, self.sort):
-            table.add_row(
-                present.status(goal.status),
-                present.literal(goal.id),
-                present.literal(present.latest_value(goal)),
-                present.literal(present.latest_target(goal)),
-                Text(present.sparkline(goal.cycles)),
-                Text(present.attainment(goal)),
-                present.literal(goal.owner),
-                present.literal(goal.lead, "-"),
-                key=goal.id,
-            )
+        goals = arranged(report.goals, self.query_text, self.sort)
+        fit = fitted(goals, self.size.width - 2)  # 2: the table's scrollbar
+        if [c.value for c in table.columns] != list(fit.columns):
+            table.clear(columns=True)
+            for key in fit.columns:
+                table.add_column(dict(GOAL_COLUMNS)[key], key=key)
+        else:
+            table.clear()
+        for goal in goals:
+            cells = goal_cells(goal, short=fit.short, bars=fit.bars)
+            table.add_row(*(cells[key] for key in fit.columns), key=goal.id)
         move_to(table, current)
+
+    def on_resize(self) -> None:
+        """A narrower or wider screen: the columns that fit whole."""
+        if self.loaded is not None and self.loaded.report is not None:
+            self._fill_goals(self.loaded.report)
 
     def _fill_milestones(self, report: Report) -> None:
         table = self.query_one("#milestones", DataTable)
@@ -223,3 +230,57 @@ class ScorecardScreen(Screen[None]):
         rank = {goal: place for place, goal in enumerate(order)}
         table.sort("goal", key=lambda goal: rank[goal.plain])
         move_to(table, current)
+
+
+def goal_cells(goal: GoalResult, *, short: bool = False, bars: int = 12) -> dict[str, Text]:
+    """One goal's row, by column: `short` the latest value alone, `bars` cycles of trend."""
+    return {
+        "status": present.status(goal.status),
+        "goal": present.literal(goal.id),
+        "latest": present.literal(present.latest_value(goal, short=short)),
+        "target": present.literal(present.latest_target(goal)),
+        "trend": Text(present.sparkline(goal.cycles, width=bars)),
+        "attainment": Text(present.attainment(goal)),
+        "owner": present.literal(goal.owner),
+        "team": present.literal(goal.lead, "-"),
+    }
+
+
+class Fit(NamedTuple):
+    """How the goals table fits the screen: its columns, the latest value short or not, and
+    the cycles of trend."""
+
+    columns: tuple[str, ...]
+    short: bool = False
+    bars: int = 12
+
+
+def fitted(goals: Sequence[GoalResult], width: int) -> Fit:
+    """The first layout, from the fullest, whose columns all fit whole in `width` cells
+    (DataTable sizes a column to its widest cell, plus a cell of padding each side): the
+    trend narrows, then goes, then the team, the owner, and the latest value's sample."""
+    every = tuple(key for key, _ in GOAL_COLUMNS)
+    fits = [Fit(every), Fit(every, bars=6)]
+    kept = list(every)
+    for dropped in OPTIONAL:
+        kept.remove(dropped)
+        fits.append(Fit(tuple(kept)))
+    fits.append(Fit(tuple(kept), short=True))
+    labels = dict(GOAL_COLUMNS)
+    for fit in fits:
+        rows = [goal_cells(goal, short=fit.short, bars=fit.bars) for goal in goals]
+        needed = sum(
+            2 + max([cell_len(labels[key])] + [row[key].cell_len for row in rows])
+            for key in fit.columns
+        )
+        if needed <= width:
+            return fit
+    return fits[-1]
+
+
+def filter_hint(report: Report | None) -> str:
+    """The filter's placeholder, with an owner and a team of this plan."""
+    goal = next((g for g in report.goals if g.lead), None) if report else None
+    if goal is None:
+        return "/ to filter: status:breached owner:ID team:ID objective:ID or words"
+    return f"/ to filter: status:breached owner:{goal.owner} team:{goal.lead} or words"

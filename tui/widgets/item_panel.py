@@ -23,8 +23,10 @@ from dsl.api import (
     Action,
     GoalResult,
     MilestoneResult,
+    ProposalCheck,
     ReviewRecord,
     Suggestion,
+    check_proposal,
     format_value,
     m,
     suggest_target,
@@ -113,6 +115,7 @@ class ItemPanel(Vertical):
             with Horizontal(classes="target-row"):
                 yield Input(self.target, placeholder="e.g. >= 92", id="target")
                 yield Static(id="suggestion")
+            yield Static(id="proposal-check")
             yield Input(
                 self.target_note, placeholder="why this target (optional)", id="target-note"
             )
@@ -170,6 +173,7 @@ class ItemPanel(Vertical):
             target.placeholder = f"e.g. {hint}" if hint else "e.g. >= 92"
             # typing the comparator offers the suggestion; right arrow takes it
             target.suggester = SuggestFromList([hint]) if hint else None
+            self._check_proposal()
 
     def _list_actions(self) -> None:
         listed = fill(self.query_one("#actions", OptionList), self.actions)
@@ -214,10 +218,19 @@ class ItemPanel(Vertical):
     def _target_changed(self) -> None:
         target = self.query_one("#target", Input).value
         note = self.query_one("#target-note", Input).value
+        self._check_proposal()
         if (target, note) != (self.target, self.target_note):  # loading says "changed" too
             self.target, self.target_note = target, note
             suggestion = self.suggestion.text if self.suggestion else None
             self.post_message(TargetEdited(self.item.subject, target, suggestion, note))
+
+    def _check_proposal(self) -> None:
+        """Beside the proposal: how often the past cycles would have met it, and a warning
+        when it points the wrong way (the engine judges; the panel shows)."""
+        if not isinstance(self.result, GoalResult):
+            return
+        check = check_proposal(self.result, self.query_one("#target", Input).value)
+        self.query_one("#proposal-check", Static).update(proposal_text(check))
 
     @on(OptionList.OptionSelected, "#actions, #earlier-actions")
     def _cycle_status(self, event: OptionList.OptionSelected) -> None:
@@ -284,7 +297,11 @@ def heading(result: GoalResult | MilestoneResult) -> Text:
         text.append(f"  ·  owner {result.owner}  ·  team {result.lead or '-'}")
     else:
         text.append(f"milestone due {result.due}, buffer {result.buffer_days}d")
-        text.append(f", done {result.done_on}" if result.done_on else ", not done")
+        if result.done_on is not None:
+            done = present.done_words(result.done_on, result.due, result.buffer_days)
+            text.append(f", {done} (on {result.done_on})")
+        else:
+            text.append(", not done")
         text.append(f"  ·  owner {result.owner}")
     return text
 
@@ -295,6 +312,17 @@ def suggestion_text(suggestion: Suggestion | None) -> Text:
     text = Text("suggested from history: ")
     text.append(suggestion.text, style="bold")
     text.append(f"\n{suggestion.how}")
+    return text
+
+
+def proposal_text(check: ProposalCheck | None) -> Text:
+    """`met in 3 of the last 12 complete cycles (25%)`, after the warning if there is one."""
+    if check is None:
+        return Text("")
+    text = Text()
+    if check.warning:
+        text.append(f"⚠ {check.warning}\n", style="bold yellow")
+    text.append(f"this proposal: {check.text}")
     return text
 
 

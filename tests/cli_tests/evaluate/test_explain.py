@@ -29,8 +29,11 @@ def sql_lines(aggregate: str, select: str, tallies: str, read: str) -> str:
 # The cycle bounds of the help-desk plan as of 2026-04-01: January .. March, and April, which
 # has started and is cut at the evaluation time (lo = hi).
 BOUNDS = (
-    f"after loading the cycles (idx, lo, hi) [(0, {JAN_1}.0, {FEB_1}.0), (1, {FEB_1}.0,"
-    f" {MAR_1}.0), (2, {MAR_1}.0, {APR_1}.0), (3, {APR_1}.0, {APR_1}.0)]\n"
+    "after loading the cycles into temp.goalline_cycles (idx, lo, hi; Asia/Shanghai):\n"
+    f"  (0, {JAN_1}, {FEB_1})  2026-01-01 00:00 .. 2026-02-01 00:00\n"
+    f"  (1, {FEB_1}, {MAR_1})  2026-02-01 00:00 .. 2026-03-01 00:00\n"
+    f"  (2, {MAR_1}, {APR_1})  2026-03-01 00:00 .. 2026-04-01 00:00\n"
+    f"  (3, {APR_1}, {APR_1})  2026-04-01 00:00 .. 2026-04-01 00:00\n"
 )
 
 EXPLAIN_BUSY_JANUARY = (
@@ -116,7 +119,8 @@ def test_explain_with_no_complete_cycle_shows_the_current_one(desk: Desk) -> Non
     ]
     jan_15 = JAN_1 + 14 * 86400
     assert result.stdout.endswith(
-        f"after loading the cycles (idx, lo, hi) [(0, {JAN_1}.0, {jan_15}.0)]\n"
+        "after loading the cycles into temp.goalline_cycles (idx, lo, hi; Asia/Shanghai):\n"
+        f"  (0, {JAN_1}, {jan_15})  2026-01-01 00:00 .. 2026-01-15 00:00\n"
         "with the parameters ['answered']\n"
     )
 

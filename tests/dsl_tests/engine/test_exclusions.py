@@ -175,8 +175,8 @@ def test_explain_names_the_exclusions_and_the_rows_they_left_out(env: Env) -> No
     Path(env.plan_path).write_text(text, encoding="utf-8")
     with Store.open(env.db) as store:
         outcome = run(env.plan_path, store, parse_as_of("2026-04-06", ZoneInfo("Europe/Berlin")))
-        many = explanation(outcome, store, "many", 1).splitlines()
-        fast = explanation(outcome, store, "fast", 1).splitlines()
+        many = explanation(outcome, store, "many", 1).words.splitlines()
+        fast = explanation(outcome, store, "fast", 1).words.splitlines()
     window = "from 2026-03-09 00:00 to 2026-03-16 00:00 (Europe/Berlin): 5 rows of tickets."
     migration = (
         'migration ("Ticket system migration", 2026-03-14 22:00 .. 2026-03-15 06:00:'
