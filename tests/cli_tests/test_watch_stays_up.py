@@ -4,13 +4,17 @@ tried again at the next round; the watch never exits for it."""
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 from dsl.cli.demo import STORE_NAME
 from dsl.notify.delivery import Journal
 
-from ..helpers import goalline
+from ..helpers import REPO, goalline
 from .test_digest_watch import _iso, received, start_watch, stop_watch, wait_for
 
 HOLDS = "this round could not run, trying again at the next: "
@@ -114,3 +118,60 @@ def test_watch_waits_for_a_plan_that_names_a_column_the_store_lacks(tmp_path: Pa
     after = lines[lines.index(waiting[0]) + 1]
     assert after.endswith(" 0 new events in the outbox; 0 deliveries sent"), lines
     assert lines[-1].endswith(" stopped")
+
+
+COUNTING = """\
+import sys
+
+import dsl.api
+
+real = dsl.api.check_plan
+reads = sys.argv[1]
+
+
+def counting(path, text=None):
+    with open(reads, "a", encoding="utf-8") as out:
+        out.write(path + "\\n")
+    return real(path, text)
+
+
+dsl.api.check_plan = counting
+from dsl.cli.main import main
+
+sys.argv = ["goalline", *sys.argv[2:]]
+main()
+"""
+
+
+def test_watch_reads_the_plan_once_and_again_only_when_it_changes(tmp_path: Path) -> None:
+    """A round evaluates the plan checked when it was read: never read apart from its check
+    (a save in between would evaluate a plan nobody checked), and not read at all while it
+    has not changed."""
+    reads, log = tmp_path / "reads.txt", tmp_path / "watch.log"
+    start_watch(tmp_path, "1s").kill()  # the plan, the store and goalline.toml, written
+    driver = tmp_path / "counting.py"
+    driver.write_text(COUNTING, encoding="utf-8")
+    process = subprocess.Popen(
+        [sys.executable, str(driver), str(reads), "watch", "plan.goal", "--every", "1s",
+         "--config", str(tmp_path / "goalline.toml")],
+        cwd=tmp_path, stdout=log.open("w", encoding="utf-8"), stderr=subprocess.PIPE,
+        text=True, env={**os.environ, "PYTHONPATH": str(REPO)},
+    )  # fmt: skip
+
+    def rounds() -> int:
+        lines = log.read_text(encoding="utf-8").splitlines() if log.exists() else []
+        return sum("in the outbox" in line for line in lines)
+
+    try:
+        wait_for(lambda: rounds() >= 3)
+        read_while_unchanged = reads.read_text(encoding="utf-8").splitlines()
+        plan = tmp_path / "plan.goal"
+        plan.write_text(plan.read_text(encoding="utf-8").replace(">= 40", ">= 50"), "utf-8")
+        seen = rounds()
+        wait_for(lambda: rounds() >= seen + 3)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, err = process.communicate(timeout=20)
+    assert process.returncode == 0, err
+    assert read_while_unchanged == ["plan.goal"]  # once, before the first round
+    assert reads.read_text(encoding="utf-8").splitlines() == ["plan.goal", "plan.goal"]

@@ -573,3 +573,20 @@ async def test_enter_cycles_an_actions_status_and_the_store_keeps_the_last(demo:
     assert action.status == "dropped"
     assert clicked == "[open] Sign up — director, no due date"  # a click moves it on too
     assert [a.title for a in reopened] == ["Sign up"]
+
+
+async def test_each_item_shows_one_heading_its_own(demo: Path) -> None:
+    app = review_app(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_review(app, pilot)
+        shown = []
+        for _ in HEADINGS:
+            headings = [
+                text_of(h)
+                for h in app.screen.query(".item-heading").results(Static)
+                if h.region.height and all(node.display for node in h.ancestors_with_self)
+            ]
+            shown.append(headings)
+            await pilot.press("pagedown")
+            await settle(app, pilot)
+    assert shown == [[heading] for heading in HEADINGS]
