@@ -41,6 +41,7 @@ if TYPE_CHECKING:  # the review session's names, imported on first use (see __ge
     from .engine.report import GoalResult as GoalResult
     from .engine.report import MilestoneResult as MilestoneResult
     from .engine.report import Report as Report
+    from .engine.suggest import MIN_CYCLES as MIN_CYCLES
     from .engine.suggest import ProposalCheck as ProposalCheck
     from .engine.suggest import Suggestion as Suggestion
     from .engine.suggest import check_proposal as check_proposal
@@ -77,6 +78,7 @@ _SURFACE = {
         "Report",
     ),
     "engine.suggest": (
+        "MIN_CYCLES",
         "ProposalCheck",
         "Suggestion",
         "check_proposal",
@@ -96,6 +98,7 @@ _WHERE = {name: module for module, names in _SURFACE.items() for name in names}
 
 __all__ = [
     "ATTENTION",
+    "MIN_CYCLES",
     "Acknowledgement",
     "Action",
     "Checked",

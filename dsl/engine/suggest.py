@@ -1,17 +1,20 @@
-"""A suggested next target for a goal, from its own history: the level it reached in three
-cycles out of four. Pure: it reads a `GoalResult` and nothing else."""
+"""The targets a goal's own history supports (`goalline suggest`, and the review session's
+proposal field: one computation), and a proposed target tried on that history. Pure: they
+read a `GoalResult` and nothing else."""
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
 
-from ..store.dialect import percentile
-from .report import GoalResult
+from .report import CycleResult, GoalResult
 
-LAST_CYCLES = 12  # how many of the latest complete cycles with a value count
-MIN_CYCLES = 3  # fewer say too little (as for the achievability check, W404)
-_PERCENT = {"higher": 25.0, "lower": 75.0}
+MIN_CYCLES = 6  # fewer complete cycles say too little about what a team can do
+SUGGESTED = 0.8  # the share of past cycles the suggested target would have been met in
+CONSERVATIVE, STRETCH = 0.9, 0.6
+SKIPPED = ("excluded", "insufficient")  # cycles that say nothing of the level reached
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,27 +26,120 @@ class Suggestion:
     how: str
 
 
-def suggest_target(goal: GoalResult) -> Suggestion | None:
-    """From the last (up to 12) complete cycles with a value, the 25th percentile of their
-    values when higher is better, the 75th when lower is: the level reached in three of four.
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    """A target the goal's past supports: met in `met` of `of` usable cycles, aiming at
+    `share` of them; `number` as a plan writes it (the indicator's decimals, no unit)."""
 
-    None for a goal with no `better`, with fewer than 3 such cycles, or with a running total
-    (progress) target, whose values add up over the period instead of standing alone."""
-    percent = _PERCENT.get(goal.better or "")
-    values = [
-        c.value
+    level: str  # conservative | suggested | stretch
+    share: float
+    value: float
+    comparator: str  # >= or <=
+    number: str
+    met: int
+    of: int
+
+    @property
+    def target(self) -> str:
+        return f"{self.comparator} {self.number}"
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestions:
+    """What a goal's history supports: its usable cycles, and the proposals from them, or
+    none when the history is too short (`reason` says why)."""
+
+    goal: GoalResult
+    cycles: tuple[CycleResult, ...]
+    proposals: tuple[Proposal, ...]
+    reason: str | None = None
+
+    @property
+    def worst(self) -> CycleResult | None:
+        return _ends(self.goal, self.cycles)[0]
+
+    @property
+    def best(self) -> CycleResult | None:
+        return _ends(self.goal, self.cycles)[1]
+
+    @property
+    def suggested(self) -> Proposal | None:
+        return next((p for p in self.proposals if p.level == "suggested"), None)
+
+
+def usable_cycles(goal: GoalResult, lookback: int | None = None) -> tuple[CycleResult, ...]:
+    """The complete cycles whose value says what level the team reached: with a value,
+    neither excluded nor below the sample, not a running total (that is judged against its
+    pace); the last `lookback` of them when given."""
+    found = tuple(
+        c
         for c in goal.cycles
-        if c.complete and c.value is not None and c.expected is None  # not a running total
-    ][-LAST_CYCLES:]
-    if percent is None or len(values) < MIN_CYCLES:
-        return None
-    value = percentile(values, percent)
-    assert value is not None
-    how = (
-        f"reached in 3 of 4 of the last {len(values)} complete {_cycles(goal.cycle)}"
-        f" (the {percent:.0f}th percentile of their values)"
+        if c.complete and c.value is not None and c.expected is None and c.status not in SKIPPED
     )
-    return Suggestion(value, format_value(value, goal), how)
+    return found[-lookback:] if lookback else found
+
+
+def suggestions(
+    goal: GoalResult, share: float = SUGGESTED, lookback: int | None = None
+) -> Suggestions:
+    """The targets met in 90% (conservative), `share` (suggested) and 60% (stretch) of the
+    goal's usable cycles, on its better side: the best level that at least that many cycles
+    reached (when higher is better) or stayed within (when lower is). Written with the
+    indicator's decimals, rounded towards the lenient side, so that those cycles still meet
+    the target as written; each is counted as written."""
+    cycles = usable_cycles(goal, lookback)
+    if goal.better not in ("higher", "lower"):
+        return Suggestions(goal, cycles, (), "its indicator says neither side is better")
+    if len(cycles) < MIN_CYCLES:
+        found = f"{len(cycles)} usable complete cycle{'s' if len(cycles) != 1 else ''}"
+        return Suggestions(goal, cycles, (), f"not enough history: {found}, {MIN_CYCLES} needed")
+    higher = goal.better == "higher"
+    values = sorted((c.value for c in cycles if c.value is not None), reverse=higher)
+    comparator = ">=" if higher else "<="
+    aims = {CONSERVATIVE: "conservative", share: "suggested", STRETCH: "stretch"}
+    proposals = []
+    for aim, level in sorted(aims.items(), reverse=True):
+        needed = math.ceil(aim * len(values) - 1e-9)  # cycles that must meet it
+        level_reached = values[needed - 1]  # the needed-th best value
+        number = number_text(level_reached, goal.decimals, lenient=comparator)
+        written = float(number)
+        met = sum(_MEETS[comparator](v, written) for v in values)
+        proposals.append(Proposal(level, aim, written, comparator, number, met, len(values)))
+    return Suggestions(goal, cycles, tuple(proposals))
+
+
+def suggest_target(goal: GoalResult) -> Suggestion | None:
+    """The suggested target as the review session offers it beside the proposal field (the
+    figures of `goalline suggest`); None when the history cannot support one."""
+    found = suggestions(goal).suggested
+    if found is None:
+        return None
+    how = f"met in {found.met} of the last {found.of} complete {_cycles(goal.cycle)}"
+    return Suggestion(found.value, format_value(found.value, goal), how)
+
+
+def number_text(value: float, decimals: int | None, lenient: str | None = None) -> str:
+    """A number as a plan writes it: the indicator's decimals, else up to two; rounded down
+    for a `>=` target and up for a `<=` one when `lenient` says which (a value that met the
+    target still meets it as written), to the nearest otherwise."""
+    places = 2 if decimals is None else decimals
+    rounding = {">=": ROUND_FLOOR, "<=": ROUND_CEILING}.get(lenient or "", ROUND_HALF_EVEN)
+    exact = Decimal(repr(value)).quantize(Decimal(1).scaleb(-places), rounding=rounding)
+    number = f"{exact:f}"
+    if decimals is None and "." in number:
+        number = number.rstrip("0").rstrip(".")
+    return number.lstrip("-") if not number.lstrip("-").strip("0.") else number  # no "-0"
+
+
+def _ends(
+    goal: GoalResult, cycles: tuple[CycleResult, ...]
+) -> tuple[CycleResult | None, CycleResult | None]:
+    """(worst, best) of the usable cycles, by the goal's better side."""
+    if not cycles:
+        return None, None
+    ranked = sorted(cycles, key=lambda c: c.value or 0.0)
+    low, high = ranked[0], ranked[-1]
+    return (high, low) if goal.better == "lower" else (low, high)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,14 +178,7 @@ def check_proposal(goal: GoalResult, text: str) -> ProposalCheck | None:
     if found is None:
         return ProposalCheck("not a target: write it as a comparison, such as >= 92 or <= 4", 0, 0)
     comparator, number = found[1], float(found[2])
-    values = [
-        c.value
-        for c in goal.cycles
-        if c.complete
-        and c.value is not None
-        and c.expected is None  # a running total is judged against its pace, not a level
-        and c.status not in ("excluded", "insufficient")
-    ][-LAST_CYCLES:]
+    values = [c.value for c in usable_cycles(goal) if c.value is not None]
     met = sum(_MEETS[comparator](v, number) for v in values)
     warning = None
     wrong = {"higher": "<", "lower": ">"}.get(goal.better or "")
@@ -106,12 +195,7 @@ def check_proposal(goal: GoalResult, text: str) -> ProposalCheck | None:
 def format_value(value: float, goal: GoalResult) -> str:
     """A value of the goal's indicator for people: its `decimals` (or up to 2) and its unit.
     No thousands separator, so that the number (without the unit) can be written in a plan."""
-    if goal.decimals is not None:
-        number = f"{value:.{goal.decimals}f}"
-    else:
-        number = f"{value:.2f}".rstrip("0").rstrip(".")
-    if not number.lstrip("-").strip("0."):
-        number = number.lstrip("-")  # no "-0"
+    number = number_text(value, goal.decimals)
     unit = goal.unit_label
     return number + (unit if unit in ("", "%") else f" {unit}")
 

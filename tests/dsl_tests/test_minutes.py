@@ -117,7 +117,7 @@ RECORD = ReviewRecord(
         Action(2, "portal", "Review the vendor contract", "tom", None, "done"),
     ),
     proposals=(
-        Proposal("solve_most", ">= 89.5", "89.5%", "what we reach"),
+        Proposal("solve_most", ">= 89.5", "89%", "what we reach"),
         Proposal("reply_fast", "<= 50", None, None),
     ),
 )
@@ -129,9 +129,8 @@ ACKS = {
         "gone/when critical/2025-01-01", "tom", None, "2025-02-01T08:00:00+00:00"
     ),
 }
-HOW = (
-    "reached in 3 of 4 of the last 6 complete monthly cycles (the 25th percentile of their values)"
-)
+# 95 93 92 91 89 88, best first: 80% of six is 4.8, so five must reach it: 89
+HOW = "met in 5 of the last 6 complete monthly cycles"
 
 MARKDOWN = f"""\
 # Review of Help desk 2026 — 2026-07-01
@@ -184,7 +183,7 @@ MARKDOWN = f"""\
 
 | Goal | Current target | Proposed | Suggested | How it was suggested | Note |
 | --- | --- | --- | --- | --- | --- |
-| solve_most | >= 90 | >= 89.5 | 89.5% | {HOW} | what we reach |
+| solve_most | >= 90 | >= 89.5 | 89% | {HOW} | what we reach |
 | reply_fast | <= 60 | <= 50 | - | - | - |
 """
 
@@ -287,7 +286,7 @@ def test_the_toml_minutes_carry_the_same_content_as_data() -> None:
                 "goal": "solve_most",
                 "current_target": ">= 90",
                 "target": ">= 89.5",
-                "suggestion": "89.5%",
+                "suggestion": "89%",
                 "how": HOW,
                 "note": "what we reach",
             },

@@ -1,5 +1,5 @@
-"""The suggested next target: the level a goal reached in three cycles out of four over its last
-twelve complete cycles with a value, computed by hand here from hand-built results."""
+"""The targets a goal's history supports (met in 90%, 80% and 60% of its usable cycles), and a
+proposal tried on that history, worked out by hand here from hand-built results."""
 
 from __future__ import annotations
 
@@ -12,9 +12,11 @@ from dsl.engine.report import CycleResult, GoalResult
 from dsl.engine.suggest import (
     ProposalCheck,
     Suggestion,
+    Suggestions,
     check_proposal,
     format_value,
     suggest_target,
+    suggestions,
 )
 
 
@@ -67,68 +69,90 @@ def goal_result(
     )
 
 
-def test_higher_is_better_suggests_the_25th_percentile() -> None:
-    # sorted 70 80 90 100; rank (4 - 1) * 0.25 = 0.75: 70 + 0.75 * (80 - 70)
-    assert suggest_target(goal_result([90, 80, 100, 70])) == Suggestion(
-        77.5,
-        "77.5%",
-        "reached in 3 of 4 of the last 4 complete monthly cycles"
-        " (the 25th percentile of their values)",
+TEN = [70.0, 75.0, 80.0, 85.0, 90.0, 95.0, 100.0, 105.0, 110.0, 120.0]
+
+
+def levels(found: Suggestions) -> list[tuple[str, str, int, int]]:
+    return [(p.level, p.target, p.met, p.of) for p in found.proposals]
+
+
+def test_higher_is_better_proposes_what_90_80_and_60_percent_of_cycles_reached() -> None:
+    # best first: 120 110 105 100 95 90 85 80 75 70; nine of ten reached 75, eight 80,
+    # six 90
+    found = suggestions(goal_result(TEN))
+    assert levels(found) == [
+        ("conservative", ">= 75", 9, 10),
+        ("suggested", ">= 80", 8, 10),
+        ("stretch", ">= 90", 6, 10),
+    ]
+    assert (found.worst and found.worst.value, found.best and found.best.value) == (70.0, 120.0)
+    assert found.reason is None
+
+
+def test_lower_is_better_proposes_what_the_cycles_stayed_under() -> None:
+    # best first: 70 75 80 85 90 95 100 105 110 120; nine of ten stayed within 110,
+    # eight within 105, six within 95
+    found = suggestions(goal_result(TEN, better="lower", unit="min"))
+    assert levels(found) == [
+        ("conservative", "<= 110", 9, 10),
+        ("suggested", "<= 105", 8, 10),
+        ("stretch", "<= 95", 6, 10),
+    ]
+    assert (found.worst and found.worst.value, found.best and found.best.value) == (120.0, 70.0)
+
+
+def test_the_suggested_share_and_the_lookback_can_be_chosen() -> None:
+    # met in 70%: seven of ten reached 85
+    assert levels(suggestions(goal_result(TEN), share=0.7))[1] == ("suggested", ">= 85", 7, 10)
+    # the last six: 90 .. 120; 80% of six is 4.8, so five must reach it: 95
+    assert levels(suggestions(goal_result(TEN), lookback=6))[1] == ("suggested", ">= 95", 5, 6)
+
+
+def test_a_target_is_written_with_the_indicators_decimals_on_the_lenient_side() -> None:
+    # nine of ten reached 74.6; with no decimals it is written 74, not 75, which the ninth
+    # would miss; and lower-is-better rounds up: 105.2 within, written 106
+    values = [70.0, 74.6, *TEN[2:]]
+    assert levels(suggestions(goal_result(values, decimals=0)))[0] == (
+        "conservative",
+        ">= 74",
+        9,
+        10,
     )
+    lower = [*TEN[:7], 105.2, 110.0, 120.0]
+    found = suggestions(goal_result(lower, better="lower", decimals=0))
+    assert levels(found)[1] == ("suggested", "<= 106", 8, 10)
 
 
-def test_lower_is_better_suggests_the_75th_percentile() -> None:
-    # sorted 70 80 90 100; rank (4 - 1) * 0.75 = 2.25: 90 + 0.25 * (100 - 90)
-    found = suggest_target(
-        goal_result([90, 80, 100, 70], better="lower", unit="min", every="weekly")
+def test_fewer_than_six_usable_cycles_are_not_enough_history() -> None:
+    goal = goal_result([*TEN[:6], None], current=99.0)  # six with a value, one without
+    thin = replace(goal.cycles[0], status="insufficient")  # too few answers: left out
+    goal = replace(goal, cycles=(thin, *goal.cycles[1:]))
+    found = suggestions(goal)
+    assert found.proposals == ()
+    assert found.reason == "not enough history: 5 usable complete cycles, 6 needed"
+    assert suggest_target(goal) is None
+
+
+def test_a_goal_without_better_or_with_a_running_total_gets_no_proposal() -> None:
+    assert suggestions(goal_result(TEN, better=None)).reason == (
+        "its indicator says neither side is better"
     )
-    assert found == Suggestion(
-        92.5,
-        "92.5 min",
-        "reached in 3 of 4 of the last 4 complete weekly cycles"
-        " (the 75th percentile of their values)",
-    )
-
-
-def test_only_the_last_twelve_complete_cycles_with_a_value_count() -> None:
-    # 1..14, a cycle with no value and the current cycle: the last twelve with a value are
-    # 3..14; rank 11 * 0.25 = 2.75 over 3 4 5 6 ...: 5 + 0.75 * (6 - 5) = 5.75
-    found = suggest_target(
-        goal_result([*range(1, 9), None, *range(9, 15)], unit="tickets", decimals=0, current=100)
-    )
-    assert found == Suggestion(
-        5.75,
-        "6 tickets",
-        "reached in 3 of 4 of the last 12 complete monthly cycles"
-        " (the 25th percentile of their values)",
-    )
-
-
-def test_three_cycles_are_enough_and_two_are_not() -> None:
-    found = suggest_target(goal_result([30, 10, 20]))  # rank 0.5: 10 + 0.5 * (20 - 10)
-    assert found is not None and (found.value, found.text) == (15.0, "15%")
-    assert suggest_target(goal_result([30, 10, None], current=20)) is None
-    assert suggest_target(goal_result([])) is None
-
-
-def test_a_goal_without_better_gets_no_suggestion() -> None:
-    assert suggest_target(goal_result([90, 80, 100, 70], better=None)) is None
-
-
-def test_a_running_total_gets_no_suggestion() -> None:
-    running = goal_result([10, 20, 30, 40])
+    running = goal_result(TEN)
     cycles = tuple(
         cycle_result(c.index, c.value, expected=25.0 * (c.index + 1)) for c in running.cycles
     )
-    assert suggest_target(replace(running, cycles=cycles)) is None
+    assert suggestions(replace(running, cycles=cycles)).proposals == ()
 
 
-def test_cycles_of_several_units_are_named_by_their_length() -> None:
-    found = suggest_target(goal_result([1, 2, 3], every="every 2 weeks"))
+def test_the_review_session_offers_the_same_suggested_figure() -> None:
+    assert suggest_target(goal_result(TEN)) == Suggestion(
+        80.0, "80%", "met in 8 of the last 10 complete monthly cycles"
+    )
+    found = suggest_target(goal_result(TEN, every="every 2 weeks", unit="tickets"))
     assert found is not None
-    assert found.how == (
-        "reached in 3 of 4 of the last 3 complete cycles of 2 weeks"
-        " (the 25th percentile of their values)"
+    assert (found.text, found.how) == (
+        "80 tickets",
+        "met in 8 of the last 10 complete cycles of 2 weeks",
     )
 
 

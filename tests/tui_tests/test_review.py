@@ -161,8 +161,8 @@ async def test_a_whole_review_is_written_to_the_minutes_next_to_the_plan(
         await settle(app, pilot)
         after = type(app.screen).__name__
     assert report is not None
-    suggestion = suggest_target(next(g for g in report.goals if g.id == "promoters"))
-    assert suggestion is not None
+    # four quarters of history, six needed: no suggestion for promoters
+    assert suggest_target(next(g for g in report.goals if g.id == "promoters")) is None
     assert listed == (
         "[open] Call detractors — director, due 2027-01-31\n"
         "[open] Outage page — li_na, due 2027-02-15"
@@ -176,10 +176,7 @@ async def test_a_whole_review_is_written_to_the_minutes_next_to_the_plan(
     assert "- Lesson: Warn before work" in markdown
     assert "| Call detractors | promoters | director | 2027-01-31 | open |" in markdown
     assert "| Outage page | promoters | li_na | 2027-02-15 | open |" in markdown
-    assert (
-        f"| promoters | >= 40 | >= 35 | {suggestion.text} | {suggestion.how}"
-        " | Q4 survey ran after Double 11 |"
-    ) in markdown
+    assert "| promoters | >= 40 | >= 35 | - | - | Q4 survey ran after Double 11 |" in markdown
 
     minutes = tomllib.loads((demo / MINUTES_TOML).read_text(encoding="utf-8"))
     assert minutes["session"]["attendees"] == ["wang_fang", "li_na"]
@@ -198,7 +195,7 @@ async def test_a_whole_review_is_written_to_the_minutes_next_to_the_plan(
     ]
     (proposal,) = minutes["proposals"]
     assert (proposal["goal"], proposal["target"]) == ("promoters", ">= 35")
-    assert (proposal["suggestion"], proposal["how"]) == (suggestion.text, suggestion.how)
+    assert "suggestion" not in proposal and "how" not in proposal
     assert proposal["note"] == "Q4 survey ran after Double 11"
     with Store.open(str(demo / STORE_NAME)) as store:
         assert store.reviews.unfinished_review(str((demo / PLAN_NAME).resolve())) is None
@@ -208,14 +205,18 @@ async def test_the_suggestion_is_shown_beside_the_proposed_target(demo: Path) ->
     app = review_app(demo)
     async with app.run_test(size=SIZE) as pilot:
         await open_review(app, pilot)
+        none_for_promoters = text_of(panel(app).query_one("#suggestion", Static))
+        await pilot.press("pagedown")  # solved_for_good: twelve months, lower is better
+        await settle(app, pilot)
         beside = text_of(panel(app).query_one("#suggestion", Static))
         placeholder = panel(app).query_one("#target", Input).placeholder
-        report = app.loaded.report if app.loaded else None
-    assert report is not None
-    suggestion = suggest_target(next(g for g in report.goals if g.id == "promoters"))
-    assert suggestion is not None
-    assert beside == f"suggested from history: {suggestion.text}\n{suggestion.how}"
-    assert placeholder.startswith("e.g. >= ")
+    # the figures of `goalline suggest`: ten of twelve months must stay within it; the tenth
+    # best, rounded up to the indicator's one decimal, is 4.6%, which eleven stayed within
+    assert none_for_promoters == "no suggestion from history (fewer than 6 usable complete cycles)"
+    assert beside == (
+        "suggested from history: 4.6%\nmet in 11 of the last 12 complete monthly cycles"
+    )
+    assert placeholder == "e.g. <= 4.6"
 
 
 async def test_a_proposal_pointing_the_wrong_way_is_warned_with_its_past_attainment(

@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 from textual.widgets.select import NoSelection
 
 from dsl.api import (
+    MIN_CYCLES,
     Action,
     GoalResult,
     MilestoneResult,
@@ -308,7 +309,10 @@ def heading(result: GoalResult | MilestoneResult) -> Text:
 
 def suggestion_text(suggestion: Suggestion | None) -> Text:
     if suggestion is None:
-        return Text("no suggestion from history (too few complete cycles)", style="dim")
+        return Text(
+            f"no suggestion from history (fewer than {MIN_CYCLES} usable complete cycles)",
+            style="dim",
+        )
     text = Text("suggested from history: ")
     text.append(suggestion.text, style="bold")
     text.append(f"\n{suggestion.how}")
