@@ -1,12 +1,15 @@
-"""`goalline suggest`: learning from history, the targets a goal's own past supports."""
+"""Learning from history: `goalline suggest`, the targets a goal's own past supports, and
+`goalline backtest`, what a plan would have said over another period."""
 
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import click
 
-from .common import stop
+from ..errors import Exit
+from .common import load_program, moment, stop
 from .evaluate import _outcome, _reading
 
 
@@ -61,3 +64,69 @@ def _share(text: str) -> float:
     if not 0 < value < 1:
         stop(f"--met-in must be a share of cycles such as 80%, not '{text}'")
     return value
+
+
+@click.command()
+@click.argument("plan")
+@click.option("--db", required=True, help="The store the history is in (opened read-only).")
+@click.option("--period", required=True, help="FROM..TO: the period to replay the plan over.")
+@click.option("--as-of", help="Evaluate as at this moment (default: the day after TO, or now).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("table", "json")),
+    default="table",
+    show_default=True,
+    help="A table for people, or JSON.",
+)
+@click.option(
+    "--fail-if-notifications-over",
+    "most",
+    type=int,
+    help="Exit 1 if any person would have been notified more often than this.",
+)
+def backtest(
+    plan: str, db: str, period: str, as_of: str | None, fmt: str, most: int | None
+) -> None:
+    """Evaluate PLAN over another period, its cycles re-anchored there, and replay its
+    escalation rules: per goal the statuses, the attainment and the rules that would have
+    fired; per person how often they would have been notified. Writes nothing."""
+    from datetime import UTC, datetime, timedelta
+
+    from ..engine.backtest import summarise
+    from ..output.backtests import to_json, to_table
+    from ..store.database import Store
+
+    start, end = _period(period)
+    program = load_program(plan).over(start, end)
+    assert program.plan is not None
+    zone = program.zone
+    if as_of is not None:
+        at = moment(as_of, zone.key)
+    else:
+        after = datetime.combine(end + timedelta(days=1), datetime.min.time(), zone)
+        at = min(after, datetime.now(UTC).astimezone(zone))
+    with Store.open(db, read_only=True) as store:
+        outcome = program.run(store, at)
+        recorded = store.first_recorded()
+    if outcome.report is None:
+        stop("\n".join([*(d.message for d in outcome.errors), f"{plan} does not fit {db}"]))
+    first = {k: datetime.fromtimestamp(v, zone).date() for k, v in recorded.items()}
+    found = summarise(program.plan, outcome.report, first)
+    click.echo(to_json(found) if fmt == "json" else to_table(found), nl=False)
+    if most is not None and found.most_notified > most:
+        raise SystemExit(Exit.FOUND)
+
+
+def _period(text: str) -> tuple[date, date]:
+    """`2025-01-01..2025-12-31`: two dates, the first not after the second."""
+    found = re.fullmatch(r"\s*(\d{4}-\d\d-\d\d)\s*\.\.\s*(\d{4}-\d\d-\d\d)\s*", text)
+    try:
+        start, end = (
+            (date.fromisoformat(found[1]), date.fromisoformat(found[2])) if found else (None, None)
+        )
+    except ValueError:
+        start = end = None
+    if start is None or end is None or start > end:
+        stop(f"--period must be FROM..TO, two dates such as 2025-01-01..2025-12-31, not '{text}'")
+    return start, end

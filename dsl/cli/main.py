@@ -21,7 +21,7 @@ from .data import done, import_, record
 from .demo import demo
 from .evaluate import evaluate, explain
 from .language import check, fmt
-from .learn import suggest
+from .learn import backtest, suggest
 from .notify import ack, init, notify, outbox
 from .review import review
 from .watch import digest, watch
@@ -48,7 +48,7 @@ def cli() -> None:
 
 
 for command in (
-    *(check, fmt, import_, record, done, evaluate, explain, suggest, review, demo),
+    *(check, fmt, import_, record, done, evaluate, explain, suggest, backtest, review, demo),
     *(init, notify, outbox, ack, digest, watch),
 ):
     cli.add_command(command)

@@ -67,8 +67,9 @@ class Store:
         return Outbox(self.db, self._writing)
 
     @classmethod
-    def open(cls, path: str, *, create: bool = False) -> Store:
-        """Open the store at `path`; with `create`, make a new one if there is no file."""
+    def open(cls, path: str, *, create: bool = False, read_only: bool = False) -> Store:
+        """Open the store at `path`; with `create`, make a new one if there is no file;
+        `read_only`, SQLite refuses every write (a backtest, which must change nothing)."""
         file = Path(path)
         fresh = not file.exists() or (file.is_file() and file.stat().st_size == 0)
         if fresh and not create:
@@ -85,12 +86,16 @@ class Store:
         # drop the POSIX locks of every other connection this process has on it, and another
         # process could then checkpoint and remove the WAL under a reader.
         try:
-            connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS)
+            if read_only:
+                uri = f"{file.resolve().as_uri()}?mode=ro"
+                connection = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_SECONDS)
+            else:
+                connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS)
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open {path}: {exc}") from None
         try:
             store = cls(Database(connection), path)
-            store._prepare(fresh)
+            store._prepare(fresh, read_only)
         except sqlite3.DatabaseError as exc:
             connection.close()
             if "not a database" in str(exc):
@@ -103,7 +108,7 @@ class Store:
             raise
         return store
 
-    def _prepare(self, fresh: bool) -> None:
+    def _prepare(self, fresh: bool, read_only: bool = False) -> None:
         application_id = self._pragma("application_id")
         if application_id != APPLICATION_ID:
             blank = application_id == 0 and not self.db.table_names()
@@ -118,6 +123,11 @@ class Store:
         if applied - set(MIGRATION_NAMES):
             raise StoreError(f"{self.path} was written by a newer goalline; upgrade to use it")
         if migrations.pending(self.db):  # older stores move forward, one writer at a time
+            if read_only:
+                raise StoreError(
+                    f"{self.path} was written by an older goalline: run a command that writes"
+                    " to it (import, record) once to bring it up to date"
+                )
             with self._writing():
                 migrations.apply(self.db)
 
@@ -233,6 +243,11 @@ class Store:
         )
         if ours:
             conn.commit()  # the temp rows need no transaction; an open one would pin a snapshot
+
+    def first_recorded(self) -> dict[str, float]:
+        """The time of each indicator's first value recorded by hand (seconds, UTC)."""
+        rows = self.db.execute(f"SELECT indicator, min(at) FROM {MEASUREMENTS} GROUP BY indicator")
+        return {str(indicator): float(at) for indicator, at in rows}
 
     def completions(self) -> dict[str, Completion]:
         """The earliest recorded completion of each milestone."""

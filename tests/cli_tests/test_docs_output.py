@@ -29,7 +29,9 @@ def examples(document: Path) -> list[tuple[str, str, bool]]:
     return [
         (command, shown, bool(cut))
         for command, shown, cut in found
-        if re.match(r"goalline (evaluate|explain|suggest|digest) customer-support\.goal ", command)
+        if re.match(
+            r"goalline (evaluate|explain|suggest|backtest|digest) customer-support\.goal ", command
+        )
     ]
 
 

@@ -641,3 +641,25 @@ def test_a_table_imported_out_of_time_order_is_put_in_order_once_when_the_store_
     with Store.open(str(path)):
         pass
     assert snapshot(path) == before
+
+
+def test_a_store_opened_read_only_refuses_every_write_and_an_upgrade(tmp_path: Path) -> None:
+    path = tmp_path / "store.db"
+    with Store.open(str(path), create=True) as store:
+        store.record("nps", 1.0, 41.0, None, NOW)
+    before = path.read_bytes()
+    with Store.open(str(path), read_only=True) as store:
+        assert store.first_recorded() == {"nps": 1.0}
+        with pytest.raises(StoreError, match="readonly"):
+            store.record("nps", 2.0, 42.0, None, NOW)
+    assert path.read_bytes() == before
+    connection = sqlite3.connect(path)  # as an older goalline left it
+    connection.execute("DELETE FROM _sqlite_migrations WHERE name = 'm005_time_order'")
+    connection.commit()
+    connection.close()
+    with pytest.raises(StoreError) as raised:
+        Store.open(str(path), read_only=True)
+    assert str(raised.value) == (
+        f"{path} was written by an older goalline: run a command that writes to it (import,"
+        " record) once to bring it up to date"
+    )

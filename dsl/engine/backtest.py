@@ -1,0 +1,88 @@
+"""A backtest: what a plan would have said over another period, summed up per goal (its
+statuses, its attainment, the rules that would have fired and when) and per person (how
+often each would have been notified: the alert load the plan puts on them). Pure: it reads
+the report of the plan re-anchored on that period, and says where history cannot answer."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from ..language import model as m
+from .report import GoalResult, Report
+
+STATUSES = ("met", "warning", "breached", "critical", "no_data", "insufficient", "excluded")
+
+
+@dataclass(frozen=True, slots=True)
+class GoalBacktest:
+    goal: GoalResult
+    counts: Mapping[str, int]  # complete cycles by status
+    firings: tuple[tuple[str, tuple[date, ...]], ...]  # (rule, days it fired), in rule order
+
+    @property
+    def fired(self) -> int:
+        return sum(len(days) for _, days in self.firings)
+
+
+@dataclass(frozen=True, slots=True)
+class Backtest:
+    report: Report
+    goals: tuple[GoalBacktest, ...]
+    notified: tuple[tuple[str, int], ...]  # (person, notifications), most first
+    notes: tuple[str, ...]  # where history cannot answer
+
+    @property
+    def most_notified(self) -> int:
+        return max((n for _, n in self.notified), default=0)
+
+
+def summarise(plan: m.Plan, report: Report, recorded_from: Mapping[str, date]) -> Backtest:
+    """`recorded_from`: the day each indicator recorded by hand has its first value."""
+    goals = []
+    for goal in report.goals:
+        counts = Counter(c.status for c in goal.cycles if c.complete)
+        events = [e for e in report.escalations if e.subject == goal.id]
+        rules: dict[str, list[date]] = {}
+        for event in events:
+            rules.setdefault(event.rule, []).append(event.fired_on)
+        firings = tuple((rule, tuple(days)) for rule, days in rules.items())
+        goals.append(GoalBacktest(goal, {s: counts[s] for s in STATUSES if counts[s]}, firings))
+    people: Counter[str] = Counter()
+    for event in report.escalations:
+        if event.kind == "goal":
+            people.update(p.name for p in event.notify)
+    return Backtest(
+        report, tuple(goals), tuple(people.most_common()), _notes(plan, report, recorded_from)
+    )
+
+
+def _notes(plan: m.Plan, report: Report, recorded_from: Mapping[str, date]) -> tuple[str, ...]:
+    notes = []
+    if report.milestones:
+        notes.append(
+            "milestones are left out: they have no past, only the completions recorded for"
+            " this plan's dates"
+        )
+    for indicator in plan.indicators:
+        if indicator.measure is not None:
+            continue
+        first = recorded_from.get(indicator.id)
+        before = [
+            c
+            for g in report.goals
+            if g.indicator == indicator.id
+            for c in g.cycles
+            if c.complete and (first is None or c.end < first)
+        ]
+        if first is None and before:
+            notes.append(f"indicator {indicator.id} is recorded by hand and has no value yet")
+        elif before:
+            notes.append(
+                f"indicator {indicator.id} is recorded by hand, first on {first}: the"
+                f" {len(before)} cycle{'s' if len(before) != 1 else ''} before have no value,"
+                " which says nothing of how they went"
+            )
+    return tuple(notes)
