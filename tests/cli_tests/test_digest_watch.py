@@ -293,9 +293,12 @@ def stop_watch(process: subprocess.Popen[str]) -> tuple[int, list[str], str]:
 def test_watch_delivers_a_new_event_soon_after_an_import_and_stops_on_sigterm(
     tmp_path: Path,
 ) -> None:
-    process = start_watch(tmp_path, "10m")  # only a change can wake it within the test
+    log = tmp_path / "watch.log"
+    process = start_watch(tmp_path, "10m", log)  # only a change can wake it within the test
     try:
-        wait_for(lambda: (tmp_path / f"{STORE_NAME}-outbox").exists())  # the first round ran
+        # the first round has ended (its log line): a record made during a round is part
+        # of what that round's end looked like, and waits for the interval
+        wait_for(lambda: "in the outbox" in log.read_text(encoding="utf-8"))
         yesterday = time.time() - 86_400
         recorded = goalline(
             "record", "nps", "30", "--db", str(tmp_path / STORE_NAME), "--at", _iso(yesterday)
@@ -303,7 +306,8 @@ def test_watch_delivers_a_new_event_soon_after_an_import_and_stops_on_sigterm(
         assert recorded.exit_code == 0
         wait_for(lambda: len(received(tmp_path)) == 1)
     finally:
-        code, lines, err = stop_watch(process)
+        code, _, err = stop_watch(process)
+    lines = log.read_text(encoding="utf-8").splitlines()
     assert code == 0, err
     assert lines[0].endswith(
         " watching plan.goal and " + str(tmp_path / STORE_NAME) + " (every 10m; Ctrl-C stops)"
@@ -316,9 +320,10 @@ def test_watch_delivers_a_new_event_soon_after_an_import_and_stops_on_sigterm(
 
 
 def test_watch_picks_up_a_plan_edit(tmp_path: Path) -> None:
-    process = start_watch(tmp_path, "10m")
+    log = tmp_path / "watch.log"
+    process = start_watch(tmp_path, "10m", log)
     try:
-        wait_for(lambda: (tmp_path / f"{STORE_NAME}-outbox").exists())
+        wait_for(lambda: "in the outbox" in log.read_text(encoding="utf-8"))  # a round ended
         recorded = goalline(
             "record",
             "nps",
@@ -336,7 +341,8 @@ def test_watch_picks_up_a_plan_edit(tmp_path: Path) -> None:
         )
         wait_for(lambda: len(received(tmp_path)) == 1)
     finally:
-        code, lines, err = stop_watch(process)
+        code, _, err = stop_watch(process)
+    lines = log.read_text(encoding="utf-8").splitlines()
     assert code == 0, err
     assert any(
         line.endswith(" 1 new event in the outbox; 1 delivery sent (1 by command)")

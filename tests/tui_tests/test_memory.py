@@ -13,9 +13,9 @@ from tui.app import ReviewApp
 
 from .conftest import HOSTILE_PLAN, SIZE, settle
 
-RELOADS = 40
-MEASURED_FROM = 15  # Textual's caches fill during the first evaluations
-GROWTH = 100_000  # bytes over the last 25 reloads; a leak of one report each is 100 KB
+RELOADS = 30
+MEASURED_FROM = 10  # Textual's caches fill during the first evaluations
+GROWTH = 100_000  # bytes over the last 20 reloads; a leak of one report each is 100 KB
 
 
 async def test_memory_stays_flat_over_many_reloads(tmp_path: Path) -> None:

@@ -39,11 +39,13 @@ async def settled(pilot: Pilot[Any]) -> None:
 
 
 def pressing(*keys: str) -> Steps:
+    """The keys at full speed (the session hands them on in order, tui/keys.py), then the
+    screen settled."""
+
     async def steps(pilot: Pilot[Any]) -> None:
         await settled(pilot)
-        for key in keys:
-            await pilot.press(key)
-            await settled(pilot)
+        await pilot.press(*keys)
+        await settled(pilot)
 
     return steps
 
