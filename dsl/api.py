@@ -44,9 +44,11 @@ if TYPE_CHECKING:  # the review session's names, imported on first use (see __ge
     from .engine.suggest import MIN_CYCLES as MIN_CYCLES
     from .engine.suggest import ProposalCheck as ProposalCheck
     from .engine.suggest import Suggestion as Suggestion
+    from .engine.suggest import Suggestions as Suggestions
     from .engine.suggest import check_proposal as check_proposal
     from .engine.suggest import format_value as format_value
     from .engine.suggest import suggest_target as suggest_target
+    from .engine.suggest import suggestions as suggestions
     from .language.diagnostics import render as render
     from .language.expressions import text as measure_text
     from .output.formats import latest_text as latest_text
@@ -81,9 +83,11 @@ _SURFACE = {
         "MIN_CYCLES",
         "ProposalCheck",
         "Suggestion",
+        "Suggestions",
         "check_proposal",
         "format_value",
         "suggest_target",
+        "suggestions",
     ),
     "language.diagnostics": ("render",),
     "language.expressions": ("measure_text",),
@@ -121,6 +125,7 @@ __all__ = [
     "Store",
     "StoreError",
     "Suggestion",
+    "Suggestions",
     "check_against",
     "check_plan",
     "check_proposal",
@@ -139,6 +144,7 @@ __all__ = [
     "short_target",
     "stamps",
     "suggest_target",
+    "suggestions",
     "target_in_force",
     "value_text",
 ]

@@ -214,7 +214,9 @@ async def test_the_suggestion_is_shown_beside_the_proposed_target(demo: Path) ->
     # best, rounded up to the indicator's one decimal, is 4.6%, which eleven stayed within
     assert none_for_promoters == "no suggestion from history (fewer than 6 usable complete cycles)"
     assert beside == (
-        "suggested from history: 4.6%\nmet in 11 of the last 12 complete monthly cycles"
+        "suggested from history: 4.6%\nmet in 11 of the last 12 complete monthly cycles\n"
+        "conservative <= 4.6 (met in 11 of 12); stretch <= 4.5 (met in 9 of 12);"
+        " worst 7.5%, best 3.0%"
     )
     assert placeholder == "e.g. <= 4.6"
 

@@ -27,10 +27,12 @@ from dsl.api import (
     ProposalCheck,
     ReviewRecord,
     Suggestion,
+    Suggestions,
     check_proposal,
     format_value,
     m,
     suggest_target,
+    suggestions,
 )
 
 from .. import present
@@ -168,7 +170,10 @@ class ItemPanel(Vertical):
         self.query_one("#heading", Static).update(heading(result))
         if isinstance(result, GoalResult):
             self.suggestion = suggest_target(result)
-            self.query_one("#suggestion", Static).update(suggestion_text(self.suggestion))
+            found = suggestions(result)
+            self.query_one("#suggestion", Static).update(
+                suggestion_text(self.suggestion) + others_text(found)
+            )
             hint = target_hint(result, self.suggestion)
             target = self.query_one("#target", Input)
             target.placeholder = f"e.g. {hint}" if hint else "e.g. >= 92"
@@ -328,6 +333,22 @@ def proposal_text(check: ProposalCheck | None) -> Text:
         text.append(f"⚠ {check.warning}\n", style="bold yellow")
     text.append(f"this proposal: {check.text}")
     return text
+
+
+def others_text(found: Suggestions) -> Text:
+    """The conservative and stretch targets beside the suggested one, as `goalline suggest`
+    gives them, and the worst and best of the cycles they come from."""
+    others = [p for p in found.proposals if p.level != "suggested"]
+    if not others or found.worst is None or found.best is None:
+        return Text("")
+    said = "; ".join(f"{p.level} {p.target} (met in {p.met} of {p.of})" for p in others)
+    worst, best = found.worst.value, found.best.value
+    assert worst is not None and best is not None
+    goal = found.goal
+    return Text(
+        f"\n{said}; worst {format_value(worst, goal)}, best {format_value(best, goal)}",
+        style="dim",
+    )
 
 
 def target_hint(goal: GoalResult, suggestion: Suggestion | None) -> str | None:
