@@ -66,6 +66,16 @@ class Suggestions:
     def suggested(self) -> Proposal | None:
         return next((p for p in self.proposals if p.level == "suggested"), None)
 
+    @property
+    def offered(self) -> Suggestion | None:
+        """The suggested target as the review session words it beside its proposal field."""
+        found = self.suggested
+        if found is None:
+            return None
+        goal = self.goal
+        how = f"met in {found.met} of the last {found.of} complete {_cycles(goal.cycle)}"
+        return Suggestion(found.value, format_value(found.value, goal), how)
+
 
 def usable_cycles(goal: GoalResult, lookback: int | None = None) -> tuple[CycleResult, ...]:
     """The complete cycles whose value says what level the team reached: with a value,
@@ -111,11 +121,7 @@ def suggestions(
 def suggest_target(goal: GoalResult) -> Suggestion | None:
     """The suggested target as the review session offers it beside the proposal field (the
     figures of `goalline suggest`); None when the history cannot support one."""
-    found = suggestions(goal).suggested
-    if found is None:
-        return None
-    how = f"met in {found.met} of the last {found.of} complete {_cycles(goal.cycle)}"
-    return Suggestion(found.value, format_value(found.value, goal), how)
+    return suggestions(goal).offered
 
 
 def number_text(value: float, decimals: int | None, lenient: str | None = None) -> str:

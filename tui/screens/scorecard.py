@@ -266,11 +266,23 @@ def fitted(goals: Sequence[GoalResult], width: int) -> Fit:
         kept.remove(dropped)
         fits.append(Fit(tuple(kept)))
     fits.append(Fit(tuple(kept), short=True))
+    # Each column's width once per way of writing it: the rows are built once, not per fit.
+    full = [goal_cells(goal) for goal in goals]
+    narrow = [goal_cells(goal, short=True, bars=6) for goal in goals]
     labels = dict(GOAL_COLUMNS)
+
+    def widest(rows: list[dict[str, Text]], key: str) -> int:
+        return 2 + max([cell_len(labels[key])] + [row[key].cell_len for row in rows])
+
+    widths = {key: widest(full, key) for key in every}
+    latest_short, trend_short = widest(narrow, "latest"), widest(narrow, "trend")
     for fit in fits:
-        rows = [goal_cells(goal, short=fit.short, bars=fit.bars) for goal in goals]
         needed = sum(
-            2 + max([cell_len(labels[key])] + [row[key].cell_len for row in rows])
+            latest_short
+            if key == "latest" and fit.short
+            else trend_short
+            if key == "trend" and fit.bars == 6
+            else widths[key]
             for key in fit.columns
         )
         if needed <= width:

@@ -31,7 +31,6 @@ from dsl.api import (
     check_proposal,
     format_value,
     m,
-    suggest_target,
     suggestions,
 )
 
@@ -169,8 +168,8 @@ class ItemPanel(Vertical):
     def _fill(self, result: GoalResult | MilestoneResult) -> None:
         self.query_one("#heading", Static).update(heading(result))
         if isinstance(result, GoalResult):
-            self.suggestion = suggest_target(result)
             found = suggestions(result)
+            self.suggestion = found.offered
             self.query_one("#suggestion", Static).update(
                 suggestion_text(self.suggestion) + others_text(found)
             )
