@@ -5,12 +5,18 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import TYPE_CHECKING
 
 import click
 
 from ..errors import Exit
 from .common import load_program, moment, stop
 from .evaluate import _outcome, _reading
+
+if TYPE_CHECKING:
+    from ..api import Program
+    from ..engine.backtest import Backtest
+    from ..store.database import Store
 
 
 @click.command()
@@ -71,34 +77,66 @@ def _share(text: str) -> float:
 @click.option("--db", required=True, help="The store the history is in (opened read-only).")
 @click.option("--period", required=True, help="FROM..TO: the period to replay the plan over.")
 @click.option("--as-of", help="Evaluate as at this moment (default: the day after TO, or now).")
+@click.option("--plan-b", help="A second plan to backtest beside PLAN, with the differences.")
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(("table", "json")),
+    type=click.Choice(("table", "json", "toml", "csv")),
     default="table",
     show_default=True,
-    help="A table for people, or JSON.",
+    help="A table for people; JSON or TOML for tools; CSV, one row per goal cycle.",
 )
 @click.option(
     "--fail-if-notifications-over",
     "most",
     type=int,
-    help="Exit 1 if any person would have been notified more often than this.",
+    help="Exit 1 if any person would have been notified more often than this (under either plan).",
 )
 def backtest(
-    plan: str, db: str, period: str, as_of: str | None, fmt: str, most: int | None
+    plan: str,
+    db: str,
+    period: str,
+    as_of: str | None,
+    plan_b: str | None,
+    fmt: str,
+    most: int | None,
 ) -> None:
     """Evaluate PLAN over another period, its cycles re-anchored there, and replay its
     escalation rules: per goal the statuses, the attainment and the rules that would have
     fired; per person how often they would have been notified. Writes nothing."""
-    from datetime import UTC, datetime, timedelta
-
-    from ..engine.backtest import summarise
-    from ..output.backtests import to_json, to_table
+    from ..engine.backtest import compare
+    from ..output import backtests as render
     from ..store.database import Store
 
     start, end = _period(period)
-    program = load_program(plan).over(start, end)
+    plans = [plan] if plan_b is None else [plan, plan_b]
+    programs = [load_program(p).over(start, end) for p in plans]  # every plan checked first
+    with Store.open(db, read_only=True) as store:
+        found = [
+            _replayed(p, name, store, db, end, as_of)
+            for p, name in zip(programs, plans, strict=True)
+        ]
+    if fmt == "csv":
+        click.echo(render.to_csv(*found), nl=False)
+    elif fmt == "table":
+        shown = render.to_table(found[0]) if plan_b is None else None
+        click.echo(shown or render.comparison_table(compare(*found)), nl=False)
+    else:
+        data = (
+            render.to_dict(found[0]) if plan_b is None else render.comparison_dict(compare(*found))
+        )
+        click.echo(render.to_json(data) if fmt == "json" else render.to_toml(data), nl=False)
+    if most is not None and max(f.most_notified for f in found) > most:
+        raise SystemExit(Exit.FOUND)
+
+
+def _replayed(
+    program: Program, plan: str, store: Store, db: str, end: date, as_of: str | None
+) -> Backtest:
+    from datetime import UTC, datetime, timedelta
+
+    from ..engine.backtest import summarise
+
     assert program.plan is not None
     zone = program.zone
     if as_of is not None:
@@ -106,16 +144,11 @@ def backtest(
     else:
         after = datetime.combine(end + timedelta(days=1), datetime.min.time(), zone)
         at = min(after, datetime.now(UTC).astimezone(zone))
-    with Store.open(db, read_only=True) as store:
-        outcome = program.run(store, at)
-        recorded = store.first_recorded()
+    outcome = program.run(store, at)
     if outcome.report is None:
         stop("\n".join([*(d.message for d in outcome.errors), f"{plan} does not fit {db}"]))
-    first = {k: datetime.fromtimestamp(v, zone).date() for k, v in recorded.items()}
-    found = summarise(program.plan, outcome.report, first)
-    click.echo(to_json(found) if fmt == "json" else to_table(found), nl=False)
-    if most is not None and found.most_notified > most:
-        raise SystemExit(Exit.FOUND)
+    first = {k: datetime.fromtimestamp(v, zone).date() for k, v in store.first_recorded().items()}
+    return summarise(program.plan, outcome.report, first)
 
 
 def _period(text: str) -> tuple[date, date]:

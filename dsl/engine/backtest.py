@@ -86,3 +86,54 @@ def _notes(plan: m.Plan, report: Report, recorded_from: Mapping[str, date]) -> t
                 " which says nothing of how they went"
             )
     return tuple(notes)
+
+
+@dataclass(frozen=True, slots=True)
+class GoalDifference:
+    id: str
+    a: GoalBacktest | None  # None: the goal is only in the other plan
+    b: GoalBacktest | None
+    judged_otherwise: int  # complete cycles both plans have whose status differs
+
+    @property
+    def attainment_change(self) -> float | None:
+        if self.a is None or self.b is None:
+            return None
+        if self.a.goal.attainment is None or self.b.goal.attainment is None:
+            return None
+        return self.b.goal.attainment - self.a.goal.attainment
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """Two plans backtested over the same period: per goal (matched by id) and per person
+    (matched by name), plan A beside plan B."""
+
+    a: Backtest
+    b: Backtest
+    goals: tuple[GoalDifference, ...]  # A's goals in order, then those only in B
+    notified: tuple[tuple[str, int, int], ...]  # (person, under A, under B), most first
+
+
+def compare(a: Backtest, b: Backtest) -> Comparison:
+    in_a = {g.goal.id: g for g in a.goals}
+    in_b = {g.goal.id: g for g in b.goals}
+    ids = [*in_a, *(i for i in in_b if i not in in_a)]
+    goals = tuple(
+        GoalDifference(i, in_a.get(i), in_b.get(i), _judged_otherwise(in_a.get(i), in_b.get(i)))
+        for i in ids
+    )
+    under_a, under_b = dict(a.notified), dict(b.notified)
+    people = sorted(
+        {*under_a, *under_b},
+        key=lambda p: (-max(under_a.get(p, 0), under_b.get(p, 0)), p),
+    )
+    notified = tuple((p, under_a.get(p, 0), under_b.get(p, 0)) for p in people)
+    return Comparison(a, b, goals, notified)
+
+
+def _judged_otherwise(a: GoalBacktest | None, b: GoalBacktest | None) -> int:
+    if a is None or b is None:
+        return 0
+    before = {c.start: c.status for c in a.goal.cycles if c.complete}
+    return sum(1 for c in b.goal.cycles if c.complete and before.get(c.start, c.status) != c.status)

@@ -215,7 +215,7 @@ class Report:
                 "timezone": self.timezone,
             },
             "as_of": self.as_of.isoformat(),
-            "score": _round(self.score),
+            "score": rounded(self.score),
             "goals": [_goal(g) for g in self.goals],
             "milestones": [_milestone(ms) for ms in self.milestones],
             "escalations": [
@@ -226,11 +226,12 @@ class Report:
         }
 
 
-def _round(value: float | None) -> float | int | None:
+def rounded(value: float | None) -> float | int | None:
+    """A number as the JSON report writes it: to 6 decimals, a whole one as an integer."""
     if value is None:
         return None
-    rounded = round(value, 6)
-    return int(rounded) if rounded == int(rounded) and abs(rounded) < 2**53 else rounded
+    near = round(value, 6)
+    return int(near) if near == int(near) and abs(near) < 2**53 else near
 
 
 def _goal(goal: GoalResult) -> dict[str, Any]:
@@ -245,10 +246,10 @@ def _goal(goal: GoalResult) -> dict[str, Any]:
         "lead": goal.lead,
         "with": list(goal.with_),
         "serves": goal.serves,
-        "weight": _round(goal.weight),
+        "weight": rounded(goal.weight),
         "cycle": goal.cycle,
         "status": goal.status,
-        "attainment": _round(goal.attainment),
+        "attainment": rounded(goal.attainment),
         "cycles": [_cycle(c) for c in goal.cycles],
     }
 
@@ -258,10 +259,10 @@ def _cycle(cycle: CycleResult) -> dict[str, Any]:
         "start": str(cycle.start),
         "end": str(cycle.end),
         "complete": cycle.complete,
-        "value": _round(cycle.value),
+        "value": rounded(cycle.value),
         "target": cycle.target,
-        "expected": _round(cycle.expected),
-        "pace": _round(cycle.pace),
+        "expected": rounded(cycle.expected),
+        "pace": rounded(cycle.pace),
         "status": cycle.status,
     }
     if cycle.sample is not None:  # only for indicators with a min_sample
@@ -269,7 +270,7 @@ def _cycle(cycle: CycleResult) -> dict[str, Any]:
     if cycle.excluded:  # only where exclusions meet the cycle's range
         found["excluded"] = list(cycle.excluded)
     if cycle.breakdown is not None:  # only for indicators that declare a breakdown
-        found["breakdown"] = {key: _round(v) for key, v in cycle.breakdown.items()}
+        found["breakdown"] = {key: rounded(v) for key, v in cycle.breakdown.items()}
     if cycle.rows:  # only for indicators with a measure
         found["rows"] = [r.to_dict() for r in cycle.rows]
     return found

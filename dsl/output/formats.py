@@ -41,15 +41,15 @@ def to_json(report: Report, acknowledged: Mapping[str, Acknowledgement] | None =
 def to_toml(report: Report, acknowledged: Mapping[str, Acknowledgement] | None = None) -> str:
     import tomli_w
 
-    return tomli_w.dumps(_without_none(report.to_dict(acknowledged)))
+    return tomli_w.dumps(without_none(report.to_dict(acknowledged)))
 
 
-def _without_none(value: Any) -> Any:
+def without_none(value: Any) -> Any:
     """TOML has no null: absent keys stand for it."""
     if isinstance(value, dict):
-        return {k: _without_none(v) for k, v in value.items() if v is not None}
+        return {k: without_none(v) for k, v in value.items() if v is not None}
     if isinstance(value, list):
-        return [_without_none(v) for v in value if v is not None]
+        return [without_none(v) for v in value if v is not None]
     return value
 
 

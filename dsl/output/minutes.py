@@ -10,10 +10,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ..engine.report import EscalationEvent, GoalResult, Report, _round
+from ..engine.report import EscalationEvent, GoalResult, Report, rounded
 from ..engine.suggest import format_value, suggest_target
 from ..store.records import Acknowledgement, Note, ReviewRecord
-from .formats import _without_none, sample_text
+from .formats import sample_text, without_none
 
 # CommonMark's raw HTML begins `<` then a letter, `/`, `!` or `?`; an entity `&name;`/`&#1;`.
 _TAG_OPENING = re.compile(r"<(?=[A-Za-z/!?])")
@@ -37,7 +37,7 @@ def minutes_toml(
     """The minutes for programs (TOML has no null: an absent key stands for it)."""
     import tomli_w
 
-    return tomli_w.dumps(_without_none(_content(report, record, acknowledgements)))
+    return tomli_w.dumps(without_none(_content(report, record, acknowledgements)))
 
 
 def _content(
@@ -51,7 +51,7 @@ def _content(
             "period": {"start": str(report.period_start), "end": str(report.period_end)},
             "timezone": report.timezone,
             "as_of": report.as_of.isoformat(),
-            "score": _round(report.score),
+            "score": rounded(report.score),
         },
         "session": {
             "id": session.id,
@@ -108,10 +108,10 @@ def _goal(goal: GoalResult) -> dict[str, Any]:
         "id": goal.id,
         "title": goal.title,
         "status": goal.status,
-        "latest": _round(latest.value) if latest else None,
+        "latest": rounded(latest.value) if latest else None,
         "unit": goal.unit,
         "target": latest.target if latest else None,
-        "attainment": _round(goal.attainment),
+        "attainment": rounded(goal.attainment),
     }
 
 

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from dsl.cli.demo import PLAN_NAME, STORE_NAME
+from dsl.output.formats import without_none
 
 from ..helpers import goalline
 
@@ -115,3 +116,98 @@ def test_a_period_that_is_not_one_is_one_line(sample: Path, period: str) -> None
         "goalline: error: --period must be FROM..TO, two dates such as"
         f" 2025-01-01..2025-12-31, not '{period}'\n",
     )
+
+
+def lenient_plan(sample: Path, tmp_path: Path) -> Path:
+    """The sample with satisfaction's warn line moved from < 92 to < 89, and one goal renamed."""
+    text = (sample / PLAN_NAME).read_text(encoding="utf-8")
+    changed = text.replace("  warn        < 92\n", "  warn        < 89\n", 1)
+    changed = changed.replace("goal promoters ", "goal recommend ", 1)
+    assert changed.count("< 89") == 1 and "goal recommend " in changed
+    path = tmp_path / "lenient.goal"
+    path.write_text(changed, encoding="utf-8")
+    return path
+
+
+YEAR = ("--period", "2026-01-01..2026-12-31", "--as-of", "2027-01-01")
+
+
+def test_two_plans_side_by_side_with_their_differences(sample: Path, tmp_path: Path) -> None:
+    b = lenient_plan(sample, tmp_path)
+    code, out, err = run(sample, *YEAR, "--plan-b", str(b))
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[:3] == [
+        "Backtest over 2026-01-01 .. 2026-12-31",
+        f"Plan A: Customer Support 2026 ({sample / PLAN_NAME}), as of 2027-01-01 00:00,"
+        " Asia/Shanghai",
+        f"Plan B: Customer Support 2026 ({b}), as of 2027-01-01 00:00, Asia/Shanghai",
+    ]
+    # Satisfaction's three months between 89 and 92 (A: 7 met, 3 warning) are met under B,
+    # so "when warning 2 times in a row" (A: 2026-04-01 and 2027-01-01) never fires, and
+    # its owner Wang Fang hears 2 times less.
+    plan_b = lines[lines.index("PLAN B") :]
+    assert next(x for x in plan_b if x.startswith("satisfied ")).split() == [
+        "satisfied", "12", "10", "0", "1", "1", "0", "0", "0", "83%", "3",
+    ]  # fmt: skip
+    differences = lines[lines.index("B AGAINST A") :]
+    assert differences[1:3] == [
+        "GOAL                    ATTAINED A  ATTAINED B     CHANGE  FIRED A  FIRED B"
+        "  JUDGED OTHERWISE",
+        "satisfied                      83%         83%      0 pts        5        3"
+        "                 3",
+    ]
+    assert differences[11:13] == [
+        "promoters                      50%           -  only in A        0        -"
+        "                 -",
+        "called_back                    75%         75%      0 pts        1        1"
+        "                 0",
+    ]
+    assert differences[13].split() == ["recommend", "-", "50%", "only", "in", "B", "-", "0", "-"]
+    assert differences[15:17] == [
+        "NOTIFIED           A   B  CHANGE",
+        "Wang Fang         13  11      -2",
+    ]
+
+
+def test_the_differences_as_json_and_toml(sample: Path, tmp_path: Path) -> None:
+    import tomllib
+
+    b = lenient_plan(sample, tmp_path)
+    _, out, _ = run(sample, *YEAR, "--plan-b", str(b), "--format", "json")
+    found = json.loads(out)
+    assert found["differences"]["goals"][0] == {
+        "id": "satisfied",
+        "a": {"attainment": 0.833333, "fired": 5},
+        "b": {"attainment": 0.833333, "fired": 3},
+        "attainment_change": 0,
+        "judged_otherwise": 3,
+    }
+    assert found["differences"]["notifications"][0] == {"person": "Wang Fang", "a": 13, "b": 11}
+    assert [g["id"] for g in found["b"]["goals"]][-2:] == ["recommend", "called_back"]
+    _, toml, _ = run(sample, *YEAR, "--plan-b", str(b), "--format", "toml")
+    # TOML has no null: the same content with the absent values left out
+    assert tomllib.loads(toml)["differences"]["goals"][9] == {
+        "id": "promoters", "a": {"attainment": 0.5, "fired": 0}, "judged_otherwise": 0,
+    }  # fmt: skip
+    assert tomllib.loads(toml)["a"]["goals"] == without_none(found["a"]["goals"])
+
+
+def test_one_row_per_goal_cycle_as_csv(sample: Path) -> None:
+    import csv
+    import io
+
+    _, out, _ = run(sample, *YEAR, "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert len(rows) == 12 + 53 + 53 + 365 + 12 + 12 + 53 + 53 + 12 + 4 + 12
+    march = next(r for r in rows if r["goal"] == "satisfied" and r["cycle_start"] == "2026-03-01")
+    assert march == {
+        "plan": str(sample / PLAN_NAME), "goal": "satisfied", "cycle_start": "2026-03-01",
+        "cycle_end": "2026-03-31", "complete": "true", "value": "91.546763", "target": ">= 90",
+        "status": "warning", "rules_fired": "when warning 2 times in a row",
+        "notified": "Wang Fang",
+    }  # fmt: skip
+    told = Counter(p for r in rows for p in r["notified"].split("; ") if p)
+    # a row names each person once: of Wang Fang's 13 notifications, two are for the same
+    # cycle (two rules of one escalation fired on it)
+    assert told["Wang Fang"] == 12
