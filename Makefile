@@ -31,6 +31,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/tui_bench.py
 	$(BIN)/python bench/notify_bench.py
 	$(BIN)/python bench/reload_memory_bench.py
+	$(BIN)/python bench/backtest_bench.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .ruff_cache
