@@ -24,6 +24,7 @@ from .language import check, fmt
 from .learn import backtest, suggest
 from .notify import ack, init, notify, outbox
 from .review import review
+from .rounds import diff, next_round
 from .watch import digest, watch
 
 __all__ = ["Exit", "cli", "main"]
@@ -48,7 +49,8 @@ def cli() -> None:
 
 
 for command in (
-    *(check, fmt, import_, record, done, evaluate, explain, suggest, backtest, review, demo),
+    *(check, fmt, import_, record, done, evaluate, explain, suggest, backtest, next_round, diff),
+    *(review, demo),
     *(init, notify, outbox, ack, digest, watch),
 ):
     cli.add_command(command)

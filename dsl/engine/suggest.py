@@ -180,10 +180,10 @@ def check_proposal(goal: GoalResult, text: str) -> ProposalCheck | None:
     field. Pure, as `suggest_target`, from the same cycles."""
     if not text.strip():
         return None
-    found = _PROPOSAL.fullmatch(text)
-    if found is None:
+    parts = proposal_parts(text)
+    if parts is None:
         return ProposalCheck("not a target: write it as a comparison, such as >= 92 or <= 4", 0, 0)
-    comparator, number = found[1], float(found[2])
+    comparator, number = parts[0], float(parts[1])
     values = [c.value for c in usable_cycles(goal) if c.value is not None]
     met = sum(_MEETS[comparator](v, number) for v in values)
     warning = None
@@ -193,9 +193,16 @@ def check_proposal(goal: GoalResult, text: str) -> ProposalCheck | None:
         now = f" (its target is {target})" if target else ""
         warning = (
             f"points the wrong way: {goal.better} is better for this goal{now},"
-            f" so {comparator} {found[2]} would count worse values as met"
+            f" so {comparator} {parts[1]} would count worse values as met"
         )
     return ProposalCheck(warning, met, len(values))
+
+
+def proposal_parts(text: str) -> tuple[str, str] | None:
+    """A proposed target's comparison and number as written (`>= 92 %`: `>=`, `92`), the
+    unit dropped (a plan's target has its indicator's); None if it is not one."""
+    found = _PROPOSAL.fullmatch(text)
+    return (found[1], found[2]) if found else None
 
 
 def format_value(value: float, goal: GoalResult) -> str:

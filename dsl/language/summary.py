@@ -68,7 +68,7 @@ def _goal_rows(plan: m.Plan, goal: m.Goal) -> list[tuple[str, ...]]:
     one_year = plan.info.period_start is not None and (
         plan.info.period_start.year == getattr(plan.info.period_end, "year", None)
     )
-    first, *later = [_target(t, unit, one_year) for t in goal.targets] or ["-"]
+    first, *later = [target_text(t, unit, one_year) for t in goal.targets] or ["-"]
     rows: list[tuple[str, ...]] = [
         (goal.id, first, str(goal.cycle), str(goal.owner), str(goal.lead or "-"))
     ]
@@ -91,7 +91,7 @@ def _calendar_row(plan: m.Plan, calendar: m.Calendar) -> tuple[str, ...]:
     )
 
 
-def _target(target: m.Target, unit: str, one_year: bool) -> str:
+def target_text(target: m.Target, unit: str, one_year: bool) -> str:
     """`<= 20 min from 07-01`: dates without their year when the period is within one year."""
     suffix = f" {unit}" if unit and unit != "%" else unit
     text = target.text + suffix

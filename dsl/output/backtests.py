@@ -37,19 +37,26 @@ def comparison_table(both: Comparison) -> str:
         name = found.report.title or found.report.file
         lines.append(f"Plan {label}: {name} ({found.report.file}), as of {_as_of(found)}")
     lines += ["", "PLAN A", *_body(both.a), "", "PLAN B", *_body(both.b), "", "B AGAINST A"]
+    return "\n".join([*lines, *judged_lines(both, ("A", "B"))]) + "\n"
+
+
+def judged_lines(both: Comparison, names: tuple[str, str]) -> list[str]:
+    """Per goal the attainment and the firings under each plan, and per person the
+    notifications, `names` heading the two plans' columns."""
+    a, b = names
     rows: list[tuple[str, ...]] = [
-        ("GOAL", "ATTAINED A", "ATTAINED B", "CHANGE", "FIRED A", "FIRED B", "JUDGED OTHERWISE")
-    ]
-    rows += [_difference_row(d) for d in both.goals]
-    lines += _aligned(rows)
+        ("GOAL", f"ATTAINED {a}", f"ATTAINED {b}", "CHANGE", f"FIRED {a}", f"FIRED {b}",
+         "JUDGED OTHERWISE")
+    ]  # fmt: skip
+    rows += [_difference_row(d, names) for d in both.goals]
+    lines = _aligned(rows)
     if both.notified:
-        lines.append("")
-        people: list[tuple[str, ...]] = [("NOTIFIED", "A", "B", "CHANGE")]
+        people: list[tuple[str, ...]] = [("NOTIFIED", a, b, "CHANGE")]
         people += [(p, str(n), str(m), _signed(m - n)) for p, n, m in both.notified]
-        lines += _aligned(people)
+        lines += ["", *_aligned(people)]
     else:
         lines += ["", "Nobody would have been notified under either plan."]
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def _as_of(found: Backtest) -> str:
@@ -86,11 +93,11 @@ def _percent(share: float | None) -> str:
     return "-" if share is None else f"{share:.0%}"
 
 
-def _difference_row(item: GoalDifference) -> tuple[str, ...]:
+def _difference_row(item: GoalDifference, names: tuple[str, str]) -> tuple[str, ...]:
     a = item.a.goal.attainment if item.a else None
     b = item.b.goal.attainment if item.b else None
     if item.a is None or item.b is None:
-        change = "only in B" if item.a is None else "only in A"
+        change = f"only in {names[1] if item.a is None else names[0]}"
     elif a is None or b is None:
         change = "-"
     else:  # the change between the figures as shown, so that it can be checked by eye

@@ -77,6 +77,10 @@ class Reviews:
         found = self._sessions("plan = ? AND finished_at IS NULL ORDER BY id DESC LIMIT 1", plan)
         return found[0] if found else None
 
+    def sessions(self) -> list[ReviewSession]:
+        """Every review session, the first first."""
+        return self._sessions("1 ORDER BY id")
+
     def set_attendees(self, session: int, attendees: Sequence[str]) -> None:
         """Replace the attendees (in order, without blanks or repeats)."""
         names = json.dumps(_names(attendees), ensure_ascii=False)

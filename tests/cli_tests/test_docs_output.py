@@ -1,8 +1,8 @@
 """The outputs the README and docs/commands.md show for the sample year are the ones goalline
-prints: every `goalline evaluate`, `explain` or `digest` example on the sample plan is run on
-the store `goalline demo` writes (plus the values the doc records on its way) and compared
-with the block that follows it; a block followed by `*(...)*` says it was cut short, and
-must be the start of the output."""
+prints: every `goalline evaluate`, `explain`, `suggest`, `backtest`, `next-round`, `diff` or
+`digest` example on the sample plan is run on the store `goalline demo` writes (plus the
+values the doc records on its way) and compared with the block that follows it; a block
+followed by `*(...)*` says it was cut short, and must be the start of the output."""
 
 from __future__ import annotations
 
@@ -30,7 +30,9 @@ def examples(document: Path) -> list[tuple[str, str, bool]]:
         (command, shown, bool(cut))
         for command, shown, cut in found
         if re.match(
-            r"goalline (evaluate|explain|suggest|backtest|digest) customer-support\.goal ", command
+            r"goalline (evaluate|explain|suggest|backtest|next-round|diff|digest)"
+            r" customer-support\.goal ",
+            command,
         )
     ]
 
@@ -43,6 +45,9 @@ def recorded_sample(sample: Path, tmp_path_factory: pytest.TempPathFactory) -> P
         patch.chdir(folder)
         for command in RECORD.findall(COMMANDS.read_text(encoding="utf-8")):
             goalline(*shlex.split(command)[1:])  # some show a refusal
+        for command, _, _ in examples(COMMANDS):  # the plans the diff examples compare
+            if command.startswith("goalline next-round "):
+                goalline(*shlex.split(command)[1:], "--force")
     return folder
 
 
@@ -52,6 +57,8 @@ def printed(command: str, folder: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     words = shlex.split(command)[1:]
     if words[0] == "evaluate" and "--format" not in words:
         words += ["--format", "table"]
+    if words[0] == "next-round":  # it never replaces a file unasked: the file goes first
+        (folder / words[words.index("-o") + 1]).unlink(missing_ok=True)
     monkeypatch.chdir(folder)
     result = goalline(*words)
     assert result.exit_code in (0, 1), result.output

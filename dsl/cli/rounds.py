@@ -1,0 +1,184 @@
+"""From one round to the next: `goalline next-round`, the next period's plan written from
+the recorded review, and `goalline diff`, what changed between two plans by meaning (and,
+with a store, how the past cycles would be judged under the new one)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from ..errors import Exit
+from .common import load_program, moment, stop
+from .learn import _replayed
+
+if TYPE_CHECKING:
+    from ..api import Program
+    from ..language.model import Plan
+    from ..store.database import Store
+    from ..store.records import ReviewRecord
+
+
+@click.command()
+@click.argument("old")
+@click.argument("new")
+@click.option("--db", help="Also judge the past cycles of OLD's period under each plan.")
+@click.option("--as-of", help="With --db: evaluate as at this moment (default: after the period).")
+def diff(old: str, new: str, db: str | None, as_of: str | None) -> None:
+    """What changed from OLD to NEW by meaning, not by text: goals added or removed, targets,
+    thresholds, cycles, owners, escalation rules, calendars, exclusions. Exit 1 if anything
+    did, as diff does."""
+    before, after = load_program(old), load_program(new)
+    assert before.plan is not None and after.plan is not None
+    changed = _print_changes(old, new, before.plan, after.plan)
+    if db is not None:
+        _print_judged(before, after, db, as_of)
+    if changed:
+        raise SystemExit(Exit.FOUND)
+
+
+def _print_changes(old: str, new: str, before: Plan, after: Plan) -> int:
+    from ..language.differences import differences
+
+    changes = differences(before, after)
+    if not changes:
+        click.echo(f"{old} and {new} mean the same plan.")
+        return 0
+    click.echo(f"From {old} to {new}: {len(changes)} change{'s' if len(changes) > 1 else ''}")
+    for change in changes:
+        click.echo(f"  {change.text}")
+    return len(changes)
+
+
+def _print_judged(before: Program, after: Program, db: str, as_of: str | None) -> None:
+    """Both plans over OLD's period on the store's history: per goal the attainment under
+    each, and the cycles they judge otherwise."""
+    from ..engine.backtest import compare
+    from ..output.backtests import judged_lines
+    from ..store.database import Store
+
+    assert before.plan is not None
+    start, end = before.plan.info.period_start, before.plan.info.period_end
+    assert start is not None and end is not None
+    programs = (before, after.over(start, end))
+    names = ("old", "new")
+    with Store.open(db, read_only=True) as store:
+        found = [
+            _replayed(p, n, store, db, end, as_of) for p, n in zip(programs, names, strict=True)
+        ]
+    click.echo("")
+    click.echo(f"The past cycles of {start} .. {end} judged under each plan ({db}):")
+    for line in judged_lines(compare(*found), ("OLD", "NEW")):
+        click.echo(line)
+
+
+@click.command(name="next-round")
+@click.argument("plan")
+@click.option("--db", required=True, help="The store the review was recorded in.")
+@click.option(
+    "--review", "session", type=int, help="The review to write from (default: the latest of PLAN)."
+)
+@click.option(
+    "-o", "--output", "out", required=True, help="The file to write the next round's plan to."
+)
+@click.option(
+    "--as-of", help="Judge the round as at this moment (default: as the review did, or now)."
+)
+@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+def next_round(
+    plan: str, db: str, session: int | None, out: str, as_of: str | None, force: bool
+) -> None:
+    """Write the next period's plan from PLAN and its recorded review: the period moved by its
+    length, the proposed targets in force (the old ones as comments, warn lines moved with
+    them), open improvement actions as milestones, lessons as comments. PLAN is not changed."""
+    from ..api import check_against, check_plan
+    from ..files import write_file
+    from ..language.diagnostics import render
+    from ..language.formatter import format_text
+    from ..output.next_round import Round
+    from ..output.next_round import next_round as written
+    from ..store.database import Store
+
+    if os.path.realpath(out) == os.path.realpath(plan):
+        stop(f"{out} is the plan itself: next-round never edits a plan in place; name another file")
+    if os.path.lexists(out) and not force:
+        stop(f"{out} exists; add --force to replace it")
+    program = load_program(plan)  # a plan that does not check ends here, with its errors
+    formatted = format_text(program.checked.sources[plan])
+    source = check_plan(plan, formatted)  # its spans are the formatted text's, edited below
+    assert program.plan is not None and source.plan is not None
+    with Store.open(db, read_only=True) as store:
+        record = _review(store, plan, session)
+        when = as_of or (record.session.as_of if record else None)
+        report = program.run(store, _as_of(program, when)).report
+        done = {ms.id: ms.done_on for ms in report.milestones if ms.done_on} if report else {}
+        decided = Round(
+            plan,
+            hashlib.sha256(Path(plan).read_bytes()).hexdigest()[:12],
+            datetime.now(UTC).astimezone(program.zone).date(),
+            record,
+            store.reviews.open_actions(),
+            done,
+        )
+        found = written(formatted, source.plan, decided)
+        text = format_text(found.text)
+        checked = check_plan(out, text)
+        # A plan that passes `check --strict` must give a next round that does too.
+        strict = not program.checked.diagnostics
+        if checked.errors or (strict and checked.warnings):
+            for diagnostic in checked.diagnostics:
+                click.echo(render(diagnostic, checked.sources), err=True)
+            stop(
+                f"the next round's plan would not pass `goalline check --strict`;"
+                f" {out} was not written"
+            )
+        seen = set(checked.diagnostics)
+        history = [
+            d
+            for d in check_against(out, store, datetime.now(UTC), text).diagnostics
+            if d not in seen
+        ]
+    try:
+        write_file(out, text)
+    except OSError as error:
+        stop(f"cannot write {out}: {error.strerror or error}")
+    whence = f"review {record.session.id}" if record else "no review (none is recorded for it)"
+    click.echo(f"Wrote {out}: {found.start} .. {found.end}, from {plan} and {whence}.")
+    for note in found.notes:
+        click.echo(f"  {note}")
+    for diagnostic in [*checked.warnings, *history]:  # what the store's history says too
+        click.echo(f"  {diagnostic.headline()}")
+    click.echo("")
+    after = load_program(out)
+    assert after.plan is not None
+    _print_changes(plan, out, program.plan, after.plan)
+    _print_judged(program, after, db, when)
+
+
+def _review(store: Store, plan: str, session: int | None) -> ReviewRecord | None:
+    """The review asked for, or the latest one of this plan file (finished ones first)."""
+    if session is not None:
+        return store.reviews.review_record(session)
+    mine = [s for s in store.reviews.sessions() if _same_file(s.plan, plan)]
+    finished = [s for s in mine if s.finished_at] or mine
+    return store.reviews.review_record(finished[-1].id) if finished else None
+
+
+def _same_file(recorded: str, plan: str) -> bool:
+    return recorded == plan or os.path.realpath(recorded) == os.path.realpath(plan)
+
+
+def _as_of(program: Program, when: str | None) -> datetime:
+    """When the milestones' completions are judged: as asked, or after the period."""
+    if when is not None:
+        return moment(when, program.zone.key)
+    plan = program.plan
+    assert plan is not None and plan.info.period_end is not None
+    after = datetime.combine(
+        plan.info.period_end + timedelta(days=1), datetime.min.time(), program.zone
+    )
+    return min(after, datetime.now(UTC).astimezone(program.zone))
