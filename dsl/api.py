@@ -33,6 +33,7 @@ if TYPE_CHECKING:  # the review session's names, imported on first use (see __ge
     from .engine.evaluate import target_in_force as target_in_force
     from .engine.explain import Explanation as Explanation
     from .engine.fetch import Ran
+    from .engine.health import check_against as check_against
     from .engine.measure_sql import Query
     from .engine.report import ATTENTION as ATTENTION
     from .engine.report import CycleResult as CycleResult
@@ -70,6 +71,7 @@ if TYPE_CHECKING:  # the review session's names, imported on first use (see __ge
 _SURFACE = {
     "engine.evaluate": ("target_in_force",),
     "engine.explain": ("Explanation",),
+    "engine.health": ("check_against",),
     "engine.report": (
         "ATTENTION",
         "CycleResult",
@@ -209,6 +211,18 @@ class Program:
         info = replace(plan.info, period_start=start, period_end=end)
         return replace(self, checked=replace(self.checked, plan=replace(plan, info=info)))
 
+    def proposing(self, goal: str, target: str) -> Program:
+        """The same plan with `goal` judged against a proposed `target` (`>= 92`) all through
+        its period, its warn line moved with it. Raises ValueError if it is not a target."""
+        from .engine.backtest import with_proposal
+        from .engine.suggest import proposal_parts
+
+        parts, plan = proposal_parts(target), self.checked.plan
+        if parts is None or plan is None:
+            raise ValueError(f"'{target}' is not a target: write it as >= 92 or <= 4")
+        revised = with_proposal(plan, goal, *parts)
+        return replace(self, checked=replace(self.checked, plan=revised))
+
     def run(
         self, store: Store, as_of: datetime, *, goals: Sequence[str] = (), rows: bool = False
     ) -> Outcome:
@@ -335,31 +349,6 @@ def run(
 ) -> Outcome:
     """Compile and run in one call, for a plan evaluated once."""
     return compile(path, text).run(store, as_of, goals=goals, rows=rows)
-
-
-def check_against(path: str, store: Store, now: datetime, text: str | None = None) -> Checked:
-    """`check --db`: the plan's checks, then its names against the store's tables, then the
-    achievability of its targets against the history in the store (W404) and what its data
-    says (W407-W409)."""
-    from .engine.health import data_facts
-    from .engine.history import history
-    from .language.checks import achievable, data, schema
-    from .store.dialect import SQLite
-
-    checked = check_plan(path, text)
-    if checked.plan is None:
-        return checked
-    problems = list(schema.check(checked.plan, store.schema()))
-    if not any(d.is_error for d in problems):
-        dialect = SQLite()
-        store.prepare_for(dialect)
-        past = history(checked.plan, store, dialect, now)
-        problems += achievable.check(checked.plan, {g: h.values for g, h in past.items()})
-        problems += achievable.samples(checked.plan, {g: h.samples for g, h in past.items()})
-        problems += data.check(checked.plan, data_facts(checked.plan, store))
-    diagnostics = sorted_diagnostics([*checked.diagnostics, *problems])
-    plan = None if any(d.is_error for d in diagnostics) else checked.plan
-    return replace(checked, plan=plan, diagnostics=diagnostics)
 
 
 def explanation(outcome: Outcome, store: Store, goal: str, cycle_index: int) -> Explanation:

@@ -4,23 +4,18 @@ with a store, how the past cycles would be judged under the new one)."""
 
 from __future__ import annotations
 
-import hashlib
-import os
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
 from ..errors import Exit
-from .common import load_program, moment, stop
+from .common import load_program, moment
 from .learn import _replayed
 
 if TYPE_CHECKING:
     from ..api import Program
     from ..language.model import Plan
-    from ..store.database import Store
-    from ..store.records import ReviewRecord
 
 
 @click.command()
@@ -95,81 +90,32 @@ def next_round(
     """Write the next period's plan from PLAN and its recorded review: the period moved by its
     length, the proposed targets in force (the old ones as comments, warn lines moved with
     them), open improvement actions as milestones, lessons as comments. PLAN is not changed."""
-    from ..api import check_against, check_plan
-    from ..files import write_file
-    from ..language.diagnostics import render
-    from ..language.formatter import format_text
-    from ..output.next_round import Round
-    from ..output.next_round import next_round as written
+    from ..output import next_round_files as files
     from ..store.database import Store
 
-    if os.path.realpath(out) == os.path.realpath(plan):
-        stop(f"{out} is the plan itself: next-round never edits a plan in place; name another file")
-    if os.path.lexists(out) and not force:
-        stop(f"{out} exists; add --force to replace it")
+    files.refuse_to_replace(plan, out, force=force)
     program = load_program(plan)  # a plan that does not check ends here, with its errors
-    formatted = format_text(program.checked.sources[plan])
-    source = check_plan(plan, formatted)  # its spans are the formatted text's, edited below
-    assert program.plan is not None and source.plan is not None
+    assert program.plan is not None
     with Store.open(db, read_only=True) as store:
-        record = _review(store, plan, session)
+        record = files.review_for(store, plan, session)
         when = as_of or (record.session.as_of if record else None)
         report = program.run(store, _as_of(program, when)).report
-        done = {ms.id: ms.done_on for ms in report.milestones if ms.done_on} if report else {}
-        decided = Round(
-            plan,
-            hashlib.sha256(Path(plan).read_bytes()).hexdigest()[:12],
-            datetime.now(UTC).astimezone(program.zone).date(),
-            record,
-            store.reviews.open_actions(),
-            done,
+        prepared = files.prepare(
+            program.checked, plan, store, record, report, out, datetime.now(UTC)
         )
-        found = written(formatted, source.plan, decided)
-        text = format_text(found.text)
-        checked = check_plan(out, text)
-        # A plan that passes `check --strict` must give a next round that does too.
-        strict = not program.checked.diagnostics
-        if checked.errors or (strict and checked.warnings):
-            for diagnostic in checked.diagnostics:
-                click.echo(render(diagnostic, checked.sources), err=True)
-            stop(
-                f"the next round's plan would not pass `goalline check --strict`;"
-                f" {out} was not written"
-            )
-        seen = set(checked.diagnostics)
-        history = [
-            d
-            for d in check_against(out, store, datetime.now(UTC), text).diagnostics
-            if d not in seen
-        ]
-    try:
-        write_file(out, text)
-    except OSError as error:
-        stop(f"cannot write {out}: {error.strerror or error}")
+    files.write(prepared, plan, out, force=force)
+    found = prepared.found
     whence = f"review {record.session.id}" if record else "no review (none is recorded for it)"
     click.echo(f"Wrote {out}: {found.start} .. {found.end}, from {plan} and {whence}.")
     for note in found.notes:
         click.echo(f"  {note}")
-    for diagnostic in [*checked.warnings, *history]:  # what the store's history says too
+    for diagnostic in prepared.warnings:  # what the store's history says of the new targets
         click.echo(f"  {diagnostic.headline()}")
     click.echo("")
     after = load_program(out)
     assert after.plan is not None
     _print_changes(plan, out, program.plan, after.plan)
     _print_judged(program, after, db, when)
-
-
-def _review(store: Store, plan: str, session: int | None) -> ReviewRecord | None:
-    """The review asked for, or the latest one of this plan file (finished ones first)."""
-    if session is not None:
-        return store.reviews.review_record(session)
-    mine = [s for s in store.reviews.sessions() if _same_file(s.plan, plan)]
-    finished = [s for s in mine if s.finished_at] or mine
-    return store.reviews.review_record(finished[-1].id) if finished else None
-
-
-def _same_file(recorded: str, plan: str) -> bool:
-    return recorded == plan or os.path.realpath(recorded) == os.path.realpath(plan)
 
 
 def _as_of(program: Program, when: str | None) -> datetime:

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
+from decimal import Decimal
 
 from ..language import model as m
 from .report import GoalResult, Report
@@ -137,3 +138,42 @@ def _judged_otherwise(a: GoalBacktest | None, b: GoalBacktest | None) -> int:
         return 0
     before = {c.start: c.status for c in a.goal.cycles if c.complete}
     return sum(1 for c in b.goal.cycles if c.complete and before.get(c.start, c.status) != c.status)
+
+
+# ---------------------------------------------------------------- a proposed target
+
+
+def final_target(goal: m.Goal, end: date) -> m.Target | None:
+    """The target in force at the end of a round ending on `end` (the latest `from` by then):
+    the one a proposal replaces, and the one the next round starts from."""
+    standing = [t for t in goal.targets if t.start is None or t.start <= end]
+    return max(standing or goal.targets, key=lambda t: t.start or date.min, default=None)
+
+
+def warn_after(goal: m.Goal, replaced: m.Target | None, number: str) -> m.Threshold | None:
+    """The goal's warn line moved by the distance from the `replaced` target to a proposed
+    `number`, so that the margin between them stays; None when there is nothing to move (no
+    warn line, a pace one, a range target, no distance)."""
+    warn = goal.warn
+    if warn is None or warn.pace or replaced is None or replaced.value is None:
+        return None
+    distance = Decimal(number) - Decimal(replaced.value.text.replace("_", ""))
+    if not distance:
+        return None
+    moved = Decimal(warn.value.text.replace("_", "")) + distance
+    return replace(warn, value=m.Number(str(moved)))
+
+
+def with_proposal(plan: m.Plan, goal_id: str, cmp: str, number: str) -> m.Plan:
+    """The plan with goal `goal_id` judged against the proposed target `cmp number` all
+    through its period (a progress target keeps its date), its warn line moved with it."""
+    goal = plan.get(goal_id)
+    assert isinstance(goal, m.Goal) and plan.info.period_end is not None
+    replaced = final_target(goal, plan.info.period_end)
+    by = replaced.by if replaced else None
+    target = m.Target(cmp=cmp, value=m.Number(number), by=by)
+    warn = warn_after(goal, replaced, number) or goal.warn
+    revised = replace(goal, targets=(target,), warn=warn)
+    declarations = tuple(revised if d is goal else d for d in plan.declarations)
+    by_id = {**plan.by_id, goal_id: revised}
+    return replace(plan, declarations=declarations, by_id=by_id)

@@ -1,11 +1,14 @@
 """The facts `check --db` judges a plan's data by (`language.checks.data`): for each table a
 plan reads, one scan counting the empty values of the columns its measures read and the
-negative durations; and per goal, the cycles of the period that end before its data begins."""
+negative durations; and per goal, the cycles of the period that end before its data begins.
+`check_against` is `check --db` whole: the plan's checks, its names against the store's
+tables, its targets against the history, and these facts."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..language import model as m
 from ..language.checks.data import DataFacts, Filled
@@ -14,6 +17,10 @@ from ..language.expressions import aggregates_by_source, durations, walk
 from ..store.dialect import quote
 from .fetch import Rows, data_begins
 from .schedule import zone
+
+if TYPE_CHECKING:
+    from ..language.checking import Checked
+    from ..store.database import Store
 
 
 def data_facts(plan: m.Plan, store: Rows) -> DataFacts:
@@ -74,3 +81,28 @@ def _before(plan: m.Plan, store: Rows) -> dict[str, tuple[date, int]]:
         if ended:
             found[goal.id] = (local_date(datetime.fromtimestamp(begins, UTC), tz), ended)
     return found
+
+
+def check_against(path: str, store: Store, now: datetime, text: str | None = None) -> Checked:
+    """`check --db`: the plan's checks, then its names against the store's tables, then the
+    achievability of its targets against the history in the store (W404) and what its data
+    says (W407-W409)."""
+    from ..language.checking import check_plan, sorted_diagnostics
+    from ..language.checks import achievable, data, schema
+    from ..store.dialect import SQLite
+    from .history import history
+
+    checked = check_plan(path, text)
+    if checked.plan is None:
+        return checked
+    problems = list(schema.check(checked.plan, store.schema()))
+    if not any(d.is_error for d in problems):
+        dialect = SQLite()
+        store.prepare_for(dialect)
+        past = history(checked.plan, store, dialect, now)
+        problems += achievable.check(checked.plan, {g: h.values for g, h in past.items()})
+        problems += achievable.samples(checked.plan, {g: h.samples for g, h in past.items()})
+        problems += data.check(checked.plan, data_facts(checked.plan, store))
+    diagnostics = sorted_diagnostics([*checked.diagnostics, *problems])
+    plan = None if any(d.is_error for d in diagnostics) else checked.plan
+    return replace(checked, plan=plan, diagnostics=diagnostics)

@@ -15,8 +15,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal
 
+from ..engine.backtest import final_target, warn_after
 from ..engine.suggest import proposal_parts
 from ..language import model as m
 from ..store.records import Action, Proposal, ReviewRecord
@@ -201,8 +201,8 @@ def _targets(at: _Context, goal: m.Goal, proposal: Proposal | None) -> list[str]
     the end of the last round (a target tightened in the year holds from the start)."""
     if not goal.targets:
         return []
-    standing = [t for t in goal.targets if t.start is None or t.start <= at.end]
-    in_force = max(standing or goal.targets, key=lambda t: t.start or date.min)
+    in_force = final_target(goal, at.end)
+    assert in_force is not None
     parts = proposal_parts(proposal.target) if proposal else None
     notes = []
     if proposal and parts is None:
@@ -231,14 +231,13 @@ def _targets(at: _Context, goal: m.Goal, proposal: Proposal | None) -> list[str]
         for t in goal.targets
     )
     change = f"goal {goal.id}: target {old_text} -> {new}"
-    warn = goal.warn
-    if parts and warn is not None and not warn.pace and in_force.value is not None:
-        distance = Decimal(parts[1]) - Decimal(in_force.value.text.replace("_", ""))
-        if distance:
-            moved = f"{warn.cmp} {Decimal(warn.value.text.replace('_', '')) + distance}"
-            line = lines[warn.span.line]
-            lines.replace(warn.span.line, f"  # last round: {_plain(line)}", f"  warn {moved}")
-            change += f", warn {warn.text} -> {moved}"
+    moved = warn_after(goal, in_force, parts[1]) if parts else None
+    if moved is not None and goal.warn is not None:
+        line = lines[goal.warn.span.line]
+        lines.replace(
+            goal.warn.span.line, f"  # last round: {_plain(line)}", f"  warn {moved.text}"
+        )
+        change += f", warn {goal.warn.text} -> {moved.text}"
     return [*notes, change + (f" ({at.label})" if proposal and parts else "")]
 
 
