@@ -30,6 +30,9 @@ from .language.cycles import parse_as_of
 from .language.diagnostics import Diagnostic
 
 if TYPE_CHECKING:  # the review session's names, imported on first use (see __getattr__)
+    from .engine.backtest import Comparison as Comparison
+    from .engine.backtest import compare as compare
+    from .engine.backtest import summarise as summarise
     from .engine.evaluate import target_in_force as target_in_force
     from .engine.explain import Explanation as Explanation
     from .engine.fetch import Ran
@@ -48,6 +51,7 @@ if TYPE_CHECKING:  # the review session's names, imported on first use (see __ge
     from .engine.suggest import Suggestions as Suggestions
     from .engine.suggest import check_proposal as check_proposal
     from .engine.suggest import format_value as format_value
+    from .engine.suggest import proposal_parts as proposal_parts
     from .engine.suggest import suggest_target as suggest_target
     from .engine.suggest import suggestions as suggestions
     from .language.diagnostics import render as render
@@ -57,6 +61,10 @@ if TYPE_CHECKING:  # the review session's names, imported on first use (see __ge
     from .output.formats import value_text as value_text
     from .output.minutes_files import MinutesError as MinutesError
     from .output.minutes_files import export_minutes as export_minutes
+    from .output.next_round_files import Prepared as Prepared
+    from .output.next_round_files import next_name as next_name
+    from .output.next_round_files import prepare as prepare_next_round
+    from .output.next_round_files import write as write_next_round
     from .store.changes import Stamps as Stamps
     from .store.changes import stamps as stamps
     from .store.database import Store as Store
@@ -70,6 +78,7 @@ if TYPE_CHECKING:  # the review session's names, imported on first use (see __ge
 # on first use (PEP 562), so that `goalline check` does not pay for the store and the engine.
 _SURFACE = {
     "engine.evaluate": ("target_in_force",),
+    "engine.backtest": ("Comparison", "compare", "summarise"),
     "engine.explain": ("Explanation",),
     "engine.health": ("check_against",),
     "engine.report": (
@@ -88,6 +97,7 @@ _SURFACE = {
         "Suggestions",
         "check_proposal",
         "format_value",
+        "proposal_parts",
         "suggest_target",
         "suggestions",
     ),
@@ -95,11 +105,16 @@ _SURFACE = {
     "language.expressions": ("measure_text",),
     "output.formats": ("latest_text", "short_target", "value_text"),
     "output.minutes_files": ("MinutesError", "export_minutes"),
+    "output.next_round_files": ("Prepared", "next_name", "prepare_next_round", "write_next_round"),
     "store.changes": ("Stamps", "stamps"),
     "store.database": ("Store", "StoreError"),
     "store.records": ("Acknowledgement", "Action", "ReviewRecord", "ReviewSession"),
 }
-_RENAMED = {"measure_text": "text"}
+_RENAMED = {
+    "measure_text": "text",
+    "prepare_next_round": "prepare",
+    "write_next_round": "write",
+}
 _WHERE = {name: module for module, names in _SURFACE.items() for name in names}
 
 __all__ = [
@@ -108,6 +123,7 @@ __all__ = [
     "Acknowledgement",
     "Action",
     "Checked",
+    "Comparison",
     "CycleResult",
     "EscalationEvent",
     "ExclusionNote",
@@ -118,6 +134,7 @@ __all__ = [
     "MilestoneResult",
     "MinutesError",
     "Outcome",
+    "Prepared",
     "Program",
     "ProposalCheck",
     "Report",
@@ -132,6 +149,7 @@ __all__ = [
     "check_plan",
     "check_proposal",
     "check_text",
+    "compare",
     "compile",
     "explanation",
     "export_minutes",
@@ -140,15 +158,20 @@ __all__ = [
     "latest_text",
     "m",
     "measure_text",
+    "next_name",
     "parse_as_of",
+    "prepare_next_round",
+    "proposal_parts",
     "render",
     "run",
     "short_target",
     "stamps",
     "suggest_target",
     "suggestions",
+    "summarise",
     "target_in_force",
     "value_text",
+    "write_next_round",
 ]
 
 
@@ -354,32 +377,8 @@ def run(
 def explanation(outcome: Outcome, store: Store, goal: str, cycle_index: int) -> Explanation:
     """The plain-sentence explanation of one cycle of one goal of an evaluated outcome (as
     `goalline explain` prints it): it counts the rows of the cycle's range in the store."""
-    from .engine.explain import LeftOut, rows_counted
-    from .engine.explain import explain as explain_text
-    from .engine.schedule import layout, zone
-    from .language.exclusions import windows
+    from .engine.explain import explain_cycle
 
     report, plan = outcome.report, outcome.checked.plan
     assert report is not None and plan is not None
-    result = next(g for g in report.goals if g.id == goal)
-    cycle = next(c for c in result.cycles if c.index == cycle_index)
-    declared = plan.get(goal)
-    assert isinstance(declared, m.Goal)
-    laid = layout(plan, declared, report.as_of)
-    ran = next(
-        (r for r in outcome.queries if (r.indicator, r.ranges) == (result.indicator, laid.ranges)),
-        None,
-    )
-    bounds = next((r for r in laid.whole if r.index == cycle.index), None)
-    if ran is None or bounds is None:  # nothing was read for it
-        return explain_text(plan, declared, result, cycle, ran, None, {})
-    counts = rows_counted(plan, result.indicator, [(bounds.lo, bounds.hi)], store)
-    left_out = []
-    for ident in laid.touched.get(cycle.index, ()):
-        exclusion = plan.get(ident)
-        assert isinstance(exclusion, m.Exclusion)
-        spans = windows(exclusion, zone(plan), bounds.lo, bounds.hi)
-        left_out.append(LeftOut(exclusion, rows_counted(plan, result.indicator, spans, store)))
-    pieces = [(r.lo, r.hi) for r in laid.ranges if r.index == cycle.index]
-    kept = rows_counted(plan, result.indicator, pieces, store) if left_out else None
-    return explain_text(plan, declared, result, cycle, ran, bounds, counts, left_out, kept)
+    return explain_cycle(plan, report, outcome.queries, store, goal, cycle_index)

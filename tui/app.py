@@ -20,7 +20,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.worker import Worker, get_current_worker
 
-from dsl.api import MinutesError, Program, Stamps, Store, StoreError, export_minutes, stamps
+from dsl.api import GoallineError, MinutesError, Program, Stamps, Store, export_minutes, stamps
 
 from .commands import goal_commands, scorecard_commands, screen_commands, session_commands
 from .keys import KeysInOrder
@@ -326,7 +326,7 @@ class ReviewApp(App[None]):
         try:
             with Store.open(self.db) as store:
                 answer = change(store)
-        except StoreError as problem:
+        except GoallineError as problem:
             self.call_from_thread(self._refused, str(problem), failed)
             self.call_from_thread(self._replied, request)
             self.call_from_thread(self._written, False)
@@ -353,7 +353,7 @@ class ReviewApp(App[None]):
                 # another worker is waited for (a review left and opened again at once).
                 self.drafts.save(store)
                 answer = carry_out(store, request)
-        except StoreError as problem:
+        except GoallineError as problem:
             self.call_from_thread(self._refused, str(problem), request.failed)
             self.call_from_thread(self._replied, request)
             return
@@ -377,7 +377,7 @@ class ReviewApp(App[None]):
                 self.drafts.save(store)  # everything typed so far, before it is read back
                 finished = request.at if request.finish else None
                 record, acknowledgements = minutes_record(store, request.session, finished)
-        except StoreError as problem:
+        except GoallineError as problem:
             self.call_from_thread(request.failed, str(problem))
             return
         try:
@@ -396,5 +396,5 @@ class ReviewApp(App[None]):
             try:
                 with Store.open(self.db) as store:
                     self.drafts.save(store)
-            except StoreError as problem:
+            except GoallineError as problem:
                 self.notify(str(problem), severity="error", markup=False)

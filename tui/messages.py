@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual.message import Message
 
 if TYPE_CHECKING:
-    from dsl.api import Action, Explanation, Report, ReviewRecord
+    from dsl.api import Action, Comparison, Explanation, Prepared, Program, Report, ReviewRecord
 
     from .state import Loaded
 
@@ -177,6 +177,30 @@ class ReadEarlierActions(Read):
 
     session: int
     reply: Callable[[dict[str, list[Action]]], object] = field(repr=False)
+
+
+@dataclass
+class BacktestProposal(Read):
+    """The plan's period judged again with `target` proposed for `goal` (its warn line moved
+    with it), beside the plan as it is, as of the evaluation's time."""
+
+    program: Program
+    as_of: datetime
+    goal: str
+    target: str
+    reply: Callable[[Comparison], object] = field(repr=False)
+
+
+@dataclass
+class WriteNextRound(Read):
+    """Write the next round's plan to `out` from review `session` (as `goalline next-round`
+    does); `report` is the round's evaluation. Never replaces a file."""
+
+    program: Program
+    session: int
+    report: Report
+    out: str
+    reply: Callable[[Prepared], object] = field(repr=False)
 
 
 @dataclass

@@ -7,13 +7,25 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Hashable
+from datetime import UTC, datetime
 from functools import partial
 
-from dsl.api import Acknowledgement, Action, ReviewRecord, Store
+from dsl.api import (
+    Acknowledgement,
+    Action,
+    Comparison,
+    ReviewRecord,
+    Store,
+    compare,
+    prepare_next_round,
+    summarise,
+    write_next_round,
+)
 
 from .messages import (
     Acknowledge,
     AddAction,
+    BacktestProposal,
     Change,
     Draft,
     FindReview,
@@ -26,6 +38,7 @@ from .messages import (
     SaveNote,
     SetActionStatus,
     SetAttendees,
+    WriteNextRound,
 )
 
 Answer = Callable[[], object]  # a request's reply with its result, run on the UI thread
@@ -75,9 +88,30 @@ def carry_out(store: Store, request: Change | Read | Draft) -> Answer | None:
             reviews.set_attendees(request.session, request.names)
         case SetActionStatus():
             reviews.set_action_status(request.action, request.status)
+        case BacktestProposal():
+            return partial(request.reply, proposal_backtest(store, request))
+        case WriteNextRound():
+            program, now = request.program, datetime.now(UTC)
+            record = reviews.review_record(request.session)
+            prepared = prepare_next_round(
+                program.checked, program.path, store, record, request.report, request.out, now
+            )
+            write_next_round(prepared, program.path, request.out, force=False)
+            return partial(request.reply, prepared)
         case _:
             raise TypeError(f"no store work for {type(request).__name__}")
     return None
+
+
+def proposal_backtest(store: Store, request: BacktestProposal) -> Comparison:
+    """The goal's cycles judged under the plan as it is (A) and with the proposal (B)."""
+    program, goals = request.program, (request.goal,)
+    found = []
+    for each in (program, program.proposing(request.goal, request.target)):
+        outcome = each.run(store, request.as_of, goals=goals)
+        assert outcome.report is not None and each.plan is not None
+        found.append(summarise(each.plan, outcome.report, {}))
+    return compare(*found)
 
 
 def earlier_open_actions(store: Store, session: int) -> dict[str, list[Action]]:

@@ -94,7 +94,12 @@ class GoalDifference:
     id: str
     a: GoalBacktest | None  # None: the goal is only in the other plan
     b: GoalBacktest | None
-    judged_otherwise: int  # complete cycles both plans have whose status differs
+    # complete cycles both plans have whose status differs: (start, under A, under B)
+    otherwise: tuple[tuple[date, str, str], ...]
+
+    @property
+    def judged_otherwise(self) -> int:
+        return len(self.otherwise)
 
     @property
     def attainment_change(self) -> float | None:
@@ -133,11 +138,17 @@ def compare(a: Backtest, b: Backtest) -> Comparison:
     return Comparison(a, b, goals, notified)
 
 
-def _judged_otherwise(a: GoalBacktest | None, b: GoalBacktest | None) -> int:
+def _judged_otherwise(
+    a: GoalBacktest | None, b: GoalBacktest | None
+) -> tuple[tuple[date, str, str], ...]:
     if a is None or b is None:
-        return 0
+        return ()
     before = {c.start: c.status for c in a.goal.cycles if c.complete}
-    return sum(1 for c in b.goal.cycles if c.complete and before.get(c.start, c.status) != c.status)
+    return tuple(
+        (c.start, before[c.start], c.status)
+        for c in b.goal.cycles
+        if c.complete and before.get(c.start, c.status) != c.status
+    )
 
 
 # ---------------------------------------------------------------- a proposed target

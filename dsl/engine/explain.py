@@ -11,12 +11,12 @@ from datetime import UTC, datetime
 
 from ..language import model as m
 from ..language.cycles import Range
-from ..language.exclusions import describe
+from ..language.exclusions import describe, windows
 from ..language.expressions import aggregate_calls, source_of, text
 from ..store.dialect import quote
 from .fetch import Ran, Rows, before_data
 from .measure_sql import RECORDED_TABLE, RECORDED_TIME
-from .report import CycleResult, GoalResult, RowsRead
+from .report import CycleResult, GoalResult, Report, RowsRead
 
 
 def rows_counted(
@@ -244,3 +244,34 @@ def _number(value: object) -> str:
     if isinstance(value, float):
         return f"{value:.6g}"
     return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def explain_cycle(
+    plan: m.Plan, report: Report, queries: Sequence[Ran], store: Rows, goal: str, cycle_index: int
+) -> Explanation:
+    """The plain-sentence explanation of one cycle of one goal of an evaluated outcome (as
+    `goalline explain` prints it): it counts the rows of the cycle's range in the store."""
+    from .schedule import layout, zone
+
+    result = next(g for g in report.goals if g.id == goal)
+    cycle = next(c for c in result.cycles if c.index == cycle_index)
+    declared = plan.get(goal)
+    assert isinstance(declared, m.Goal)
+    laid = layout(plan, declared, report.as_of)
+    ran = next(
+        (r for r in queries if (r.indicator, r.ranges) == (result.indicator, laid.ranges)),
+        None,
+    )
+    bounds = next((r for r in laid.whole if r.index == cycle.index), None)
+    if ran is None or bounds is None:  # nothing was read for it
+        return explain(plan, declared, result, cycle, ran, None, {})
+    counts = rows_counted(plan, result.indicator, [(bounds.lo, bounds.hi)], store)
+    left_out = []
+    for ident in laid.touched.get(cycle.index, ()):
+        exclusion = plan.get(ident)
+        assert isinstance(exclusion, m.Exclusion)
+        spans = windows(exclusion, zone(plan), bounds.lo, bounds.hi)
+        left_out.append(LeftOut(exclusion, rows_counted(plan, result.indicator, spans, store)))
+    pieces = [(r.lo, r.hi) for r in laid.ranges if r.index == cycle.index]
+    kept = rows_counted(plan, result.indicator, pieces, store) if left_out else None
+    return explain(plan, declared, result, cycle, ran, bounds, counts, left_out, kept)

@@ -21,7 +21,7 @@ from ..language.diagnostics import Diagnostic, render
 from ..language.formatter import format_text
 from ..store.database import Store
 from ..store.records import ReviewRecord
-from .next_round import NextRound, Round, next_round
+from .next_round import NextRound, Round, next_period, next_round
 
 
 class NextRoundError(GoallineError):
@@ -109,9 +109,11 @@ def write(prepared: Prepared, plan: str, out: str, *, force: bool) -> None:
         raise NextRoundError(f"cannot write {out}: {error.strerror or error}") from None
 
 
-def next_name(plan: str, start: date, new_start: date) -> str:
-    """Where the review offers to write the next round: beside the plan, the year in its name
-    moved on (`support-2026.goal` to `support-2027.goal`), or the new year added to it."""
+def next_name(plan: str, start: date, end: date) -> str:
+    """Where the review offers to write the next round of a plan of the period `start ..
+    end`: beside the plan, the year in its name moved on (`support-2026.goal` to
+    `support-2027.goal`), or the new year added to it (`support-2027.goal`)."""
+    new_start = next_period(start, end)[0]
     path = Path(plan)
     stem = path.stem
     if str(start.year) in stem and start.year != new_start.year:

@@ -56,8 +56,8 @@ async def test_a_whole_review_in_one_burst(demo: Path) -> None:
         for _ in range(20):
             await pilot.pause(0.1)
             await settle(app, pilot)
-            if type(app.screen).__name__ == "ScorecardScreen" and (demo / MINUTES_TOML).exists():
-                break
+            if type(app.screen).__name__ == "NextRound" and (demo / MINUTES_TOML).exists():
+                break  # finished: the next round's plan is offered
     minutes = tomllib.loads((demo / MINUTES_TOML).read_text(encoding="utf-8"))
     assert minutes["session"]["attendees"] == ["wang_fang", "li_na"]
     assert minutes["notes"] == [

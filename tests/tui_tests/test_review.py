@@ -159,6 +159,10 @@ async def test_a_whole_review_is_written_to_the_minutes_next_to_the_plan(
         report = app.loaded.report if app.loaded else None
         await pilot.press("ctrl+f")
         await settle(app, pilot)
+        offered = type(app.screen).__name__  # to write the next round's plan
+        says = str(app.screen.query_one("#form-context", Static).render())
+        await pilot.press("escape")  # not now
+        await settle(app, pilot)
         after = type(app.screen).__name__
     assert report is not None
     # four quarters of history, six needed: no suggestion for promoters
@@ -167,8 +171,11 @@ async def test_a_whole_review_is_written_to_the_minutes_next_to_the_plan(
         "[open] Call detractors — director, due 2027-01-31\n"
         "[open] Outage page — li_na, due 2027-02-15"
     )
-    assert after == "ScorecardScreen"
-    assert any(str(demo / MINUTES_MD) in message for message in told)
+    assert (offered, after) == ("NextRound", "ScorecardScreen")
+    assert f"Minutes written to {demo / MINUTES_MD} and {demo / MINUTES_TOML}." in " ".join(
+        says.split()
+    )
+    assert sorted(p.name for p in demo.glob("*.goal")) == [PLAN_NAME]  # none was written
 
     markdown = (demo / MINUTES_MD).read_text(encoding="utf-8")
     assert "- Attendees: wang_fang, li_na" in markdown
@@ -487,6 +494,8 @@ async def test_with_nothing_needing_attention_the_review_can_still_be_finished(
         progress = title(app).splitlines()[1]
         await pilot.press("pagedown", "ctrl+f")
         await settle(app, pilot)
+        await pilot.press("escape")  # the next round's plan: not now
+        await settle(app, pilot)
         after = type(app.screen).__name__
     assert said.startswith("Nothing needs attention")
     assert progress.startswith("no item needs attention")
@@ -509,6 +518,8 @@ async def test_actions_open_from_an_earlier_review_are_listed_and_can_be_marked_
         await pilot.press("enter")
         await settle(app, pilot)
         await pilot.press("ctrl+f")
+        await settle(app, pilot)
+        await pilot.press("escape")  # the next round's plan: not now
         await settle(app, pilot)
         minutes = (demo / MINUTES_MD).read_text(encoding="utf-8")
         await open_review(app, pilot, attendees="zhao_lei")

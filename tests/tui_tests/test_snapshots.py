@@ -152,3 +152,28 @@ class TestReview:
     ) -> None:
         steps = pressing("v", *"wang_fang", "enter", *["pagedown"] * 5)  # the last: a milestone
         assert take(snap_compare, app, size, steps)
+
+
+class TestLookingAhead:
+    @pytest.mark.parametrize("size", SIZES)
+    def test_a_proposal_backtested(
+        self, app: ReviewApp, snap_compare: Any, size: tuple[int, int]
+    ) -> None:
+        steps = pressing(
+            "v", *"wang_fang", "enter", "pagedown", "pagedown", "pagedown",
+            "tab", "tab", *">= 92", "ctrl+b",
+        )  # fmt: skip
+        assert take(snap_compare, app, size, steps)
+
+    @pytest.mark.parametrize("size", SIZES)
+    def test_the_next_round_offered(
+        self,
+        demo: Path,
+        snap_compare: Any,
+        size: tuple[int, int],
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        monkeypatch.chdir(demo)  # the paths it shows are as given: the same on every run
+        app = ReviewApp(PLAN_NAME, STORE_NAME, AS_OF)
+        steps = pressing("v", *"wang_fang", "enter", "ctrl+f")
+        assert take(snap_compare, app, size, steps)

@@ -28,6 +28,11 @@ class FormDialog(ModalScreen[None]):
     dialog open with its reason. `escape` or Cancel closes it without writing anything."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    SAVE = "Save"  # what the buttons say
+    CANCEL = "Cancel"
+    # A dialog whose saving is answered by a worker closes itself once it is (it stays open
+    # to say why when it is refused).
+    ANSWERED_LATER = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="form"):
@@ -37,8 +42,8 @@ class FormDialog(ModalScreen[None]):
             yield Static("", id="form-problem")
             with Horizontal(id="form-buttons"):
                 if self.can_save:
-                    yield Button("Save", variant="primary", id="save")
-                yield Button("Cancel" if self.can_save else "Close", id="cancel")
+                    yield Button(self.SAVE, variant="primary", id="save")
+                yield Button(self.CANCEL if self.can_save else "Close", id="cancel")
 
     # What each dialog provides.
 
@@ -73,7 +78,8 @@ class FormDialog(ModalScreen[None]):
         except Refused as problem:
             self._say(Text(str(problem)))
             return
-        self.dismiss(None)
+        if not self.ANSWERED_LATER:
+            self.dismiss(None)
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:

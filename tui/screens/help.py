@@ -60,7 +60,10 @@ Review mode (v)
              action (title, owner, due date; enter adds it), then
              the actions of the item and those open from earlier
              reviews: enter moves one open -> done -> dropped -> open
-  ctrl+o     export the minutes     ctrl+f   finish: export, close
+  ctrl+b     backtest the proposed target: the past cycles judged
+             with it, beside how the plan judges them
+  ctrl+o     export the minutes     ctrl+f   finish: export, close,
+             then offer to write the next round's plan
   escape     back to the scorecard (the review stays open; v
              resumes it)
   Everything typed is saved as you type. The items: goals critical,

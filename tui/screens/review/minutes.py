@@ -1,10 +1,11 @@
 """`Minutes`, the end of a review: the minutes exported next to the plan (ctrl+o), or the
-session finished and its minutes written (ctrl+f, which then closes the screen). The app
+session finished and its minutes written (ctrl+f, which then closes the screen and offers
+to write the next round's plan). The app
 writes them (`WriteMinutes`); this says how it went, one export at a time."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from textual.screen import Screen
@@ -18,8 +19,11 @@ from ...review_items import now_text
 class Minutes:
     """The minutes of the session on `screen`; a failure is told, and the screen stays."""
 
-    def __init__(self, screen: Screen[None]) -> None:
+    def __init__(self, screen: Screen[None], finished: Callable[[Sequence[Path]], bool]) -> None:
+        """`finished` runs once the session is finished and the screen closed, with the
+        minutes' paths; True when it says where they are itself."""
         self.screen = screen
+        self.finished = finished
         self.busy = False  # minutes being written: a second press waits for them
 
     def write(self, session: ReviewSession | None, report: Report | None, *, finish: bool) -> None:
@@ -43,8 +47,10 @@ class Minutes:
     def _written(self, paths: Sequence[Path], finished: bool) -> None:
         self.busy = False
         app = self.screen.app
+        if finished and self.screen.is_current:
+            app.pop_screen()
+            if self.finished(paths):
+                return
         written = "\n".join(str(p) for p in paths)
         title = "Review finished" if finished else "Minutes exported"
         app.notify(f"Minutes written to\n{written}", title=title, markup=False)
-        if finished and self.screen.is_current:
-            app.pop_screen()

@@ -5,6 +5,7 @@ is a request posted to it, answered through a callback."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import ClassVar
 
@@ -16,9 +17,27 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, Static
 
-from dsl.api import Action, Report, ReviewRecord, ReviewSession, m
+from dsl.api import (
+    Action,
+    Comparison,
+    GoalResult,
+    Report,
+    ReviewRecord,
+    ReviewSession,
+    m,
+    next_name,
+    proposal_parts,
+)
 
-from ...messages import FindReview, OpenReview, ReadEarlierActions, SaveDrafts, SetAttendees
+from ...dialogs.rounds import NextRound, ProposalBacktest
+from ...messages import (
+    BacktestProposal,
+    FindReview,
+    OpenReview,
+    ReadEarlierActions,
+    SaveDrafts,
+    SetAttendees,
+)
 from ...review_items import now_text, split_names, when
 from ...state import Loaded
 from .minutes import Minutes
@@ -40,6 +59,7 @@ class ReviewScreen(Screen[None]):
         Binding("pageup", "previous_item", "Previous item", priority=True),
         Binding("ctrl+o", "export", "Export minutes", priority=True),
         Binding("ctrl+f", "finish", "Finish", priority=True),
+        Binding("ctrl+b", "backtest", "Backtest", priority=True),
         Binding("escape", "app.pop_screen", "Back"),
         # single letters only reach the screen when no field has the focus
         Binding("n", "next_item", "Next item", show=False),
@@ -55,7 +75,7 @@ class ReviewScreen(Screen[None]):
         self.loaded: Loaded | None = None
         self.resumed = False
         self.pages = ItemPages(id="items")  # made here: the session is asked for before mounting
-        self.minutes = Minutes(self)
+        self.minutes = Minutes(self, self._offer_next_round)
 
     @property
     def record(self) -> ReviewRecord | None:
@@ -89,7 +109,7 @@ class ReviewScreen(Screen[None]):
         self.app.post_message(FindReview(self.plan_key, self._found, failed=failed))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("next_item", "previous_item", "export", "finish"):
+        if action in ("next_item", "previous_item", "export", "finish", "backtest"):
             return self.session is not None
         return True
 
@@ -260,3 +280,41 @@ class ReviewScreen(Screen[None]):
     @on(Button.Pressed, "#finish")
     def _finish_pressed(self) -> None:
         self.action_finish()
+
+    # ------------------------------------------------------------ looking ahead
+
+    def action_backtest(self) -> None:
+        """The goal on the page judged again over the period with the target proposed in its
+        field (saved or not), beside how the plan judges it."""
+        subject, loaded = self.pages.subject, self.loaded
+        panel = self.pages.panels.get(subject) if subject else None
+        if panel is None or not isinstance(panel.result, GoalResult):
+            self.app.notify("Only a goal's proposed target can be backtested", severity="warning")
+            return
+        target = panel.query_one("#target", Input).value
+        if proposal_parts(target) is None:
+            self.app.notify(
+                "Write a proposed target first, such as >= 92 or <= 4", severity="warning"
+            )
+            return
+        if loaded is None or loaded.program is None or loaded.report is None:
+            return
+
+        goal = panel.result.id
+
+        def show(found: Comparison) -> None:
+            self.app.push_screen(ProposalBacktest(goal, target, found))
+
+        as_of = loaded.report.as_of
+        self.app.post_message(BacktestProposal(loaded.program, as_of, goal, target, show))
+
+    def _offer_next_round(self, minutes: Sequence[Path]) -> bool:
+        """Once the review is finished (and this screen closed): write the next round's plan?
+        The offer says where the minutes went, so that no message hides it."""
+        loaded, session = self.loaded, self.session
+        if loaded is None or loaded.program is None or loaded.report is None or session is None:
+            return False
+        report, program = loaded.report, loaded.program
+        suggested = next_name(program.path, report.period_start, report.period_end)
+        self.app.push_screen(NextRound(program, session.id, report, suggested, minutes))
+        return True
