@@ -16,6 +16,7 @@ from .evaluate import _outcome, _reading
 if TYPE_CHECKING:
     from ..api import Program
     from ..engine.backtest import Backtest
+    from ..engine.report import Report
     from ..store.database import Store
 
 
@@ -131,8 +132,16 @@ def backtest(
 
 
 def _replayed(
-    program: Program, plan: str, store: Store, db: str, end: date, as_of: str | None
+    program: Program,
+    plan: str,
+    store: Store,
+    db: str,
+    end: date,
+    as_of: str | None,
+    report: Report | None = None,
 ) -> Backtest:
+    """The backtest of `program` over its period (ending on `end`); `report` is its
+    evaluation at that moment when the caller has it already."""
     from datetime import UTC, datetime, timedelta
 
     from ..engine.backtest import summarise
@@ -144,11 +153,13 @@ def _replayed(
     else:
         after = datetime.combine(end + timedelta(days=1), datetime.min.time(), zone)
         at = min(after, datetime.now(UTC).astimezone(zone))
-    outcome = program.run(store, at)
-    if outcome.report is None:
-        stop("\n".join([*(d.message for d in outcome.errors), f"{plan} does not fit {db}"]))
+    if report is None or report.as_of != at:
+        outcome = program.run(store, at)
+        if outcome.report is None:
+            stop("\n".join([*(d.message for d in outcome.errors), f"{plan} does not fit {db}"]))
+        report = outcome.report
     first = {k: datetime.fromtimestamp(v, zone).date() for k, v in store.first_recorded().items()}
-    return summarise(program.plan, outcome.report, first)
+    return summarise(program.plan, report, first)
 
 
 def _period(text: str) -> tuple[date, date]:

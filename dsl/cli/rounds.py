@@ -15,6 +15,7 @@ from .learn import _replayed
 
 if TYPE_CHECKING:
     from ..api import Program
+    from ..engine.report import Report
     from ..language.model import Plan
 
 
@@ -49,9 +50,11 @@ def _print_changes(old: str, new: str, before: Plan, after: Plan) -> int:
     return len(changes)
 
 
-def _print_judged(before: Program, after: Program, db: str, as_of: str | None) -> None:
+def _print_judged(
+    before: Program, after: Program, db: str, as_of: str | None, report: Report | None = None
+) -> None:
     """Both plans over OLD's period on the store's history: per goal the attainment under
-    each, and the cycles they judge otherwise."""
+    each, and the cycles they judge otherwise. `report`: OLD's evaluation, if at hand."""
     from ..engine.backtest import compare
     from ..output.backtests import judged_lines
     from ..store.database import Store
@@ -63,7 +66,8 @@ def _print_judged(before: Program, after: Program, db: str, as_of: str | None) -
     names = ("old", "new")
     with Store.open(db, read_only=True) as store:
         found = [
-            _replayed(p, n, store, db, end, as_of) for p, n in zip(programs, names, strict=True)
+            _replayed(p, n, store, db, end, as_of, r)
+            for p, n, r in zip(programs, names, (report, None), strict=True)
         ]
     click.echo("")
     click.echo(f"The past cycles of {start} .. {end} judged under each plan ({db}):")
@@ -115,7 +119,7 @@ def next_round(
     after = load_program(out)
     assert after.plan is not None
     _print_changes(plan, out, program.plan, after.plan)
-    _print_judged(program, after, db, when)
+    _print_judged(program, after, db, when, report)
 
 
 def _as_of(program: Program, when: str | None) -> datetime:

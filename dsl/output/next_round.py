@@ -140,6 +140,10 @@ def next_round(text: str, plan: m.Plan, decided: Round) -> NextRound:
     _period_and_title(at, new_start, new_end)
     proposals = {p.goal: p for p in review.proposals} if review else {}
     lessons = {n.subject: n.lesson for n in review.notes if n.lesson} if review else {}
+    known = {g.id for g in plan.goals} | {ms.id for ms in plan.milestones}
+    for subject in dict.fromkeys([*proposals, *lessons]):
+        if subject not in known:  # a review of another version of the plan
+            notes.append(f"{at.label} wrote about {subject}, which this plan does not have")
     for goal in plan.goals:
         if not at.here(goal):
             if goal.id in proposals:

@@ -22,8 +22,8 @@ from ..helpers import goalline
 @pytest.fixture
 def reviewed(sample_copy: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The sample, in the current folder, with a finished review of its plan: two proposed
-    targets, a lesson, and two improvement actions still open (one owned by someone the plan
-    does not have)."""
+    targets, a lesson, two improvement actions still open (one owned by someone the plan does
+    not have), and a lesson about a goal the plan does not have."""
     monkeypatch.chdir(sample_copy)
     with Store.open(STORE_NAME) as store:
         reviews = store.reviews
@@ -38,6 +38,7 @@ def reviewed(sample_copy: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
             session.id, "satisfied", 'Retrain "new" agents', "li_na", date(2026, 12, 20), "now"
         )
         reviews.add_action(session.id, "chatbot", "Tune the chatbot", "someone_gone", None, "now")
+        reviews.save_note(session.id, "first_contact", "goal", None, "Measure it first")
         reviews.finish_review(session.id, "2027-01-05T11:00")
     return sample_copy
 
@@ -48,8 +49,9 @@ def test_the_next_year_from_the_review(reviewed: Path) -> None:
     assert result.exit_code == 0, result.output
     assert (reviewed / PLAN_NAME).read_bytes() == before
     said = result.stdout.splitlines()
-    assert said[:14] == [
+    assert said[:15] == [
         "Wrote next.goal: 2027-01-01 .. 2027-12-31, from customer-support.goal and review 1.",
+        "  review 1 wrote about first_contact, which this plan does not have",
         # the target proposed moves its warn line by the same distance: 90 -> 92, 92 -> 94
         "  goal satisfied: target >= 90 -> >= 92, warn < 92 -> < 94 (review 1)",
         # the target in force at the end of the year was <= 20: 18 is 2 less, so 18 -> 16
