@@ -16,7 +16,7 @@ demo: $(STAMP)
 	$(BIN)/goalline demo
 
 test: $(STAMP) lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -5,6 +5,7 @@ the command runs: every other command starts without importing Textual."""
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 from pathlib import Path
 
@@ -42,5 +43,12 @@ def open_review(plan: str, db: str, as_of: str | None) -> None:
     # loads and paints, each process with an interpreter of its own (bench/tui_bench.py).
     first = state.evaluate_forked(plan, db, at, program)
     ui = importlib.import_module("tui.app")
-    # The session keeps the compiled plan: it runs it again when only the store changes.
-    ui.ReviewApp(plan, db, at, first=first, program=program).run()
+    try:
+        # The session keeps the compiled plan: it runs it again when only the store changes.
+        ui.ReviewApp(plan, db, at, first=first, program=program).run()
+    finally:
+        # The first evaluation's processes read the store until they are done: a session
+        # closed sooner waits for them, so that nothing still reads (or keeps a WAL beside)
+        # a store the caller removes next (`demo` removes its temporary folder).
+        with contextlib.suppress(Exception):
+            first.result(timeout=120)
