@@ -53,3 +53,12 @@ def store(store_path: Path) -> Iterator[Store]:
     """The store of `store_path`, open for the test."""
     with Store.open(str(store_path)) as opened:
         yield opened
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A throwaway PostgreSQL cluster for the whole run (one per worker), its URL."""
+    from .postgres import cluster
+
+    with cluster() as url:
+        yield url
