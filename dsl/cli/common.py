@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
 from ..errors import CannotRun
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 if TYPE_CHECKING:
     from ..api import Checked, Program
     from ..language.model import Plan
 
 STDIN = "-"
+DB_ENV = "GOALLINE_DB"  # the store, for every command that needs one, when --db is not given
+
+
+def db_option(help: str, *, required: bool = True) -> Callable[[F], F]:
+    """`--db`, which the environment's GOALLINE_DB stands for when not given."""
+    return click.option("--db", required=required, envvar=DB_ENV, show_envvar=True, help=help)
 
 
 def fail(message: str) -> None:

@@ -19,7 +19,7 @@ from typing import IO, TYPE_CHECKING
 
 import click
 
-from .common import STDIN, load_plan, moment, stop, zone_of
+from .common import STDIN, db_option, load_plan, moment, stop, zone_of
 
 if TYPE_CHECKING:
     from ..language.time_formats import PlannedTimes
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 @click.command("import")
 @click.argument("file")
-@click.option("--db", required=True, help="The store (created if missing).")
+@db_option("The store (created if missing).")
 @click.option("--table", required=True, help="The table to load into.")
 @click.option("--time", "time_columns", multiple=True, help="A column to read as a time.")
 @click.option(
@@ -187,7 +187,7 @@ def _source(file: str) -> Iterator[IO[bytes]]:
 @click.command(context_settings={"ignore_unknown_options": True})  # VALUE may be -12
 @click.argument("indicator")
 @click.argument("value")
-@click.option("--db", required=True, help="The store (created if missing).")
+@db_option("The store (created if missing).")
 @click.option("--at", help="When the value was measured: a date or a time (default: now).")
 @click.option("--note", help="A note kept with the value.")
 @click.option("--plan", help="Refuse indicators this plan does not record by hand.")
@@ -226,7 +226,7 @@ def record(
 
 @click.command()
 @click.argument("milestone")
-@click.option("--db", required=True, help="The store (created if missing).")
+@db_option("The store (created if missing).")
 @click.option("--on", "on", help="The day it was completed (default: today).")
 @click.option("--note", help="A note kept with the completion.")
 @click.option("--plan", help="Refuse milestones this plan does not declare.")

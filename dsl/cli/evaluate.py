@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ..errors import Exit
-from .common import load_program, moment, stop
+from .common import db_option, load_program, moment, stop
 
 if TYPE_CHECKING:
     from ..api import Outcome
@@ -22,7 +22,7 @@ FAIL_ON = ("warning", "breached", "critical", "never")
 
 @click.command()
 @click.argument("plan")
-@click.option("--db", required=True, help="The store to evaluate against.")
+@db_option("The store to evaluate against.")
 @click.option("--as-of", help="Evaluate as at this date or time (default: now).")
 @click.option(
     "--format",
@@ -68,7 +68,7 @@ def evaluate(
 @click.command()
 @click.argument("plan")
 @click.argument("goal")
-@click.option("--db", required=True, help="The store to evaluate against.")
+@db_option("The store to evaluate against.")
 @click.option(
     "--cycle", "cycle_day", help="The cycle containing this date (default: the last complete one)."
 )

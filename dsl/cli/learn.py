@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ..errors import Exit
-from .common import load_program, moment, stop
+from .common import db_option, load_program, moment, stop
 from .evaluate import _outcome, _reading
 
 if TYPE_CHECKING:
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 @click.command()
 @click.argument("plan")
-@click.option("--db", required=True, help="The store the plan's history is in.")
+@db_option("The store the plan's history is in.")
 @click.option("--goal", "goals", multiple=True, help="Only this goal (repeatable).")
 @click.option(
     "--met-in",
@@ -75,7 +75,7 @@ def _share(text: str) -> float:
 
 @click.command()
 @click.argument("plan")
-@click.option("--db", required=True, help="The store the history is in (opened read-only).")
+@db_option("The store the history is in (opened read-only).")
 @click.option("--period", required=True, help="FROM..TO: the period to replay the plan over.")
 @click.option("--as-of", help="Evaluate as at this moment (default: the day after TO, or now).")
 @click.option("--plan-b", help="A second plan to backtest beside PLAN, with the differences.")

@@ -15,7 +15,7 @@ import click
 
 from ..errors import Exit
 from ..files import write_file
-from .common import load_program, moment, stop
+from .common import db_option, load_program, moment, stop
 
 if TYPE_CHECKING:
     from ..api import Program
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 CONFIG_OPTION = click.option(
     "--config", "config_path", help="The configuration (default: goalline.toml here, if any)."
 )
-DB_OPTION = click.option("--db", help="The store (default: `db` of the configuration).")
+DB_OPTION = db_option("The store (default: `db` of the configuration).", required=False)
 
 
 @click.command()

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import click
 
-from .common import moment, stop
+from .common import db_option, moment, stop
 
 
 @click.command()
 @click.argument("plan")
-@click.option("--db", required=True, help="The store to review against.")
+@db_option("The store to review against.")
 @click.option("--as-of", help="Review as at this date or time (default: now, kept up to date).")
 def review(plan: str, db: str, as_of: str | None) -> None:
     """Open the review session on PLAN and the store: scorecard, goals, escalations."""

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ..errors import Exit
-from .common import load_program, moment
+from .common import db_option, load_program, moment
 from .learn import _replayed
 
 if TYPE_CHECKING:
@@ -77,7 +77,7 @@ def _print_judged(
 
 @click.command(name="next-round")
 @click.argument("plan")
-@click.option("--db", required=True, help="The store the review was recorded in.")
+@db_option("The store the review was recorded in.")
 @click.option(
     "--review", "session", type=int, help="The review to write from (default: the latest of PLAN)."
 )
