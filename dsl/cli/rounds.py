@@ -15,6 +15,7 @@ from .learn import _replayed
 
 if TYPE_CHECKING:
     from ..api import Program
+    from ..engine.backtest import Comparison
     from ..engine.report import Report
     from ..language.model import Plan
 
@@ -24,17 +25,51 @@ if TYPE_CHECKING:
 @click.argument("new")
 @click.option("--db", help="Also judge the past cycles of OLD's period under each plan.")
 @click.option("--as-of", help="With --db: evaluate as at this moment (default: after the period).")
-def diff(old: str, new: str, db: str | None, as_of: str | None) -> None:
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("text", "json")),
+    default="text",
+    show_default=True,
+    help="Lines for people, or JSON for scripts.",
+)
+def diff(old: str, new: str, db: str | None, as_of: str | None, fmt: str) -> None:
     """What changed from OLD to NEW by meaning, not by text: goals added or removed, targets,
     thresholds, cycles, owners, escalation rules, calendars, exclusions. Exit 1 if anything
     did, as diff does."""
     before, after = load_program(old), load_program(new)
     assert before.plan is not None and after.plan is not None
-    changed = _print_changes(old, new, before.plan, after.plan)
-    if db is not None:
-        _print_judged(before, after, db, as_of)
+    if fmt == "json":
+        changed = _json_changes(old, new, before, after, db, as_of)
+    else:
+        changed = _print_changes(old, new, before.plan, after.plan)
+        if db is not None:
+            _print_judged(before, after, db, as_of)
     if changed:
         raise SystemExit(Exit.FOUND)
+
+
+def _json_changes(
+    old: str, new: str, before: Program, after: Program, db: str | None, as_of: str | None
+) -> int:
+    """`{"old", "new", "changes": [{kind, what, id, field, old, new, text}], "judged"}`, the
+    last (with --db) as `backtest --plan-b`'s `differences`."""
+    from dataclasses import asdict
+
+    from ..language.differences import differences
+    from ..output.backtests import comparison_dict, to_json
+
+    assert before.plan is not None and after.plan is not None
+    changes = differences(before.plan, after.plan)
+    data: dict[str, object] = {
+        "old": old,
+        "new": new,
+        "changes": [asdict(c) | {"text": c.text} for c in changes],
+    }
+    if db is not None:
+        data["judged"] = comparison_dict(_compared(before, after, db, as_of))["differences"]
+    click.echo(to_json(data), nl=False)
+    return len(changes)
 
 
 def _print_changes(old: str, new: str, before: Plan, after: Plan) -> int:
@@ -55,8 +90,20 @@ def _print_judged(
 ) -> None:
     """Both plans over OLD's period on the store's history: per goal the attainment under
     each, and the cycles they judge otherwise. `report`: OLD's evaluation, if at hand."""
-    from ..engine.backtest import compare
     from ..output.backtests import judged_lines
+
+    both = _compared(before, after, db, as_of, report)
+    period = f"{both.a.report.period_start} .. {both.a.report.period_end}"
+    click.echo("")
+    click.echo(f"The past cycles of {period} judged under each plan ({db}):")
+    for line in judged_lines(both, ("OLD", "NEW")):
+        click.echo(line)
+
+
+def _compared(
+    before: Program, after: Program, db: str, as_of: str | None, report: Report | None = None
+) -> Comparison:
+    from ..engine.backtest import compare
     from ..store.database import Store
 
     assert before.plan is not None
@@ -69,10 +116,7 @@ def _print_judged(
             _replayed(p, n, store, db, end, as_of, r)
             for p, n, r in zip(programs, names, (report, None), strict=True)
         ]
-    click.echo("")
-    click.echo(f"The past cycles of {start} .. {end} judged under each plan ({db}):")
-    for line in judged_lines(compare(*found), ("OLD", "NEW")):
-        click.echo(line)
+    return compare(*found)
 
 
 @click.command(name="next-round")

@@ -57,3 +57,28 @@ def test_the_changes_and_the_past_judged_under_each(sample: Path, tmp_path: Path
         "                 3",
     ]
     assert "Wang Fang          13   11      -2" in lines
+
+
+def test_the_changes_as_json_for_scripts(sample: Path, tmp_path: Path) -> None:
+    import json
+
+    new = edited(sample, tmp_path)
+    old = sample / PLAN_NAME
+    result = goalline(
+        "diff", str(old), str(new), "--format", "json",
+        "--db", str(sample / STORE_NAME), "--as-of", "2027-01-01",
+    )  # fmt: skip
+    assert result.exit_code == 1
+    found = json.loads(result.stdout)
+    assert found["changes"][0] == {
+        "kind": "changed", "what": "goal", "id": "satisfied", "field": "warn",
+        "old": "< 92%", "new": "< 89%", "text": "goal satisfied: warn < 92% -> < 89%",
+    }  # fmt: skip
+    assert found["judged"]["goals"][0] == {
+        "id": "satisfied",
+        "a": {"attainment": 0.833333, "fired": 5},
+        "b": {"attainment": 0.833333, "fired": 3},
+        "attainment_change": 0,
+        "judged_otherwise": 3,
+    }
+    assert found["judged"]["notifications"][0] == {"person": "Wang Fang", "a": 13, "b": 11}
