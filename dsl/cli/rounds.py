@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ..errors import Exit
-from .common import db_option, load_program, moment
+from .common import db_option, load_program, moment, stop
 from .learn import _replayed
 
 if TYPE_CHECKING:
@@ -110,7 +110,7 @@ def _compared(
     start, end = before.plan.info.period_start, before.plan.info.period_end
     assert start is not None and end is not None
     programs = (before, after.over(start, end))
-    names = ("old", "new")
+    names = (before.path, after.path)
     with Store.open(db, read_only=True) as store:
         found = [
             _replayed(p, n, store, db, end, as_of, r)
@@ -147,7 +147,11 @@ def next_round(
     with Store.open(db, read_only=True) as store:
         record = files.review_for(store, plan, session)
         when = as_of or (record.session.as_of if record else None)
-        report = program.run(store, _as_of(program, when)).report
+        outcome = program.run(store, _as_of(program, when))
+        report = outcome.report
+        if report is None:  # which milestones are done is not known: nothing is written
+            problems = [d.message for d in outcome.errors]
+            stop("\n".join([*problems, f"{plan} does not fit {db}; {out} was not written"]))
         prepared = files.prepare(
             program.checked, plan, store, record, report, out, datetime.now(UTC)
         )

@@ -184,3 +184,15 @@ def test_a_review_that_is_not_there_is_one_line(reviewed: Path) -> None:
 def test_the_next_period_is_as_long(start: str, end: str, after: tuple[str, str]) -> None:
     found = next_period(date.fromisoformat(start), date.fromisoformat(end))
     assert found == (date.fromisoformat(after[0]), date.fromisoformat(after[1]))
+
+
+def test_a_store_that_does_not_fit_the_plan_writes_nothing(reviewed: Path) -> None:
+    with Store.open("other.db", create=True):
+        pass
+    result = goalline("next-round", PLAN_NAME, "--db", "other.db", "-o", "next.goal")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == (
+        "goalline: error: customer-support.goal does not fit other.db; next.goal was not written"
+    )
+    assert "the store has no table 'tickets'" in result.stderr
+    assert not (reviewed / "next.goal").exists()
