@@ -15,7 +15,8 @@ import ssl
 import subprocess
 import urllib.error
 import urllib.request
-from email.message import EmailMessage
+from email.header import Header
+from email.message import Message
 from typing import Any
 
 from .config import Command, Email, Webhook
@@ -32,7 +33,7 @@ class Mailer:
         self.server: smtplib.SMTP | None = None
         self.unreachable: str | None = None  # why connecting failed this run, if it did
 
-    def send(self, message: EmailMessage) -> str | None:
+    def send(self, message: Message[str, str | Header]) -> str | None:
         for retry in (False, True):
             if self.server is None:
                 self.unreachable = self.unreachable or self._connect()

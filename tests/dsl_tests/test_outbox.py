@@ -7,6 +7,9 @@ from __future__ import annotations
 import json
 import sqlite3
 from datetime import UTC, datetime, timedelta
+from email import message_from_bytes, policy
+from email.header import Header
+from email.message import EmailMessage, Message
 from pathlib import Path
 from typing import Any
 
@@ -83,6 +86,13 @@ HAPPY_JAN = "happy/when breached 1 time in a row/2026-01-01"
 IN_BUFFER = "portal/when in buffer/2026-03-16"
 OVERDUE = "portal/when overdue/2026-03-23"
 HAPPY_MAR = "happy/when breached 1 time in a row/2026-03-01"
+
+
+def received(message: Message[str, str | Header]) -> EmailMessage:
+    """The message as its recipient's mail reader sees it: the bytes sent, parsed again."""
+    parsed = message_from_bytes(message.as_bytes(), policy=policy.default)
+    assert isinstance(parsed, EmailMessage)
+    return parsed
 
 
 def item(key: str, *recipients: tuple[str, str]) -> Queued:
@@ -351,7 +361,7 @@ def test_a_runbook_steps_people_are_emailed_even_when_the_rule_names_others(
     assert warnings == [
         f"Cy Noaddr (cy) has no e-mail address in the plan: '{HAPPY_JAN}' is not e-mailed to them"
     ]
-    ann = email_message(items[0].payload, "ann@example.com", "g@x.example", "Ann Lee")
+    ann = received(email_message(items[0].payload, "ann@example.com", "g@x.example", "Ann Lee"))
     assert (
         ann.get_body(("plain",))
         .get_content()
@@ -434,8 +444,10 @@ def test_the_payload_of_a_milestone_event(report: Report) -> None:
 
 
 def test_the_email_about_a_goal(report: Report) -> None:
-    message = email_message(
-        data(report, HAPPY_JAN), "bob@example.com", "goalline@desk.example", "Bob Marsh"
+    message = received(
+        email_message(
+            data(report, HAPPY_JAN), "bob@example.com", "goalline@desk.example", "Bob Marsh"
+        )
     )
     assert message["Subject"] == (
         "[goalline] breached: happy — when breached 1 time in a row (2026-01-01 .. 2026-01-31)"
@@ -446,7 +458,9 @@ def test_the_email_about_a_goal(report: Report) -> None:
     )
     assert message["X-Goalline-Event"] == HAPPY_JAN
     assert message["Date"] is None  # written at no particular time
-    dated = email_message(data(report, HAPPY_JAN), "bob@example.com", "g@x.example", None, NOON)
+    dated = received(
+        email_message(data(report, HAPPY_JAN), "bob@example.com", "g@x.example", None, NOON)
+    )
     assert dated["Date"] == "Wed, 01 Jul 2026 12:00:00 +0000"
     assert dated["To"] == "bob@example.com"
     assert message.get_content_type() == "multipart/alternative"
@@ -506,7 +520,7 @@ def test_the_message_id_names_the_event_and_the_address(report: Report) -> None:
 
 def test_no_line_break_gets_into_a_header(report: Report) -> None:
     body = data(report, HAPPY_JAN)
-    message = email_message(body, "ann@example.com", "g@x.example", "Ann\nLee \t Senior")
+    message = received(email_message(body, "ann@example.com", "g@x.example", "Ann\nLee \t Senior"))
     assert message["To"] == "Ann Lee Senior <ann@example.com>"
     with pytest.raises(ValueError, match="linefeed"):
         email_message(body, "ann@example.com\nBcc: eve@example.com", "g@x.example")

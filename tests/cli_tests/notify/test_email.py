@@ -421,5 +421,5 @@ def test_a_line_break_in_a_name_or_an_address_does_not_stop_the_run(desk: Path) 
     assert errors(outbox()) == {
         None,
         "cannot write an e-mail to 'bob@example.com\\nBcc: eve@example.com':"
-        " Header values may not contain linefeed or carriage return characters",
+        " header values may not contain linefeed or carriage return characters",
     }
