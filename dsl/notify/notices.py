@@ -14,7 +14,7 @@ from email.header import Header
 from email.message import Message
 from email.mime.multipart import MIMEMultipart
 from email.mime.nonmultipart import MIMENonMultipart
-from email.utils import format_datetime, formataddr
+from email.utils import format_datetime, formataddr, parseaddr
 from typing import Any, cast
 
 from ..engine.report import EscalationEvent, GoalResult, MilestoneResult, Report, event_dict
@@ -204,7 +204,9 @@ def email_message(
     # typeshed takes compat32's header values for text only; its generator folds a Header
     message = cast("Message[str, str | Header]", MIMEMultipart("alternative"))
     message["Subject"] = _header(subject_line(data))
-    message["From"] = _header(sender)
+    _header(sender)
+    name, address = parseaddr(sender)  # `Équipe <desk@example.com>`: the name encoded alone
+    message["From"] = formataddr((name, address), charset="utf-8") if name else sender
     if date is not None:
         message["Date"] = format_datetime(date)
     # A plan's name may hold a line break ("\n" in its string): no header may.

@@ -533,3 +533,16 @@ def test_the_email_about_an_open_cycle_says_it_is_still_open(report: Report) -> 
         " (2026-03-01 .. 2026-03-31)"
     )
     assert "Cycle: 2026-03-01 .. 2026-03-31 (still open: the value so far)\n" in text_body(body)
+
+
+def test_names_that_are_not_ascii_reach_the_reader_whole(report: Report) -> None:
+    message = received(
+        email_message(
+            data(report, HAPPY_JAN), "li@example.com", "Équipe Qualité <desk@example.com>",
+            "李娜",
+        )
+    )  # fmt: skip
+    assert message["From"] == "Équipe Qualité <desk@example.com>"
+    assert message["From"].addresses[0].addr_spec == "desk@example.com"
+    assert message["To"] == "李娜 <li@example.com>"
+    assert message.get_body(("plain",)).get_content().startswith("Hello 李娜,\n")  # type: ignore[union-attr]
