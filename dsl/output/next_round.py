@@ -327,7 +327,10 @@ def _header(at: _Context) -> str:
 
 
 def _comment(head: str, text: str) -> list[str]:
-    first, *rest = [line.strip() for line in text.strip().splitlines()] or [""]
+    """Comment lines saying `head: text`, what people typed in a review kept as typed but
+    for control characters (a terminal escape has no place in a plan), as spaces."""
+    typed = "".join(c if c in "\n\t" or (31 < ord(c) != 127) else " " for c in text)
+    first, *rest = [line.strip() for line in typed.strip().splitlines()] or [""]
     return [f"# {head}" + (f": {first}" if first else ""), *(f"#   {line}" for line in rest)]
 
 

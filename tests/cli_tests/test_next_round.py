@@ -196,3 +196,13 @@ def test_a_store_that_does_not_fit_the_plan_writes_nothing(reviewed: Path) -> No
     )
     assert "the store has no table 'tickets'" in result.stderr
     assert not (reviewed / "next.goal").exists()
+
+
+def test_what_people_typed_reaches_the_plan_without_control_characters(reviewed: Path) -> None:
+    with Store.open(STORE_NAME) as store:
+        store.reviews.save_note(1, "satisfied", "goal", None, "Call \x1b[31mback\x1b[0m\x07 fast")
+    result = goalline("next-round", PLAN_NAME, "--db", STORE_NAME, "-o", "next.goal")
+    assert result.exit_code == 0, result.output
+    text = (reviewed / "next.goal").read_text(encoding="utf-8")
+    assert "# Lesson of review 1: Call  [31mback [0m  fast\n" in text
+    assert not any(ord(c) < 32 and c not in "\n" for c in text)
