@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 import click
@@ -142,17 +142,12 @@ def _replayed(
 ) -> Backtest:
     """The backtest of `program` over its period (ending on `end`); `report` is its
     evaluation at that moment when the caller has it already."""
-    from datetime import UTC, datetime, timedelta
 
     from ..engine.backtest import summarise
 
     assert program.plan is not None
     zone = program.zone
-    if as_of is not None:
-        at = moment(as_of, zone.key)
-    else:
-        after = datetime.combine(end + timedelta(days=1), datetime.min.time(), zone)
-        at = min(after, datetime.now(UTC).astimezone(zone))
+    at = replay_moment(program, end, as_of)
     if report is None or report.as_of != at:
         outcome = program.run(store, at)
         if outcome.report is None:
@@ -160,6 +155,17 @@ def _replayed(
         report = outcome.report
     first = {k: datetime.fromtimestamp(v, zone).date() for k, v in store.first_recorded().items()}
     return summarise(program.plan, report, first)
+
+
+def replay_moment(program: Program, end: date, as_of: str | None) -> datetime:
+    """When a period ending on `end` is judged: as asked, else the day after it (every
+    cycle complete), or now if that is sooner."""
+    from datetime import UTC, datetime, timedelta
+
+    if as_of is not None:
+        return moment(as_of, program.zone.key)
+    after = datetime.combine(end + timedelta(days=1), datetime.min.time(), program.zone)
+    return min(after, datetime.now(UTC).astimezone(program.zone))
 
 
 def _period(text: str) -> tuple[date, date]:

@@ -4,14 +4,14 @@ with a store, how the past cycles would be judged under the new one)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 import click
 
 from ..errors import Exit
-from .common import db_option, load_program, moment, stop
-from .learn import _replayed
+from .common import db_option, load_program, stop
+from .learn import _replayed, replay_moment
 
 if TYPE_CHECKING:
     from ..api import Program
@@ -147,7 +147,8 @@ def next_round(
     with Store.open(db, read_only=True) as store:
         record = files.review_for(store, plan, session)
         when = as_of or (record.session.as_of if record else None)
-        outcome = program.run(store, _as_of(program, when))
+        assert program.plan.info.period_end is not None
+        outcome = program.run(store, replay_moment(program, program.plan.info.period_end, when))
         report = outcome.report
         if report is None:  # which milestones are done is not known: nothing is written
             problems = [d.message for d in outcome.errors]
@@ -168,15 +169,3 @@ def next_round(
     assert after.plan is not None
     _print_changes(plan, out, program.plan, after.plan)
     _print_judged(program, after, db, when, report)
-
-
-def _as_of(program: Program, when: str | None) -> datetime:
-    """When the milestones' completions are judged: as asked, or after the period."""
-    if when is not None:
-        return moment(when, program.zone.key)
-    plan = program.plan
-    assert plan is not None and plan.info.period_end is not None
-    after = datetime.combine(
-        plan.info.period_end + timedelta(days=1), datetime.min.time(), program.zone
-    )
-    return min(after, datetime.now(UTC).astimezone(program.zone))

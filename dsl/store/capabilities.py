@@ -22,7 +22,7 @@ from typing import Literal
 
 from sqlglot import exp
 
-from .dialect import PERCENTS
+from .dialect import PERCENTS, percentile_name
 
 Dialect = Literal["sqlite", "postgres", "duckdb"]
 DIALECTS: tuple[Dialect, ...] = ("sqlite", "postgres", "duckdb")
@@ -67,7 +67,7 @@ def aggregate(function: str, value: exp.Expr, time: exp.Expr, dialect: Dialect) 
 def _percentile(value: exp.Expr, percent: float, dialect: Dialect) -> exp.Expr:
     share = exp.Literal.number(percent / 100)
     if dialect == "sqlite":
-        return exp.Anonymous(this=f"goalline_p{percent:g}", expressions=[value])
+        return exp.Anonymous(this=percentile_name(percent), expressions=[value])
     if dialect == "postgres":
         ordered = exp.Order(expressions=[exp.Ordered(this=value)])
         return exp.WithinGroup(this=exp.PercentileCont(this=share), expression=ordered)

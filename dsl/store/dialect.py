@@ -79,7 +79,7 @@ class SQLite:
         return f"({end} - {start})"
 
     def percentile(self, value: str, percent: float) -> str:
-        return f"{_percentile_name(percent)}({value})"
+        return f"{percentile_name(percent)}({value})"
 
     def first(self, value: str, time: str) -> str:
         return f"goalline_first({value}, {time})"
@@ -90,14 +90,14 @@ class SQLite:
     @staticmethod
     def functions() -> dict[str, tuple[int, type]]:
         """Aggregates to register on every connection: name -> (arity, class)."""
-        percentiles = {_percentile_name(p): (1, _percentile_of(p)) for p in PERCENTS}
+        percentiles = {percentile_name(p): (1, _percentile_of(p)) for p in PERCENTS}
         return percentiles | {"goalline_first": (2, First), "goalline_last": (2, Last)}
 
 
 PERCENTS = (50.0, 75.0, 90.0, 95.0, 99.0)  # median and the language's p50 .. p99
 
 
-def _percentile_name(percent: float) -> str:
+def percentile_name(percent: float) -> str:
     if percent not in PERCENTS:
         raise ValueError(f"no percentile aggregate for {percent}")
     return f"goalline_p{percent:g}"
