@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from dsl.cli.demo import PLAN_NAME, STORE_NAME
 from tui.app import ReviewApp
@@ -175,5 +176,13 @@ class TestLookingAhead:
     ) -> None:
         monkeypatch.chdir(demo)  # the paths it shows are as given: the same on every run
         app = ReviewApp(PLAN_NAME, STORE_NAME, AS_OF)
-        steps = pressing("v", *"wang_fang", "enter", "ctrl+f")
+        finish = pressing("v", *"wang_fang", "enter", "ctrl+f")
+
+        async def steps(pilot: Pilot[Any]) -> None:
+            await finish(pilot)
+            # The path field has the focus and no key has touched it: its cursor blinks on
+            # its own clock, so it is held still (shown) for the picture.
+            pilot.app.screen.query_one("#next-round-path", Input).cursor_blink = False
+            await pilot.pause()
+
         assert take(snap_compare, app, size, steps)
