@@ -63,7 +63,7 @@ from dsl.engine.schedule import layout  # noqa: E402
 from dsl.language.cycles import parse_as_of  # noqa: E402
 from dsl.output.formats import to_json  # noqa: E402
 from dsl.store.database import Store  # noqa: E402
-from dsl.store.dialect import SQLite  # noqa: E402
+from dsl.store.dialect import SQLITE  # noqa: E402
 
 ROWS = 1_000_000
 SMALL_ROWS = 100_000
@@ -657,10 +657,9 @@ def merged_queries(plan_path: Path, db: Path) -> dict[str, float]:
         if indicator not in chosen.setdefault(ranges, []):
             chosen[ranges].append(indicator)
     store = Store.open(str(db))
-    store.prepare_for(SQLite())
     took: dict[str, float] = {}
     for ranges, indicators in chosen.items():
-        query, _ = compile_layout(indicators, plan, ranges, SQLite())
+        query, _ = compile_layout(indicators, plan, ranges, SQLITE)
         kind = "monthly" if len(ranges) <= 12 else "weekly"
         took[kind], _ = best_of(REPEATS, lambda q=query: run_query(store, q))
     store.close()

@@ -270,7 +270,6 @@ class Program:
         from .engine.fetch import fetch_breakdowns, fetch_values
         from .engine.schedule import layouts as layouts_of
         from .language.checks import schema
-        from .store.dialect import SQLite
 
         plan = self.checked.plan
         if plan is None:
@@ -279,8 +278,8 @@ class Program:
         diagnostics = tuple(sorted_diagnostics([*self.checked.diagnostics, *problems]))
         if any(d.is_error for d in problems):
             return Fetched(as_of, diagnostics)
-        dialect = SQLite()
-        store.prepare_for(dialect)
+        dialect = store.dialect
+        compiled = self.queries if dialect.loads_cycles else {}  # else the cycles are in each
         chosen = [g for g in plan.goals if not goals or g.id in goals]
         layouts = layouts_of(plan, chosen, as_of)
         order = {
@@ -288,7 +287,7 @@ class Program:
             for n, ranges in enumerate(dict.fromkeys(layouts[g.id].ranges for g in chosen))
         }
         mine = [g for g in chosen if order[layouts[g.id].ranges] % share[1] == share[0]]
-        values, samples, ran = fetch_values(plan, mine, layouts, store, dialect, self.queries, rows)
+        values, samples, ran = fetch_values(plan, mine, layouts, store, dialect, compiled, rows)
         breakdowns = fetch_breakdowns(plan, mine, layouts, store, dialect)
         completions = {n: c.on for n, c in store.completions().items()} if share[0] == 0 else {}
         return Fetched(
@@ -353,12 +352,12 @@ def compile(path: str, text: str | None = None) -> Program:
     and compile its measures; a plan with errors compiles to a Program that evaluates to its
     diagnostics."""
     from .engine.fetch import compile_queries
-    from .store.dialect import SQLite
+    from .store.dialect import SQLITE
 
     checked = check_plan(path, text)
     if checked.plan is None:
         return Program(path, checked)
-    return Program(path, checked, compile_queries(checked.plan, SQLite()))
+    return Program(path, checked, compile_queries(checked.plan, SQLITE))
 
 
 def run(

@@ -22,10 +22,12 @@ from datetime import timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from sqlglot import exp
+
 from ..language import model as m
 from ..language.calendars import open_intervals, zone_of
 from ..language.cycles import local_midnight
-from ..store.dialect import TempTable, quote
+from ..store.dialect import Dialect, TempTable
 
 DAY = 86400
 MARGIN = timedelta(days=366)
@@ -80,33 +82,52 @@ def pieces(table: TempTable) -> int:
 
 class BusinessTime:
     """The calendars a query counts business time in, and the lookups of their tables it
-    needs: one join per calendar and time column, by rowid (`engine.business`)."""
+    needs: one join per calendar and time column, by the day's key (`engine.business`)."""
 
-    def __init__(self, calendars: Mapping[str, TempTable]) -> None:
+    def __init__(self, calendars: Mapping[str, TempTable], dialect: Dialect) -> None:
         self.calendars = calendars
-        self.aliases: dict[tuple[str, str], str] = {}
+        self.dialect = dialect
+        self.aliases: dict[tuple[str, exp.Expr], str] = {}
 
-    def at(self, calendar: str, time: str) -> str:
+    def at(self, calendar: str, time: exp.Expr) -> exp.Expr:
         """W(time): the calendar's open seconds up to the instant `time`."""
         alias = self.aliases.setdefault((calendar, time), f"b{len(self.aliases)}")
         count = pieces(self.calendars[calendar])
+
+        def of(name: str) -> exp.Column:
+            return exp.column(name, alias)
+
         if not count:
-            return f"{alias}.e"
+            return of("e")
         # Most instants (nights, weekends) lie before a day's first piece or after its last:
         # those two tests come first, so they cost one or two comparisons.
-        whens = [
-            f"WHEN {time} < {alias}.l0 THEN {alias}.c0",
-            f"WHEN {time} >= {alias}.h{count - 1} THEN {alias}.e",
+        whens: list[tuple[exp.Expr, exp.Expr]] = [
+            (exp.LT(this=time.copy(), expression=of("l0")), of("c0")),
+            (exp.GTE(this=time.copy(), expression=of(f"h{count - 1}")), of("e")),
         ]
         for n in range(count):
             if n:
-                whens.append(f"WHEN {time} < {alias}.l{n} THEN {alias}.c{n}")
-            whens.append(f"WHEN {time} < {alias}.h{n} THEN {alias}.c{n} + ({time} - {alias}.l{n})")
-        return f"(CASE {' '.join(whens)} END)"
+                whens.append((exp.LT(this=time.copy(), expression=of(f"l{n}")), of(f"c{n}")))
+            into = exp.Paren(this=exp.Sub(this=time.copy(), expression=of(f"l{n}")))
+            whens.append(
+                (
+                    exp.LT(this=time.copy(), expression=of(f"h{n}")),
+                    exp.Add(this=of(f"c{n}"), expression=into),
+                )
+            )
+        ifs = [exp.If(this=test, true=then) for test, then in whens]
+        return exp.Paren(this=exp.Case(ifs=ifs))
 
-    def joins(self) -> str:
-        return "".join(
-            f" LEFT JOIN temp.{quote(self.calendars[calendar].name)} AS {alias}"
-            f" ON {alias}.day = CAST({time} / 86400 AS INTEGER)"
-            for (calendar, time), alias in self.aliases.items()
-        )
+    def joins(self) -> list[exp.Join]:
+        found = []
+        for (calendar, time), alias in self.aliases.items():
+            seconds = exp.Div(this=time.copy(), expression=exp.Literal.number(DAY), typed=True)
+            if self.dialect.name == "sqlite":
+                # SQLite finds the row by its rowid: the key must be an integer
+                day: exp.Expr = exp.Cast(this=seconds, to=exp.DataType.build("INTEGER"))
+            else:  # a cast would round there, not truncate
+                day = exp.Floor(this=seconds)
+            on = exp.EQ(this=exp.column("day", alias), expression=day)
+            lookup = self.dialect.temp_table(self.calendars[calendar].name, alias)
+            found.append(exp.Join(this=lookup, side="LEFT", on=on))
+        return found

@@ -12,10 +12,9 @@ from datetime import UTC, datetime
 from ..language import model as m
 from ..language.cycles import Range
 from ..language.exclusions import describe, windows
-from ..language.expressions import aggregate_calls, source_of, text
-from ..store.dialect import quote
+from ..language.expressions import aggregate_calls, text
 from .fetch import Ran, Rows, before_data
-from .measure_sql import RECORDED_TABLE, RECORDED_TIME
+from .measure_sql import rows_in_range_sql, tables_read
 from .report import CycleResult, GoalResult, Report, RowsRead
 
 
@@ -24,13 +23,14 @@ def rows_counted(
 ) -> dict[str, int]:
     """How many rows of each table the indicator reads fall in the spans of time (a cycle's
     range, or an exclusion's windows in it)."""
+    indicator = plan.get(indicator_id)
+    assert isinstance(indicator, m.Indicator)
     counts: dict[str, int] = {}
-    for table, time, extra, params in _tables_read(plan, indicator_id):
-        sql = (
-            f"SELECT count(*) FROM {quote(table)} AS t WHERE t.{quote(time)} >= ?"
-            f" AND t.{quote(time)} < ?{extra}"
-        )
-        counts[table] = sum(store.fetch(sql, (lo, hi, *params))[0][0] for lo, hi in spans)
+    for table in tables_read(indicator, plan):
+        counts[table.name] = 0
+        for lo, hi in spans:
+            sql, params = rows_in_range_sql(table, lo, hi, store.dialect)
+            counts[table.name] += store.fetch(sql, params)[0][0]
     return counts
 
 
@@ -57,20 +57,6 @@ class LeftOut:
 
     exclusion: m.Exclusion
     rows: Mapping[str, int]
-
-
-def _tables_read(plan: m.Plan, indicator_id: str) -> list[tuple[str, str, str, tuple[str, ...]]]:
-    """(table, time column, extra condition, its parameters) for each table a measure reads."""
-    indicator = plan.get(indicator_id)
-    assert isinstance(indicator, m.Indicator)
-    if indicator.measure is None:
-        return [(RECORDED_TABLE, RECORDED_TIME, " AND t.indicator = ?", (indicator.id,))]
-    found: dict[str, tuple[str, str, str, tuple[str, ...]]] = {}
-    for call in aggregate_calls(indicator.measure):
-        source = plan.get(source_of(call))
-        if isinstance(source, m.Source) and source.time is not None:
-            found.setdefault(source.table_name, (source.table_name, source.time.id, "", ()))
-    return list(found.values())
 
 
 def explain(
@@ -131,7 +117,7 @@ def explain(
     lines.append(f"The status is {cycle.status}: {cycle.reason}.")
     sql = []
     if ran is not None:
-        sql += ["The query that ran (SQLite), once for every cycle of this layout:"]
+        sql += [f"The query that ran ({ran.query.dialect}), once for every cycle of this layout:"]
         sql += ["  " + line for line in ran.query.sql.splitlines()]
         if ran.query.ranges:
             sql.append(f"after loading the cycles into temp.goalline_cycles (idx, lo, hi; {tz}):")

@@ -20,9 +20,9 @@ from ..language import model as m
 from ..language.cycles import Range
 from ..language.expressions import source_of, text
 from ..store.dialect import Dialect, TempTable
+from .aggregate_sql import TALLY
 from .combine import combine
 from .measure_sql import (
-    TALLY,
     Query,
     begins_sql,
     compile_layout,
@@ -35,7 +35,11 @@ from .schedule import Layout
 
 
 class Rows(Protocol):
-    """What the engine needs of a store: run one read query."""
+    """What the engine needs of a store: the dialect its queries are written in, and running
+    one read query."""
+
+    @property
+    def dialect(self) -> Dialect: ...
 
     def fetch(
         self,
@@ -72,7 +76,7 @@ def compile_queries(
     """Every indicator's own query (the one `explain` shows), when its text does not depend
     on the cycles; none for a dialect that lists the cycles in the query itself. With
     `tally`, the queries also count what each aggregate read."""
-    if dialect.cycles_cte(1) is not None:
+    if not dialect.loads_cycles:
         return {}
     return {
         (indicator.id, None): compile_measure(indicator, plan, (), dialect, tally=tally)
@@ -105,7 +109,7 @@ def data_begins(
     rest of one evaluation."""
     known = {} if known is None else known
     earliest = math.inf
-    for sql in begins_sql(indicator, plan):
+    for sql in begins_sql(indicator, plan, store.dialect):
         if sql not in known:
             found = store.fetch(sql)[0][0]
             known[sql] = math.inf if found is None else float(found)
@@ -136,7 +140,8 @@ def fetch_breakdowns(
         ranges = layouts[goal.id].ranges
         if not isinstance(indicator, m.Indicator) or indicator.breakdown is None or not ranges:
             continue
-        key = (ranges, indicator.breakdown.id, frozenset(tables_read(indicator, plan)))
+        tables = frozenset(t.name for t in tables_read(indicator, plan))
+        key = (ranges, indicator.breakdown.id, tables)
         if indicator not in shared.setdefault(key, []):
             shared[key].append(indicator)
         wanted[goal.id] = (indicator.id, ranges)

@@ -89,7 +89,6 @@ def check_against(path: str, store: Store, now: datetime, text: str | None = Non
     says (W407-W409)."""
     from ..language.checking import check_plan, sorted_diagnostics
     from ..language.checks import achievable, data, schema
-    from ..store.dialect import SQLite
     from .history import history
 
     checked = check_plan(path, text)
@@ -97,9 +96,7 @@ def check_against(path: str, store: Store, now: datetime, text: str | None = Non
         return checked
     problems = list(schema.check(checked.plan, store.schema()))
     if not any(d.is_error for d in problems):
-        dialect = SQLite()
-        store.prepare_for(dialect)
-        past = history(checked.plan, store, dialect, now)
+        past = history(checked.plan, store, store.dialect, now)
         problems += achievable.check(checked.plan, {g: h.values for g, h in past.items()})
         problems += achievable.samples(checked.plan, {g: h.samples for g, h in past.items()})
         problems += data.check(checked.plan, data_facts(checked.plan, store))

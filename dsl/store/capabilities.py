@@ -18,13 +18,11 @@ PostgreSQL and DuckDB over the same rows and compares the values.
 
 from __future__ import annotations
 
-from typing import Literal
-
 from sqlglot import exp
 
 from .dialect import PERCENTS, percentile_name
+from .dialect import Name as Dialect
 
-Dialect = Literal["sqlite", "postgres", "duckdb"]
 DIALECTS: tuple[Dialect, ...] = ("sqlite", "postgres", "duckdb")
 PLAIN = {"count": exp.Count, "mean": exp.Avg, "sum": exp.Sum, "min": exp.Min, "max": exp.Max}
 PERCENT = {"median": 50.0} | {f"p{p:g}": p for p in PERCENTS}
@@ -49,19 +47,29 @@ HOW: dict[Dialect, dict[str, str]] = {
 }
 
 
-def aggregate(function: str, value: exp.Expr, time: exp.Expr, dialect: Dialect) -> exp.Expr:
-    """The language's aggregate `function` of `value` (a row expression), in `dialect`;
-    `time` orders the rows for `first` and `last`. ValueError for a function the language
-    does not have."""
+def aggregate(
+    function: str,
+    value: exp.Expr,
+    time: exp.Expr,
+    dialect: Dialect,
+    where: exp.Expr | None = None,
+) -> exp.Expr:
+    """The language's aggregate `function` of `value` (a row expression), in `dialect`, over
+    the rows `where` keeps (all without it); `time` orders the rows for `first` and `last`.
+    ValueError for a function the language does not have."""
+    if function in ("first", "last") and dialect != "sqlite":
+        return _first_or_last(value, time, dialect, where, last=function == "last")
     if function in PLAIN:
-        return PLAIN[function](this=value)
-    if function == "distinct":
-        return exp.Count(this=exp.Distinct(expressions=[value]))
-    if function in PERCENT:
-        return _percentile(value, PERCENT[function], dialect)
-    if function in ("first", "last"):
-        return _first_or_last(value, time, dialect, last=function == "last")
-    raise ValueError(f"no aggregate '{function}' in the language")
+        found: exp.Expr = PLAIN[function](this=value)
+    elif function == "distinct":
+        found = exp.Count(this=exp.Distinct(expressions=[value]))
+    elif function in PERCENT:
+        found = _percentile(value, PERCENT[function], dialect)
+    elif function in ("first", "last"):
+        found = exp.Anonymous(this=f"goalline_{function}", expressions=[value, time])
+    else:
+        raise ValueError(f"no aggregate '{function}' in the language")
+    return found if where is None else exp.Filter(this=found, expression=exp.Where(this=where))
 
 
 def _percentile(value: exp.Expr, percent: float, dialect: Dialect) -> exp.Expr:
@@ -74,18 +82,17 @@ def _percentile(value: exp.Expr, percent: float, dialect: Dialect) -> exp.Expr:
     return exp.Anonymous(this="quantile_cont", expressions=[value, share])
 
 
-def _first_or_last(value: exp.Expr, time: exp.Expr, dialect: Dialect, *, last: bool) -> exp.Expr:
-    if dialect == "sqlite":
-        name = "goalline_last" if last else "goalline_first"
-        return exp.Anonymous(this=name, expressions=[value, time])
+def _first_or_last(
+    value: exp.Expr, time: exp.Expr, dialect: Dialect, where: exp.Expr | None, *, last: bool
+) -> exp.Expr:
     # the rows goalline's own aggregates take: those with a value and a time
     known = [exp.Not(this=exp.Is(this=e.copy(), expression=exp.Null())) for e in (value, time)]
-    valued = exp.Where(this=exp.and_(*known))
+    kept = exp.Where(this=exp.and_(*known, *([where] if where is not None else [])))
     if dialect == "duckdb":
         pick = exp.ArgMax if last else exp.ArgMin
-        return exp.Filter(this=pick(this=value, expression=time), expression=valued)
+        return exp.Filter(this=pick(this=value, expression=time), expression=kept)
     order = exp.Order(this=value, expressions=[exp.Ordered(this=time, desc=last)])
-    gathered = exp.Paren(this=exp.Filter(this=exp.ArrayAgg(this=order), expression=valued))
+    gathered = exp.Paren(this=exp.Filter(this=exp.ArrayAgg(this=order), expression=kept))
     return exp.Bracket(this=gathered, expressions=[exp.Literal.number(0)])  # SQLGlot's 0: [1]
 
 

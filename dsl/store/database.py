@@ -23,7 +23,7 @@ from sqlite_utils import Database
 
 from ..language.checks.schema import Schema
 from ..language.cycles import Range
-from .dialect import SQLite, TempTable, quote
+from .dialect import SQLITE, Dialect, TempTable, quote, sqlite_functions
 from .errors import StoreError as StoreError  # raised by the store, imported from here
 from .imports.writing import CONVERTS_TIMES, Imported, ImportPlan, write_rows
 from .migrations import (
@@ -109,6 +109,8 @@ class Store:
         return store
 
     def _prepare(self, fresh: bool, read_only: bool = False) -> None:
+        for name, (arity, aggregate) in sqlite_functions().items():  # percentiles, first, last
+            self.db.conn.create_aggregate(name, arity, aggregate)
         application_id = self._pragma("application_id")
         if application_id != APPLICATION_ID:
             blank = application_id == 0 and not self.db.table_names()
@@ -171,10 +173,10 @@ class Store:
         times = {t: self.time_columns(t) for t in tables}
         return Schema(tables, times, {t: self.columns(t) for t in tables})
 
-    def prepare_for(self, dialect: SQLite) -> None:
-        """Register the dialect's aggregates (percentiles, first and last) on this connection."""
-        for name, (arity, aggregate) in dialect.functions().items():
-            self.db.conn.create_aggregate(name, arity, aggregate)
+    @property
+    def dialect(self) -> Dialect:
+        """SQLite, with goalline's aggregates registered on the connection (`_prepare`)."""
+        return SQLITE
 
     def time_formats(self, table: str) -> dict[str, str]:
         """The `--time-format` each time column of `table` was last imported with."""

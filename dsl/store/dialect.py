@@ -1,16 +1,22 @@
-"""The SQL that differs between databases, in one small place.
+"""What differs between the databases goalline reads, in one small place.
 
-The measure compiler writes standard SQL (CTEs, `FILTER`, `count(DISTINCT ...)`) and asks the
-dialect for the rest: how cycles are listed, how instants subtract, percentiles, first and last
-values. Instants are stored as seconds since 1970 UTC. A PostgreSQL dialect would implement
-the same methods with `percentile_cont` and `array_agg`.
+The measure compiler (`engine.measure_sql`) builds SQLGlot expressions and renders them for a
+`Dialect`: `sqlite` (the embedded store), `postgres` and `duckdb`. How each computes the
+language's aggregates is `capabilities`; this module holds what the compiler asks besides:
+how a column is named, which columns hold timestamps rather than seconds since 1970 UTC,
+and the aggregates registered on every SQLite connection (percentiles, first, last).
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Literal
+
+from sqlglot import exp
+
+Name = Literal["sqlite", "postgres", "duckdb"]
+LABELS: dict[Name, str] = {"sqlite": "SQLite", "postgres": "PostgreSQL", "duckdb": "DuckDB"}
 
 
 def quote(identifier: str) -> str:
@@ -18,80 +24,99 @@ def quote(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
 
 
+def column(name: str, table: str = "t") -> exp.Column:
+    """A column of a user's table (quoted: any name a file gave it) under a query alias."""
+    return exp.Column(this=exp.to_identifier(name, quoted=True), table=exp.to_identifier(table))
+
+
+def table(name: str, alias: str | None = None, schema: str | None = None) -> exp.Table:
+    """A table by its name (in `schema`, for a database server's table in a schema)."""
+    found = exp.Table(
+        this=exp.to_identifier(name, quoted=True),
+        db=exp.to_identifier(schema, quoted=True) if schema else None,
+    )
+    if alias:
+        found.set("alias", exp.TableAlias(this=exp.to_identifier(alias)))
+    return found
+
+
 @dataclass(frozen=True, slots=True)
 class TempTable:
     """Rows a query reads besides the store's tables (a calendar's open time per day), loaded
-    into the connection's temporary database before it runs: `name` is unquoted, the first
-    column is the INTEGER PRIMARY KEY."""
+    into the connection's temporary tables before it runs: `name` is unquoted, the first
+    column is the integer primary key."""
 
     name: str
     columns: tuple[str, ...]
     rows: tuple[tuple[Any, ...], ...]
 
 
-class Dialect(Protocol):
-    @property
-    def name(self) -> str: ...
+@dataclass(frozen=True, slots=True)
+class Dialect:
+    """The database a query is written for, and the time columns of its tables that hold
+    timestamps (a PostgreSQL `timestamptz`, a Parquet file's TIMESTAMP): the compiler reads
+    those as seconds since 1970 UTC, the unit of every other time column and of the cycles.
+    goalline's own imports store seconds everywhere."""
+
+    name: Name = "sqlite"
+    timestamps: frozenset[tuple[str, str]] = frozenset()  # (table, column)
 
     @property
-    def cycles(self) -> str:
-        """The relation (idx, lo, hi) of the cycle ranges that queries join to."""
-        ...
+    def label(self) -> str:
+        return LABELS[self.name]
 
-    def cycles_cte(self, count: int) -> str | None:
-        """A WITH item listing `count` ranges as parameters, or None when the ranges are
-        loaded into `cycles` before the query runs (`Rows.fetch(..., ranges=...)`)."""
-        ...
+    @property
+    def loads_cycles(self) -> bool:
+        """Whether the cycles go into a temporary table before the query runs (SQLite), rather
+        than into the query itself as a VALUES list. SQLite then reads the cycles in idx
+        order, and groups each cycle's rows as its range scan delivers them: from a VALUES
+        list it cannot know that order and sorted every joined row first (twice as slow)."""
+        return self.name == "sqlite"
 
-    def join_cycles(self, table: str) -> str: ...
-    def seconds_between(self, start: str, end: str) -> str: ...
-    def percentile(self, value: str, percent: float) -> str: ...
-    def first(self, value: str, time: str) -> str: ...
-    def last(self, value: str, time: str) -> str: ...
+    def is_timestamp(self, table: str, name: str) -> bool:
+        return (table, name) in self.timestamps
+
+    def temp_table(self, name: str, alias: str, quoted: bool = True) -> exp.Table:
+        """A temporary table: SQLite names its schema `temp`; PostgreSQL and DuckDB look in
+        the session's temporary tables first."""
+        found = table(name, alias)
+        found.set("this", exp.to_identifier(name, quoted=quoted))
+        if self.name == "sqlite":
+            found.set("db", exp.to_identifier("temp"))
+        return found
 
 
-@dataclass(frozen=True)
-class SQLite:
-    """SQLite 3.30 or newer, with goalline's aggregates registered (`functions`)."""
+SQLITE = Dialect()
 
-    name: str = "sqlite"
-    # The ranges go into a temporary table keyed by idx: SQLite then reads the cycles in idx
-    # order, and groups each cycle's rows as its range scan delivers them. From a VALUES
-    # list it cannot know that order and sorted every joined row first (twice as slow).
-    cycles: str = "temp.goalline_cycles"
 
-    def cycles_cte(self, count: int) -> str | None:
-        return None
+class Params:
+    """The values a query binds, in order, and the placeholder each one takes: `?` for SQLite
+    (bound by position, in the order of the text), `$n` for PostgreSQL and DuckDB (bound by
+    number, so no `%` in a column's name is ever read as a placeholder by the driver)."""
 
-    def join_cycles(self, table: str) -> str:
-        # CROSS JOIN keeps the few cycles as the outer loop, so each cycle is one range
-        # scan of the time index; SQLite might otherwise scan the table once per cycle.
-        # This one shape serves every cycle layout, measured on 1M rows (bench/): calendar
-        # cycles could be one table scan with each row's cycle found by comparison (a CASE
-        # over the bounds), but SQLite groups such rows through a sorter, 0.72 s against
-        # 0.22 s here; a rowid range per cycle (the rows are in time order since import
-        # writes them so) reads them no faster, 0.27 s, as the index already holds the time
-        # and its lookups land in order. Rolling windows overlap and need the join anyway,
-        # and a plan covering a small part of a large table reads only that part.
-        return f"{self.cycles} AS c CROSS JOIN {table} AS t"
+    def __init__(self, dialect: Dialect, before: int = 0) -> None:
+        self.dialect = dialect
+        self.before = before  # values bound before these, for numbering
+        self.values: list[Any] = []
 
-    def seconds_between(self, start: str, end: str) -> str:
-        return f"({end} - {start})"
+    def mark(self, value: Any) -> exp.Expr:
+        self.values.append(value)
+        if self.dialect.name == "sqlite":
+            return exp.Placeholder()
+        return exp.Parameter(this=exp.var(str(self.before + len(self.values))))
 
-    def percentile(self, value: str, percent: float) -> str:
-        return f"{percentile_name(percent)}({value})"
+    def then(self) -> Params:
+        """Scratch values that number on from these: kept with `extend`, or dropped."""
+        return Params(self.dialect, self.before + len(self.values))
 
-    def first(self, value: str, time: str) -> str:
-        return f"goalline_first({value}, {time})"
+    def extend(self, other: Params) -> None:
+        self.values += other.values
 
-    def last(self, value: str, time: str) -> str:
-        return f"goalline_last({value}, {time})"
 
-    @staticmethod
-    def functions() -> dict[str, tuple[int, type]]:
-        """Aggregates to register on every connection: name -> (arity, class)."""
-        percentiles = {percentile_name(p): (1, _percentile_of(p)) for p in PERCENTS}
-        return percentiles | {"goalline_first": (2, First), "goalline_last": (2, Last)}
+def sqlite_functions() -> dict[str, tuple[int, type]]:
+    """Aggregates to register on every SQLite connection: name -> (arity, class)."""
+    percentiles = {percentile_name(p): (1, _percentile_of(p)) for p in PERCENTS}
+    return percentiles | {"goalline_first": (2, First), "goalline_last": (2, Last)}
 
 
 PERCENTS = (50.0, 75.0, 90.0, 95.0, 99.0)  # median and the language's p50 .. p99

@@ -18,7 +18,7 @@ import pytest
 from sqlglot import exp
 
 from dsl.store.capabilities import DIALECTS, PERCENT, PLAIN, aggregate, sql
-from dsl.store.dialect import SQLite, percentile
+from dsl.store.dialect import percentile, sqlite_functions
 
 # Durations in minutes as a help desk exports them: ties, a long tail, empty cells.
 random.seed(18)
@@ -56,7 +56,7 @@ def duck() -> Iterator[duckdb.DuckDBPyConnection]:
 @pytest.fixture(scope="module")
 def sqlite() -> Iterator[sqlite3.Connection]:
     connection = sqlite3.connect(":memory:")
-    for name, (arity, kind) in SQLite.functions().items():
+    for name, (arity, kind) in sqlite_functions().items():
         connection.create_aggregate(name, arity, kind)
     connection.execute("CREATE TABLE t (v REAL, created INTEGER)")
     connection.executemany("INSERT INTO t VALUES (?, ?)", ROWS)

@@ -18,8 +18,8 @@ import pytest
 
 from dsl.api import compile, parse_as_of
 from dsl.cli.demo import PLAN_NAME, STORE_NAME
+from dsl.engine.aggregate_sql import TALLY
 from dsl.engine.fetch import run
-from dsl.engine.measure_sql import TALLY
 from dsl.store.database import Store
 
 from ..helpers import goalline

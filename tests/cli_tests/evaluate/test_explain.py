@@ -48,7 +48,7 @@ EXPLAIN_BUSY_JANUARY = (
     "The status is warning: the value 3 meets warn < 4.\n"
     "\n"
     + sql_lines(
-        'count(*) FILTER (WHERE t."status" = ?)',
+        'count(*) FILTER(WHERE t."status" = ?)',
         "coalesce(s0.a0, 0)",
         "",  # the count of the rows its condition kept is the value itself
         "coalesce(s0.a0, 0), coalesce(s0.a0, 0)",
