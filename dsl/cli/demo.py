@@ -57,7 +57,7 @@ def demo(folder: str | None, no_ui: bool, keep: bool) -> None:
             click.echo(f"kept: {target}")
 
 
-def write_demo(plan_path: Path, store_path: Path) -> None:
+def write_demo(plan_path: Path, store_path: Path | str) -> None:
     """The sample plan, and a store holding its generated tickets, surveys, recorded NPS and
     call-back values and milestone completions."""
     from ..demo.plans import sample_plan

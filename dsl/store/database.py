@@ -1,11 +1,10 @@
-"""The store: one SQLite file holding imported service data and what people record.
+"""The SQLite store: one file holding imported service data and what people record.
 
-This is the only module that opens a store (through sqlite-utils); the review and outbox
-tables are read and written through `store.reviews` and `store.outbox`, imports through
-`imports/`, and the schema is `migrations.py`'s. A store is recognised by its SQLite
-`application_id`; any other file is refused before anything is written to it. Every write
-is one transaction: a failure leaves the store as it was. WAL mode and a busy timeout let a
-review session read while a headless import writes.
+This is the only module that opens a SQLite file (through sqlite-utils); what every store
+does is `base.Store`'s, imports go through `imports/`, and the schema is `migrations.py`'s.
+A store is recognised by its SQLite `application_id`; any other file is refused before
+anything is written to it. Every write is one transaction: a failure leaves the store as it
+was. WAL mode and a busy timeout let a review session read while a headless import writes.
 """
 
 from __future__ import annotations
@@ -13,61 +12,40 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import date
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
 
-from ..language.checks.schema import Schema
 from ..language.cycles import Range
+from . import server as server  # registers the PostgreSQL and DuckDB stores with `Store`
+from .base import Completion as Completion  # the stores' own, imported from here too
+from .base import Store as Store
+from .base import is_duckdb, is_server
 from .dialect import SQLITE, Dialect, TempTable, quote, sqlite_functions
 from .errors import StoreError as StoreError  # raised by the store, imported from here
 from .imports.writing import CONVERTS_TIMES, Imported, ImportPlan, write_rows
-from .migrations import (
-    MEASUREMENTS,
-    MIGRATION_NAMES,
-    MILESTONE_EVENTS,
-    RESERVED,
-    TIME_COLUMNS,
-    migrations,
-)
-from .outbox import Outbox
-from .reviews import Reviews, text_or_none
+from .migrations import MIGRATION_NAMES, RESERVED, migrations
 
 APPLICATION_ID = 0x676F616C  # "goal": marks a SQLite file as a goalline store
 BUSY_TIMEOUT_SECONDS = 30
 
 
-@dataclass(frozen=True, slots=True)
-class Completion:
-    milestone: str
-    on: date
-    note: str | None
-
-
-class Store:
-    """An open goalline store. Use `Store.open`; close it, or use it as a context manager."""
+class SQLiteStore(Store):
+    """An open SQLite store (`Store.open` of a file path)."""
 
     def __init__(self, db: Database, path: str) -> None:
         self.db = db
+        self.tables = db
         self.path = path
         self._temp_tables: dict[str, TempTable] = {}  # loaded into this connection
 
-    @cached_property
-    def reviews(self) -> Reviews:
-        """The review tables: acknowledgements, review sessions, notes, actions, targets."""
-        return Reviews(self.db, self._writing)
-
-    @cached_property
-    def outbox(self) -> Outbox:
-        """The outbox tables: escalation events and their deliveries."""
-        return Outbox(self.db, self._writing)
+    @classmethod
+    def holds(cls, path: str) -> bool:
+        return not (is_server(path) or is_duckdb(path))
 
     @classmethod
-    def open(cls, path: str, *, create: bool = False, read_only: bool = False) -> Store:
+    def open_one(cls, path: str, *, create: bool = False, read_only: bool = False) -> SQLiteStore:
         """Open the store at `path`; with `create`, make a new one if there is no file;
         `read_only`, SQLite refuses every write (a backtest, which must change nothing)."""
         file = Path(path)
@@ -139,12 +117,6 @@ class Store:
     def close(self) -> None:
         self.db.close()
 
-    def __enter__(self) -> Store:
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.close()
-
     # ------------------------------------------------------------ what is in it
 
     @property
@@ -160,39 +132,10 @@ class Store:
             return {}
         return {c.name: c.type.upper() for c in self.db.table(table).columns}
 
-    def time_columns(self, table: str) -> frozenset[str]:
-        rows = self.db.execute(
-            f"SELECT column_name FROM {TIME_COLUMNS} WHERE table_name = ?", [table]
-        ).fetchall()
-        return frozenset(r[0] for r in rows)
-
-    def schema(self) -> Schema:
-        """The user's tables, their columns and the columns imported as times."""
-        tables = {t: tuple(self.columns(t)) for t in self.table_names()}
-        tables[MEASUREMENTS] = tuple(self.columns(MEASUREMENTS))
-        times = {t: self.time_columns(t) for t in tables}
-        return Schema(tables, times, {t: self.columns(t) for t in tables})
-
     @property
     def dialect(self) -> Dialect:
         """SQLite, with goalline's aggregates registered on the connection (`_prepare`)."""
         return SQLITE
-
-    def time_formats(self, table: str) -> dict[str, str]:
-        """The `--time-format` each time column of `table` was last imported with."""
-        rows = self.db.execute(
-            f"SELECT column_name, format FROM {TIME_COLUMNS}"
-            " WHERE table_name = ? AND format IS NOT NULL",
-            [table],
-        ).fetchall()
-        return {str(column): str(fmt) for column, fmt in rows}
-
-    def time_zone(self, table: str) -> str | None:
-        """The zone naive times of this table were read in when it was imported, if any."""
-        row = self.db.execute(
-            f"SELECT timezone FROM {TIME_COLUMNS} WHERE table_name = ? LIMIT 1", [table]
-        ).fetchone()
-        return str(row[0]) if row else None
 
     def fetch(
         self,
@@ -246,21 +189,6 @@ class Store:
         if ours:
             conn.commit()  # the temp rows need no transaction; an open one would pin a snapshot
 
-    def first_recorded(self) -> dict[str, float]:
-        """The time of each indicator's first value recorded by hand (seconds, UTC)."""
-        rows = self.db.execute(f"SELECT indicator, min(at) FROM {MEASUREMENTS} GROUP BY indicator")
-        return {str(indicator): float(at) for indicator, at in rows}
-
-    def completions(self) -> dict[str, Completion]:
-        """The earliest recorded completion of each milestone."""
-        found: dict[str, Completion] = {}
-        rows = self.db.execute(
-            f"SELECT milestone, on_date, note FROM {MILESTONE_EVENTS} ORDER BY on_date, id"
-        ).fetchall()
-        for milestone, on_date, note in rows:
-            found.setdefault(milestone, Completion(milestone, date.fromisoformat(on_date), note))
-        return found
-
     # ------------------------------------------------------------ writes
 
     @contextmanager
@@ -292,29 +220,6 @@ class Store:
                 " try again"
             )
         return StoreError(f"cannot write to {self.path}: {exc}")
-
-    def record(self, indicator: str, at: float, value: float, note: str | None, now: str) -> None:
-        with self._writing():
-            self.db.table(MEASUREMENTS).insert(
-                {
-                    "indicator": indicator,
-                    "at": at,
-                    "value": value,
-                    "note": text_or_none(note),
-                    "recorded_at": now,
-                }
-            )
-
-    def done(self, milestone: str, on: date, note: str | None, now: str) -> None:
-        with self._writing():
-            self.db.table(MILESTONE_EVENTS).insert(
-                {
-                    "milestone": milestone,
-                    "on_date": on.isoformat(),
-                    "note": text_or_none(note),
-                    "recorded_at": now,
-                }
-            )
 
     def import_rows(self, plan: ImportPlan, rows: Iterable[Sequence[Any]]) -> Imported:
         """Write `rows` into `plan.table` in one transaction; says what was written.

@@ -22,7 +22,7 @@ from .errors import StoreError
 from .reviews import ACKNOWLEDGEMENTS
 
 if TYPE_CHECKING:
-    from sqlite_utils import Database
+    from .tables import Connection
 
 OUTBOX_EVENTS = "outbox_events"
 OUTBOX_DELIVERIES = "outbox_deliveries"
@@ -69,7 +69,7 @@ class Attempt:
 class Outbox:
     """Reading and writing the outbox tables."""
 
-    def __init__(self, db: Database, writing: Callable[[], AbstractContextManager[None]]) -> None:
+    def __init__(self, db: Connection, writing: Callable[[], AbstractContextManager[None]]) -> None:
         """`db` is the store's connection; `writing` opens the store's one write transaction
         (BEGIN IMMEDIATE), inside which every write here runs."""
         self.db = db
@@ -118,7 +118,7 @@ class Outbox:
 
     def deliveries(self) -> list[Delivery]:
         """Every delivery, oldest event first."""
-        return self._deliveries("1")
+        return self._deliveries("TRUE")
 
     def events(self) -> list[tuple[int, str]]:
         """The number and key of every event in the outbox, oldest first."""

@@ -17,7 +17,7 @@ from .errors import StoreError
 from .records import Acknowledgement, Action, Note, Proposal, ReviewRecord, ReviewSession
 
 if TYPE_CHECKING:
-    from sqlite_utils import Database
+    from .tables import Connection
 
 ACKNOWLEDGEMENTS = "acknowledgements"
 REVIEW_SESSIONS = "review_sessions"
@@ -31,7 +31,7 @@ ACTION_STATUSES = ("open", "done", "dropped")
 class Reviews:
     """Reading and writing the review tables (created by the store's migration 2)."""
 
-    def __init__(self, db: Database, writing: Callable[[], AbstractContextManager[None]]) -> None:
+    def __init__(self, db: Connection, writing: Callable[[], AbstractContextManager[None]]) -> None:
         """`db` is the store's connection; `writing` opens the store's one write transaction
         (BEGIN IMMEDIATE), inside which every write here runs."""
         self.db = db
@@ -79,7 +79,7 @@ class Reviews:
 
     def sessions(self) -> list[ReviewSession]:
         """Every review session, the first first."""
-        return self._sessions("1 ORDER BY id")
+        return self._sessions("TRUE ORDER BY id")
 
     def set_attendees(self, session: int, attendees: Sequence[str]) -> None:
         """Replace the attendees (in order, without blanks or repeats)."""

@@ -132,7 +132,7 @@ def _move(db: Database, plan: ImportPlan, cluster: str) -> None:
     # `WHERE true` keeps SQLite from reading ON CONFLICT as part of the SELECT.
     db.execute(
         f"INSERT INTO {quote(plan.table)} ({names}) SELECT {names} FROM temp.{_STAGE}"
-        f" WHERE true ORDER BY {quote(cluster)}" + _upsert(plan)
+        f" WHERE true ORDER BY {quote(cluster)}" + upsert_sql(plan)
     )
     db.execute(f"DROP TABLE temp.{_STAGE}")
 
@@ -173,10 +173,10 @@ def _insert_sql(plan: ImportPlan, into: str | None = None, upsert: bool = True) 
         for n, c in enumerate(plan.columns, start=1)
     )
     sql = f"INSERT INTO {into or quote(plan.table)} ({names}) VALUES ({marks})"
-    return sql + (_upsert(plan) if upsert else "")
+    return sql + (upsert_sql(plan) if upsert else "")
 
 
-def _upsert(plan: ImportPlan) -> str:
+def upsert_sql(plan: ImportPlan) -> str:
     """With a key, a row whose key is in the table already updates it."""
     if not plan.pk:
         return ""

@@ -1,0 +1,286 @@
+"""A store on PostgreSQL (`--db postgresql://user@host/dbname`) or in a DuckDB file
+(`--db file.duckdb`): the data stays where it lives, and goalline's own tables (and the
+tables it imports) go in a schema of its own, `goalline`, searched before `public` (`main`
+in DuckDB), so a source may name a table goalline imported or one already there.
+
+psycopg 3 and duckdb are optional extras (`pip install 'goalline[postgres]'`, `[duckdb]`);
+a store that needs one that is missing says which. PostgreSQL runs with autocommit, each
+write in one transaction (`_writing`), placeholders as `$n` (a raw cursor: a `%` in a
+column's name is a `%`), the session's time zone UTC. goalline's imports store times as
+seconds since 1970 UTC as on SQLite; a table already there may hold timestamps, which the
+engine reads as seconds (`Dialect.timestamps`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from decimal import Decimal
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from ..language.cycles import Range
+from .base import Store, is_duckdb, is_server
+from .dialect import Dialect, Name, TempTable, quote
+from .errors import StoreError
+from .imports.writing import Imported, ImportPlan
+from .migrations import RESERVED
+from .server_imports import write_rows
+from .server_schema import KEYS, MIGRATIONS, MIGRATIONS_IN_ORDER, SCHEMA
+from .tables import ServerTables
+
+# Where unqualified names are looked up, goalline's schema first.
+SEARCHED: dict[Name, tuple[str, ...]] = {"postgres": (SCHEMA, "public"), "duckdb": (SCHEMA, "main")}
+TIMESTAMP_TYPES = ("TIMESTAMP", "DATE")  # read as seconds since 1970 UTC
+
+
+def shown(target: str) -> str:
+    """A URL as messages show it: without its password."""
+    if not is_server(target):
+        return target
+    parts = urlsplit(target)
+    if parts.password is None:
+        return target
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def _driver(engine: Name) -> Any:
+    extra = "postgres" if engine == "postgres" else "duckdb"
+    try:
+        if engine == "postgres":
+            import psycopg
+
+            return psycopg
+        import duckdb
+
+        return duckdb
+    except ImportError:
+        raise StoreError(
+            f"a {'PostgreSQL' if engine == 'postgres' else 'DuckDB'} store needs the"
+            f" {extra} extra: pip install 'goalline[{extra}]'"
+        ) from None
+
+
+class ServerStore(Store):
+    """An open PostgreSQL or DuckDB store (`Store.open` of a URL or a `.duckdb` path)."""
+
+    def __init__(self, connection: Any, engine: Name, path: str, read_only: bool) -> None:
+        self.connection = connection
+        self.engine = engine
+        self.path = path
+        self.read_only = read_only
+        self.tables = ServerTables(connection, engine, KEYS)
+        self._temp_tables: dict[str, TempTable] = {}
+
+    @classmethod
+    def holds(cls, path: str) -> bool:
+        return is_server(path) or is_duckdb(path)
+
+    @classmethod
+    def open_one(cls, target: str, *, create: bool = False, read_only: bool = False) -> ServerStore:
+        engine: Name = "postgres" if is_server(target) else "duckdb"
+        driver = _driver(engine)
+        try:
+            if engine == "postgres":
+                connection = driver.connect(
+                    target, autocommit=True, cursor_factory=driver.RawCursor
+                )
+                connection.execute("SET TimeZone TO 'UTC'")
+                if read_only:
+                    connection.execute("SET default_transaction_read_only TO on")
+            else:
+                if not Path(target).exists() and not create:
+                    raise StoreError(
+                        f"there is no store at {target}: import data or record a value first"
+                    )
+                connection = driver.connect(target, read_only=read_only)
+                connection.execute("SET TimeZone = 'UTC'")
+        except driver.Error as exc:
+            raise StoreError(f"cannot open {shown(target)}: {_first_line(exc)}") from None
+        store = cls(connection, engine, shown(target), read_only)
+        try:
+            store._prepare(create)
+        except driver.Error as exc:
+            connection.close()
+            raise StoreError(f"cannot use {store.path}: {_first_line(exc)}") from None
+        except StoreError:
+            connection.close()
+            raise
+        return store
+
+    def _prepare(self, create: bool) -> None:
+        found = self.run(
+            "SELECT count(*) FROM information_schema.tables"
+            " WHERE table_schema = ? AND table_name = ?",
+            [SCHEMA, MIGRATIONS],
+        )[0][0]
+        if not found:
+            if not create and self.read_only:
+                raise StoreError(
+                    f"{self.path} has no goalline tables yet: import data or record a value first"
+                )
+            if self.read_only:
+                raise StoreError(f"{self.path} has no goalline tables, and is open read-only")
+        applied = (
+            {r[0] for r in self.run(f"SELECT name FROM {SCHEMA}.{MIGRATIONS}")} if found else set()
+        )
+        names = [name for name, _ in MIGRATIONS_IN_ORDER]
+        if applied - set(names):
+            raise StoreError(f"{self.path} was written by a newer goalline; upgrade to use it")
+        pending = [(name, step) for name, step in MIGRATIONS_IN_ORDER if name not in applied]
+        if pending and self.read_only:
+            raise StoreError(
+                f"{self.path} was written by an older goalline: run a command that writes"
+                " to it (import, record) once to bring it up to date"
+            )
+        if pending:
+            with self._writing():
+                self.run(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
+                self.run(
+                    f"CREATE TABLE IF NOT EXISTS {SCHEMA}.{MIGRATIONS}"
+                    " (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+                )
+                for name, step in pending:
+                    for statement in step(self.engine):
+                        self.run(statement)
+                    now = datetime.now(UTC).isoformat(timespec="seconds")
+                    self.run(f"INSERT INTO {SCHEMA}.{MIGRATIONS} VALUES (?, ?)", [name, now])
+        if self.engine == "postgres":
+            self.run(f"SET search_path TO {', '.join(SEARCHED[self.engine])}")
+        else:
+            self.run(f"SET search_path = '{','.join(SEARCHED[self.engine])}'")
+
+    def run(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return [tuple(row) for row in self.tables.execute(sql, params)]
+
+    def close(self) -> None:
+        self.connection.close()
+
+    # ------------------------------------------------------------ what is in it
+
+    @property
+    def schema_version(self) -> int:
+        return int(self.run(f"SELECT count(*) FROM {SCHEMA}.{MIGRATIONS}")[0][0])
+
+    @property
+    def converts_times(self) -> bool:
+        return False  # times arrive as seconds, converted in Python
+
+    @cached_property
+    def _catalog(self) -> dict[str, dict[str, str]]:
+        """Every table and view the search path reaches, and its columns' types (upper
+        case), the first schema's winning; read once per opening."""
+        searched = SEARCHED[self.engine]
+        marks = ", ".join("?" for _ in searched)
+        rows = self.run(
+            "SELECT table_schema, table_name, column_name, data_type"
+            f" FROM information_schema.columns WHERE table_schema IN ({marks})"
+            " ORDER BY table_name, ordinal_position",
+            list(searched),
+        )
+        found: dict[str, dict[str, dict[str, str]]] = {}
+        for schema, table, column, kind in rows:
+            found.setdefault(table, {}).setdefault(schema, {})[column] = str(kind).upper()
+        return {table: next(by[s] for s in searched if s in by) for table, by in found.items()}
+
+    def table_names(self) -> list[str]:
+        return [
+            t for t in self._catalog if t not in RESERVED and not t.startswith(("_", "goalline_"))
+        ]
+
+    def columns(self, table: str) -> dict[str, str]:
+        return dict(self._catalog.get(table, {}))
+
+    def time_columns(self, table: str) -> frozenset[str]:
+        """The columns imported as times, and those whose type is a timestamp."""
+        typed = {c for c, kind in self.columns(table).items() if kind.startswith(TIMESTAMP_TYPES)}
+        return super().time_columns(table) | typed
+
+    @property
+    def dialect(self) -> Dialect:
+        timestamps = frozenset(
+            (table, column)
+            for table, columns in self._catalog.items()
+            for column, kind in columns.items()
+            if kind.startswith(TIMESTAMP_TYPES)
+        )
+        return Dialect(self.engine, timestamps)
+
+    def fetch(
+        self,
+        sql: str,
+        params: Sequence[Any] = (),
+        ranges: Sequence[Range] = (),
+        tables: Sequence[TempTable] = (),
+    ) -> list[tuple[Any, ...]]:
+        for table in tables:
+            self._load_table(table)
+        if self.engine == "postgres":
+            cursor = self.connection.execute(sql, list(params) or None)
+        else:
+            cursor = self.connection.execute(sql, list(params))
+        # PostgreSQL's numeric (an average of integers) arrives as Decimal: as SQLite's, a float
+        return [
+            tuple(float(v) if isinstance(v, Decimal) else v for v in row)
+            for row in cursor.fetchall()
+        ]
+
+    def _load_table(self, table: TempTable) -> None:
+        if self._temp_tables.get(table.name) == table:
+            return
+        name = quote(table.name)
+        key, *rest = (quote(c) for c in table.columns)
+        self.run(f"DROP TABLE IF EXISTS {name}")
+        typed = ", ".join(f"{c} DOUBLE PRECISION" for c in rest)
+        self.run(f"CREATE TEMP TABLE {name} ({key} BIGINT PRIMARY KEY, {typed})")
+        if self.engine == "postgres":
+            with self.connection.cursor().copy(f"COPY {name} FROM STDIN") as copy:
+                for row in table.rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join("?" for _ in table.columns)
+            self.connection.executemany(f"INSERT INTO {name} VALUES ({marks})", list(table.rows))
+        self._temp_tables[table.name] = table
+
+    # ------------------------------------------------------------ writes
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        if self.read_only:
+            raise StoreError(f"{self.path} is open read-only")
+        if self.engine == "postgres":
+            with self.connection.transaction():
+                yield
+            return
+        self.connection.execute("BEGIN TRANSACTION")
+        try:
+            yield
+        except BaseException:
+            self.connection.execute("ROLLBACK")
+            raise
+        self.connection.execute("COMMIT")
+
+    def import_rows(self, plan: ImportPlan, rows: Iterable[Sequence[Any]]) -> Imported:
+        if plan.table.lower() in RESERVED or plan.table.lower().startswith(("_", "goalline_")):
+            raise StoreError(f"'{plan.table}' is a name goalline keeps for itself; choose another")
+        driver = _driver(self.engine)
+        try:
+            with self._writing():
+                done = write_rows(self, plan, rows)
+        except driver.IntegrityError as exc:
+            raise StoreError(
+                f"table '{plan.table}' holds rows with the same key already"
+                f" ({_first_line(exc)}): add --pk to update those rows instead of adding them"
+            ) from None
+        except driver.Error as exc:
+            raise StoreError(f"cannot write to {self.path}: {_first_line(exc)}") from None
+        self.__dict__.pop("_catalog", None)  # the table is new, or has new columns
+        return done
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
