@@ -69,3 +69,14 @@ def cluster() -> Iterator[str]:
             _run([_program("pg_ctl"), "-D", str(data), "-m", "immediate", "-s", "stop"], owner)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def new_database(url: str, name: str) -> str:
+    """A new, empty database in the cluster at `url` (whose database is `postgres`), its URL:
+    each test module that writes gets its own, as a user's database would be."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        connection.execute(f'CREATE DATABASE "{name}"')
+    return url.replace("/postgres?", f"/{name}?", 1)

@@ -193,6 +193,7 @@ def _compile(
         ranges,
         tally,
         tuple(calendars.values()),
+        dialect.label,
     )
 
 

@@ -89,9 +89,10 @@ class ServerStore(Store):
                 connection = driver.connect(
                     target, autocommit=True, cursor_factory=driver.RawCursor
                 )
+                # Read-only is goalline's own promise there (`_writing` refuses): PostgreSQL's
+                # read-only transactions refuse even the session's temporary tables, which
+                # a query of business time reads.
                 connection.execute("SET TimeZone TO 'UTC'")
-                if read_only:
-                    connection.execute("SET default_transaction_read_only TO on")
             else:
                 if not Path(target).exists() and not create:
                     raise StoreError(
