@@ -268,13 +268,14 @@ class Program:
         by side and `judge` what they read together (the review session's first
         evaluation). Picklable."""
         from .engine.fetch import fetch_breakdowns, fetch_values
+        from .engine.measure_sql import files_read
         from .engine.schedule import layouts as layouts_of
         from .language.checks import schema
 
         plan = self.checked.plan
         if plan is None:
             return Fetched(as_of, self.checked.diagnostics)
-        problems = tuple(schema.check(plan, store.schema()))
+        problems = tuple(schema.check(plan, store.schema(files_read(plan))))
         diagnostics = tuple(sorted_diagnostics([*self.checked.diagnostics, *problems]))
         if any(d.is_error for d in problems):
             return Fetched(as_of, diagnostics)

@@ -30,11 +30,22 @@ def check(
     plans: tuple[str, ...], strict: bool, summary: bool, db: str | None, as_of: str | None
 ) -> None:
     """Parse and check PLANS; print every error and warning with its place."""
+    store = _open_store(db) if db else None
+    try:
+        worst = _check_each(plans, strict, summary, store, as_of)
+    finally:
+        if store is not None:
+            store.close()  # a server's connection too, not only when the process ends
+    sys.exit(worst)
+
+
+def _check_each(
+    plans: tuple[str, ...], strict: bool, summary: bool, store: Store | None, as_of: str | None
+) -> Exit:
     from ..api import check_against, check_plan
     from ..language.diagnostics import render
     from ..language.summary import overview
 
-    store = _open_store(db) if db else None
     worst = Exit.OK
     for name in plans:
         path, text = _plan_source(name)
@@ -57,7 +68,7 @@ def check(
             worst = Exit.FOUND
         if summary and checked.plan is not None:
             click.echo(overview(checked.plan), nl=False)
-    sys.exit(worst)
+    return worst
 
 
 def _open_store(path: str) -> Store:

@@ -23,12 +23,28 @@ CYCLES = "goalline_cycles"  # the relation (idx, lo, hi) of the cycle ranges que
 
 @dataclass(frozen=True, slots=True)
 class Table:
-    """Where an aggregate reads: the table, its time column, and for the store's recorded
-    values the indicator whose rows it reads."""
+    """Where an aggregate reads: the table (as the store lists it: `schema.name` for one in
+    a schema of its own, the files' pattern for files read in place), its time column, for
+    the store's recorded values the indicator whose rows it reads, and the plan's zone (for
+    timestamps without one)."""
 
     name: str
     time: str
     indicator: str | None = None
+    schema: str | None = None
+    file: str | None = None  # the files' path, from the folder goalline runs in
+    zone: str = "UTC"
+
+
+def source_table(table: Table, dialect: Dialect, alias: str = "t") -> exp.Table:
+    """The relation a table's rows come from: the table, or (DuckDB) the files read in
+    place, Parquet by its name's ending and anything else as CSV."""
+    if table.file is not None:
+        kind = "read_parquet" if table.file.lower().endswith(".parquet") else "read_csv"
+        reader = exp.Anonymous(this=kind, expressions=[exp.Literal.string(table.file)])
+        return exp.Table(this=reader, alias=exp.TableAlias(this=exp.to_identifier(alias)))
+    name = table.name.removeprefix(f"{table.schema}.") if table.schema else table.name
+    return table_of(name, alias, table.schema)
 
 
 def cycles_table(dialect: Dialect) -> exp.Table:
@@ -45,13 +61,28 @@ def zero(value: exp.Expr) -> exp.Expr:
 
 def time_of(table: Table, dialect: Dialect) -> exp.Expr:
     """A table's time column in seconds since 1970 UTC."""
-    return _seconds(column(table.time), table.name, dialect)
+    return _seconds(column(table.time), table, dialect)
 
 
-def _seconds(found: exp.Column, table: str, dialect: Dialect) -> exp.Expr:
-    if dialect.is_timestamp(table, found.name):
-        return exp.TimeToUnix(this=found)
-    return found
+def _seconds(found: exp.Column, table: Table, dialect: Dialect) -> exp.Expr:
+    if not dialect.is_timestamp(table.name, found.name):
+        return found
+    if (table.name, found.name) in dialect.naive:
+        zoned = exp.AtTimeZone(this=found, zone=exp.Literal.string(table.zone))
+        return exp.TimeToUnix(this=zoned)
+    return exp.TimeToUnix(this=found)
+
+
+def _instant(bound: exp.Expr, table: Table, dialect: Dialect) -> exp.Expr:
+    """A cycle's bound (seconds) as the table's time column holds it: seconds, a timestamp,
+    or the plan's local time for a timestamp without a zone; so the comparison is on the
+    column itself, and its index (or DuckDB's zone maps) finds the cycle's rows."""
+    if not dialect.is_timestamp(table.name, table.time):
+        return bound
+    instant = exp.UnixToTime(this=bound)
+    if (table.name, table.time) in dialect.naive:
+        return exp.AtTimeZone(this=instant, zone=exp.Literal.string(table.zone))
+    return instant
 
 
 def select(
@@ -85,11 +116,8 @@ def select(
             for kind, counted in _tally(call, table, dialect, params, business).items():
                 selected.append(exp.alias_(counted, f"{kind}{name[1:]}"))
     time = column(table.time)
-    if dialect.is_timestamp(table.name, table.time):  # the index compares timestamps
-        lo: exp.Expr = exp.UnixToTime(this=exp.column("lo", "c"))
-        hi: exp.Expr = exp.UnixToTime(this=exp.column("hi", "c"))
-    else:
-        lo, hi = exp.column("lo", "c"), exp.column("hi", "c")
+    lo = _instant(exp.column("lo", "c"), table, dialect)
+    hi = _instant(exp.column("hi", "c"), table, dialect)
     kept: list[exp.Expr] = [
         exp.GTE(this=time, expression=lo),
         exp.LT(this=time.copy(), expression=hi),
@@ -112,7 +140,7 @@ def select(
     select = exp.Select(
         expressions=[exp.alias_(exp.column("idx", "c"), "idx"), *key, *selected],
         from_=exp.From(this=cycles),
-        joins=[exp.Join(this=table_of(table.name, "t"), kind="CROSS"), *business.joins()],
+        joins=[exp.Join(this=source_table(table, dialect), kind="CROSS"), *business.joins()],
         where=exp.Where(this=exp.and_(*kept)),
         group=exp.Group(expressions=[exp.column("idx", "c"), *([exp.column("key")] if by else [])]),
     )
@@ -185,7 +213,7 @@ def _aggregate(
 def _row(expr: m.Expr, table: Table, dialect: Dialect, business: BusinessTime) -> exp.Expr:
     match expr:
         case m.Column():
-            return _seconds(column(expr.column), table.name, dialect)
+            return _seconds(column(expr.column), table, dialect)
         case m.Value():
             assert isinstance(expr.value, m.Number)  # checked: text has no arithmetic
             return exp.Literal.number(expr.value.text)

@@ -10,12 +10,16 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
+from sqlglot import exp
+
 from ..language import model as m
 from ..language.checks.data import DataFacts, Filled
 from ..language.cycles import cycle_spans, local_date
 from ..language.expressions import aggregates_by_source, durations, walk
-from ..store.dialect import quote
+from ..store.dialect import column
+from .aggregate_sql import Table, source_table
 from .fetch import Rows, data_begins
+from .measure_sql import files_read, table_read
 from .schedule import zone
 
 if TYPE_CHECKING:
@@ -24,13 +28,13 @@ if TYPE_CHECKING:
 
 
 def data_facts(plan: m.Plan, store: Rows) -> DataFacts:
-    columns: dict[str, tuple[str, set[str], set[tuple[str, str]]]] = {}
+    columns: dict[str, tuple[Table, set[str], set[tuple[str, str]]]] = {}
     for indicator in plan.indicators:
         for call, source in aggregates_by_source(plan, indicator):
             if source.time is None:
                 continue
-            time, read, pairs = columns.setdefault(
-                source.table_name, (source.time.id, set(), set())
+            where, read, pairs = columns.setdefault(
+                source.table_name, (table_read(source, plan), set(), set())
             )
             read.update(n.column for n in walk(call.args[0]) if isinstance(n, m.Column))
             for duration in durations(call.args[0]):
@@ -38,11 +42,11 @@ def data_facts(plan: m.Plan, store: Rows) -> DataFacts:
                 pairs.add((a, b))
     filled: dict[tuple[str, str], Filled] = {}
     negative: dict[tuple[str, str, str], tuple[int, int]] = {}
-    for table, (time, read, pairs) in columns.items():
-        names, found = sorted(read), _scan(store, table, time, sorted(read), sorted(pairs))
+    for table, (where, read, pairs) in columns.items():
+        names, found = sorted(read), _scan(store, where, sorted(read), sorted(pairs))
         rows = int(found[0])
-        for n, column in enumerate(names, start=1):
-            filled[table, column] = Filled(rows - int(found[n]), rows)
+        for n, name in enumerate(names, start=1):
+            filled[table, name] = Filled(rows - int(found[n]), rows)
         for n, (first, second) in enumerate(sorted(pairs)):
             both, below = found[1 + len(names) + 2 * n : 3 + len(names) + 2 * n]
             negative[table, first, second] = (int(below), int(both))
@@ -50,16 +54,21 @@ def data_facts(plan: m.Plan, store: Rows) -> DataFacts:
 
 
 def _scan(
-    store: Rows, table: str, time: str, read: list[str], pairs: list[tuple[str, str]]
+    store: Rows, table: Table, read: list[str], pairs: list[tuple[str, str]]
 ) -> tuple[Any, ...]:
     """One pass over the rows with a time: their count, each column's values, and for each
     pair the rows with both times and those where the second comes first."""
-    counts = ["count(*)", *(f"count({quote(c)})" for c in read)]
+    star = exp.Count(this=exp.Star())
+    counts: list[exp.Expr] = [star, *(exp.Count(this=column(c)) for c in read)]
     for first, second in pairs:
-        a, b = quote(first), quote(second)
-        counts.append(f"count(*) FILTER (WHERE {a} IS NOT NULL AND {b} IS NOT NULL)")
-        counts.append(f"count(*) FILTER (WHERE {b} < {a})")
-    sql = f"SELECT {', '.join(counts)} FROM {quote(table)} WHERE {quote(time)} IS NOT NULL"
+        a, b = column(first), column(second)
+        known = [exp.Not(this=exp.Is(this=x.copy(), expression=exp.Null())) for x in (a, b)]
+        counts.append(exp.Filter(this=star.copy(), expression=exp.Where(this=exp.and_(*known))))
+        below = exp.Where(this=exp.LT(this=b, expression=a))
+        counts.append(exp.Filter(this=star.copy(), expression=below))
+    timed = exp.Not(this=exp.Is(this=column(table.time), expression=exp.Null()))
+    query = exp.select(*counts).from_(source_table(table, store.dialect)).where(timed)
+    sql = query.sql(dialect=store.dialect.name, normalize_functions="lower")
     return tuple(store.fetch(sql)[0])
 
 
@@ -94,7 +103,7 @@ def check_against(path: str, store: Store, now: datetime, text: str | None = Non
     checked = check_plan(path, text)
     if checked.plan is None:
         return checked
-    problems = list(schema.check(checked.plan, store.schema()))
+    problems = list(schema.check(checked.plan, store.schema(files_read(checked.plan))))
     if not any(d.is_error for d in problems):
         past = history(checked.plan, store, store.dialect, now)
         problems += achievable.check(checked.plan, {g: h.values for g, h in past.items()})

@@ -12,6 +12,7 @@ parameter, and the numbers of a row expression are the plan's own numbers.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -26,12 +27,12 @@ from ..language.expressions import (
     source_of,
 )
 from ..store.dialect import Dialect, Params, TempTable
-from ..store.dialect import table as table_of
 from .aggregate_sql import (
     CYCLES,
     Table,
     cycles_table,
     select,
+    source_table,
     tally_columns,
     time_of,
     zero,
@@ -235,7 +236,7 @@ def begins_sql(indicator: m.Indicator, plan: m.Plan, dialect: Dialect) -> list[s
     found = []
     for table, _ in _groups(indicator, plan).values():
         earliest = exp.Min(this=time_of(table, dialect))
-        query = exp.select(earliest).from_(table_of(table.name, "t"))
+        query = exp.select(earliest).from_(source_table(table, dialect))
         found.append(query.sql(dialect=dialect.name, normalize_functions="lower"))
     return found
 
@@ -251,7 +252,7 @@ def rows_in_range_sql(
     if table.indicator is not None:
         mark = params.mark(table.indicator)
         kept.append(exp.EQ(this=exp.column("indicator", "t"), expression=mark))
-    query = exp.select(exp.Count(this=exp.Star())).from_(table_of(table.name, "t"))
+    query = exp.select(exp.Count(this=exp.Star())).from_(source_table(table, dialect))
     text = query.where(exp.and_(*kept)).sql(dialect=dialect.name, normalize_functions="lower")
     return text, tuple(params.values)
 
@@ -278,9 +279,30 @@ def _groups(
         source = source_of(call)
         found = plan.get(source)
         assert isinstance(found, m.Source) and found.time is not None  # checked before
-        table = Table(found.table_name, found.time.id)
+        table = table_read(found, plan)
         groups.setdefault(source, (table, []))[1].append((position, call))
     return groups
+
+
+def table_read(source: m.Source, plan: m.Plan) -> Table:
+    """Where a source's rows are: its table, or its files from the folder goalline runs in
+    (a relative path is from the folder of the file that declares the source)."""
+    assert source.time is not None  # checked before
+    zone = plan.info.timezone or "UTC"
+    if source.file is None:
+        return Table(source.table_name, source.time.id, schema=source.schema, zone=zone)
+    url = "://" in source.file  # s3://, https:// (DuckDB's httpfs): not a path
+    path = source.file if url else os.path.join(os.path.dirname(source.span.file), source.file)
+    return Table(source.table_name, source.time.id, file=path, zone=zone)
+
+
+def files_read(plan: m.Plan) -> dict[str, str]:
+    """The files the plan's sources read in place: as the plan names them -> their path."""
+    return {
+        source.table_name: path
+        for source in plan.sources
+        if source.time is not None and (path := table_read(source, plan).file) is not None
+    }
 
 
 def _sample_calls(indicator: m.Indicator, calls: list[m.Call]) -> list[m.Call]:

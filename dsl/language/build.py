@@ -105,7 +105,18 @@ class Builder(ExpressionBuilder):
         return self._declaration(m.Objective, children)
 
     def source(self, children: list[Any]) -> m.Source:
-        return self._declaration(m.Source, children)
+        keyword, name, title, body = children
+        ident = str(name)
+        fields = self._fields(str(keyword), f"'{ident}'", body)
+        if isinstance(fields.get("table"), tuple):  # `table schema.name`
+            fields["schema"], fields["table"] = fields["table"]
+        if "table" in fields and "file" in fields:
+            both = "is given both 'table' and 'file': it reads a table or files, not both"
+            self.problems.append(
+                error("E203", f"source '{ident}' {both}", fields["places"]["file"])
+            )
+        title_text = self._string(title) if title is not None else None
+        return m.Source(id=ident, title=title_text, span=self._at(name), **fields)
 
     def calendar(self, children: list[Any]) -> m.Calendar:
         return self._declaration(m.Calendar, children)
@@ -162,7 +173,13 @@ class Builder(ExpressionBuilder):
         return self._attr("members", c, tuple(self._ref(t) for t in c[1:]))
 
     def table(self, c: list[Any]) -> Attr:
-        return self._attr("table", c, self._ref(c[1]))
+        if len(c) < 3 or c[2] is None:
+            return self._attr("table", c, self._ref(c[1]))
+        schema = self._ref(c[1]).id
+        return self._attr("table", c, (schema, self._ref(c[2])))
+
+    def read_file(self, c: list[Any]) -> Attr:
+        return self._attr("file", c, self._string(c[1]))
 
     def time(self, c: list[Any]) -> Attr:
         return self._attr("time", c, self._ref(c[1]))

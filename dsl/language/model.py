@@ -125,6 +125,8 @@ class Source:
     id: str
     title: str | None = None
     table: Ref | None = None
+    schema: str | None = None  # `table schema.name`: a table of a database server's schema
+    file: str | None = None  # `file "exports/*.parquet"`: files DuckDB reads in place
     time: Ref | None = None
     formats: tuple[TimeFormat, ...] = ()
     note: str | None = None
@@ -134,7 +136,12 @@ class Source:
 
     @property
     def table_name(self) -> str:
-        return self.table.id if self.table else self.id
+        """The table as the store lists it (`schema.name` in a schema of its own), or the
+        files as the plan names them."""
+        if self.file is not None:
+            return self.file
+        name = self.table.id if self.table else self.id
+        return f"{self.schema}.{name}" if self.schema else name
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -10,7 +10,7 @@ differs lives in `database` (SQLite) and `server` (PostgreSQL and DuckDB).
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date
@@ -19,6 +19,7 @@ from typing import Any, ClassVar
 
 from ..language.checks.schema import Schema
 from ..language.cycles import Range
+from .capabilities import NUMBERS_ONLY
 from .dialect import Dialect, TempTable
 from .imports.writing import Imported, ImportPlan
 from .migrations import MEASUREMENTS, MILESTONE_EVENTS, TIME_COLUMNS
@@ -145,12 +146,22 @@ class Store(ABC):
         )
         return frozenset(r[0] for r in rows)
 
-    def schema(self) -> Schema:
-        """The user's tables, their columns and the columns imported as times."""
-        tables = {t: tuple(self.columns(t)) for t in self.table_names()}
+    def schema(self, files: Mapping[str, str] | None = None) -> Schema:
+        """The user's tables, their columns and the columns imported as times; with `files`
+        (a source's files as the plan names them -> their path), those the store reads in
+        place too (DuckDB)."""
+        described = self._described(files or {})
+        tables = {t: tuple(self.columns(t)) for t in [*self.table_names(), *described]}
         tables[MEASUREMENTS] = tuple(self.columns(MEASUREMENTS))
         times = {t: self.time_columns(t) for t in tables}
-        return Schema(tables, times, {t: self.columns(t) for t in tables})
+        types = {t: self.columns(t) for t in tables}
+        dialect = self.dialect
+        refused = NUMBERS_ONLY[dialect.name]
+        return Schema(tables, times, types, dialect.label, refused)
+
+    def _described(self, files: Mapping[str, str]) -> dict[str, dict[str, str]]:
+        """The columns of files the database reads in place: none but DuckDB's."""
+        return {}
 
     def time_formats(self, table: str) -> dict[str, str]:
         """The `--time-format` each time column of `table` was last imported with."""

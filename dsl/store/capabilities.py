@@ -27,6 +27,16 @@ DIALECTS: tuple[Dialect, ...] = ("sqlite", "postgres", "duckdb")
 PLAIN = {"count": exp.Count, "mean": exp.Avg, "sum": exp.Sum, "min": exp.Min, "max": exp.Max}
 PERCENT = {"median": 50.0} | {f"p{p:g}": p for p in PERCENTS}
 
+# What each dialect computes only over numbers: goalline's SQLite aggregates, and SQLite's
+# own avg and sum, read a text that looks like a number as that number; PostgreSQL refuses
+# `avg(text)` and DuckDB fails on the first word that is not a number.
+NUMBERS = frozenset({"mean", "sum", *PERCENT})
+NUMBERS_ONLY: dict[Dialect, frozenset[str]] = {
+    "sqlite": frozenset(),
+    "postgres": NUMBERS,
+    "duckdb": NUMBERS,
+}
+
 # How each function is computed, by dialect: what `check --db` will say when it refuses.
 HOW: dict[Dialect, dict[str, str]] = {
     "sqlite": {

@@ -55,11 +55,13 @@ class TempTable:
 class Dialect:
     """The database a query is written for, and the time columns of its tables that hold
     timestamps (a PostgreSQL `timestamptz`, a Parquet file's TIMESTAMP): the compiler reads
-    those as seconds since 1970 UTC, the unit of every other time column and of the cycles.
-    goalline's own imports store seconds everywhere."""
+    those as seconds since 1970 UTC, the unit of every other time column and of the cycles;
+    a timestamp without a zone (`naive`) is a time in the plan's zone, as an import reads a
+    time written without an offset. goalline's own imports store seconds everywhere."""
 
     name: Name = "sqlite"
     timestamps: frozenset[tuple[str, str]] = frozenset()  # (table, column)
+    naive: frozenset[tuple[str, str]] = frozenset()  # those of them without a zone
 
     @property
     def label(self) -> str:

@@ -13,7 +13,7 @@ engine reads as seconds (`Dialect.timestamps`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -75,6 +75,7 @@ class ServerStore(Store):
         self.read_only = read_only
         self.tables = ServerTables(connection, engine, KEYS)
         self._temp_tables: dict[str, TempTable] = {}
+        self._files: dict[str, dict[str, str]] = {}  # files described for a plan
 
     @classmethod
     def holds(cls, path: str) -> bool:
@@ -94,7 +95,9 @@ class ServerStore(Store):
                 # a query of business time reads.
                 connection.execute("SET TimeZone TO 'UTC'")
             else:
-                if not Path(target).exists() and not create:
+                # A DuckDB store is a place to read files in place from: any command that may
+                # write makes it (evaluate too), but nothing makes one to read it only.
+                if not Path(target).exists() and read_only:
                     raise StoreError(
                         f"there is no store at {target}: import data or record a value first"
                     )
@@ -140,7 +143,12 @@ class ServerStore(Store):
             )
         if pending:
             with self._writing():
-                self.run(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
+                made = self.run(
+                    "SELECT count(*) FROM information_schema.schemata WHERE schema_name = ?",
+                    [SCHEMA],
+                )[0][0]
+                if not made:  # one a database's owner made is used as it is
+                    self.run(f"CREATE SCHEMA {SCHEMA}")
                 self.run(
                     f"CREATE TABLE IF NOT EXISTS {SCHEMA}.{MIGRATIONS}"
                     " (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
@@ -173,24 +181,31 @@ class ServerStore(Store):
 
     @cached_property
     def _catalog(self) -> dict[str, dict[str, str]]:
-        """Every table and view the search path reaches, and its columns' types (upper
-        case), the first schema's winning; read once per opening."""
-        searched = SEARCHED[self.engine]
-        marks = ", ".join("?" for _ in searched)
+        """Every table and view of the database (`schema.name`; those the search path reaches
+        by their name alone too, the first schema's winning) and its columns' types, upper
+        case; read once per opening. Files described for a plan join them (`_described`)."""
         rows = self.run(
             "SELECT table_schema, table_name, column_name, data_type"
-            f" FROM information_schema.columns WHERE table_schema IN ({marks})"
-            " ORDER BY table_name, ordinal_position",
-            list(searched),
+            " FROM information_schema.columns WHERE table_catalog = current_database()"
+            " AND table_schema NOT IN ('information_schema', 'pg_catalog')"
+            " AND substr(table_schema, 1, 3) <> 'pg_' ORDER BY table_name, ordinal_position"
         )
-        found: dict[str, dict[str, dict[str, str]]] = {}
+        searched = SEARCHED[self.engine]
+        qualified: dict[str, dict[str, str]] = {}
+        by_name: dict[str, dict[str, dict[str, str]]] = {}
         for schema, table, column, kind in rows:
-            found.setdefault(table, {}).setdefault(schema, {})[column] = str(kind).upper()
-        return {table: next(by[s] for s in searched if s in by) for table, by in found.items()}
+            qualified.setdefault(f"{schema}.{table}", {})[column] = str(kind).upper()
+            if schema in searched:
+                by_name.setdefault(table, {}).setdefault(schema, {})[column] = str(kind).upper()
+        plain = {t: next(by[s] for s in searched if s in by) for t, by in by_name.items()}
+        ours = (f"{SCHEMA}.", *(f"{s}." for s in searched))
+        return plain | {t: c for t, c in qualified.items() if not t.startswith(ours)}
 
     def table_names(self) -> list[str]:
         return [
-            t for t in self._catalog if t not in RESERVED and not t.startswith(("_", "goalline_"))
+            t
+            for t in self._catalog
+            if t not in RESERVED and not t.startswith(("_", "goalline_")) and t not in self._files
         ]
 
     def columns(self, table: str) -> dict[str, str]:
@@ -201,15 +216,34 @@ class ServerStore(Store):
         typed = {c for c, kind in self.columns(table).items() if kind.startswith(TIMESTAMP_TYPES)}
         return super().time_columns(table) | typed
 
+    def _described(self, files: Mapping[str, str]) -> dict[str, dict[str, str]]:
+        """DuckDB reads files in place: each pattern's columns and types, as it reads them (a
+        pattern no file matches is left out, and the plan's check says so)."""
+        if self.engine != "duckdb":
+            return {}
+        found = {}
+        for key, path in files.items():
+            reader = "read_parquet" if path.lower().endswith(".parquet") else "read_csv"
+            literal = "'" + path.replace("'", "''") + "'"
+            try:
+                rows = self.run(f"DESCRIBE SELECT * FROM {reader}({literal})")
+            except _driver(self.engine).Error:
+                continue
+            found[key] = {str(r[0]): str(r[1]).upper() for r in rows}
+        self._files.update(found)
+        self._catalog.update(found)
+        return found
+
     @property
     def dialect(self) -> Dialect:
-        timestamps = frozenset(
-            (table, column)
+        timestamps = {
+            (table, column): kind
             for table, columns in self._catalog.items()
             for column, kind in columns.items()
             if kind.startswith(TIMESTAMP_TYPES)
-        )
-        return Dialect(self.engine, timestamps)
+        }
+        naive = {key for key, kind in timestamps.items() if "WITH TIME ZONE" not in kind}
+        return Dialect(self.engine, frozenset(timestamps), frozenset(naive))
 
     def fetch(
         self,

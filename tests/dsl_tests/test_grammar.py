@@ -46,6 +46,8 @@ objective bare_objective
 
 source calls
 source chats "Chats" { table chat_log  time started_at  note "exported nightly" }
+source kept "Kept by the help desk" { table support.tickets  time created_at }
+source archive "Archived" { file "exports/*.parquet"  time created_at }
 source export "Help desk export" {
   table   `Tickets (2026)`
   time    `Created at`

@@ -184,7 +184,9 @@ def test_a_server_that_does_not_answer_is_one_line_without_the_password() -> Non
     assert "s3cret" not in said and "\n" not in said
 
 
-def test_a_missing_duckdb_file_is_not_made_by_reading(tmp_path: Path) -> None:
+def test_a_missing_duckdb_file_is_not_made_to_be_read_only(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match=r"there is no store at .*missing\.duckdb"):
-        Store.open(str(tmp_path / "missing.duckdb"))
+        Store.open(str(tmp_path / "missing.duckdb"), read_only=True)
     assert not (tmp_path / "missing.duckdb").exists()
+    Store.open(str(tmp_path / "missing.duckdb")).close()  # anything else makes it
+    assert (tmp_path / "missing.duckdb").exists()

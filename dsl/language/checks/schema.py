@@ -22,6 +22,9 @@ class Schema:
     tables: Mapping[str, tuple[str, ...]]
     time_columns: Mapping[str, frozenset[str]] = field(default_factory=dict)
     types: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # declared, upper case
+    engine: str = "SQLite"  # the database, as people name it
+    # the aggregates that database computes only over numbers (`store.capabilities`)
+    numbers_only: frozenset[str] = frozenset()
 
     def table(self, name: str) -> tuple[str, ...] | None:
         for table, columns in self.tables.items():
@@ -62,6 +65,24 @@ def _source(source: m.Source, schema: Schema) -> Iterator[Diagnostic]:
     name = source.table_name
     columns = schema.table(name)
     where = source.table.span if source.table else source.span
+    if source.file is not None:
+        where = source.places.get("file", source.span)
+        if schema.engine != "DuckDB":
+            yield error(
+                "E404",
+                f"source '{source.id}' reads files in place, which a {schema.engine} store"
+                " cannot: use a DuckDB store (--db FILE.duckdb), or import the files"
+                " (goalline import FILE --table NAME) and name the table",
+                where,
+            )
+            return
+        if columns is None:
+            yield error(
+                "E401",
+                f'no file matches "{source.file}" (a path from the folder of the plan file)',
+                where,
+            )
+            return
     if columns is None:
         hint = suggestion(name, list(schema.tables), _spelled)
         yield error(
@@ -97,8 +118,25 @@ def _measure(
             yield from _same_kind(table, compare, columns, schema)
         for test in condition_tests(call.where):
             yield from _literal_kind(table, test, schema)
+        yield from _computable(call, table, schema)
         if indicator.breakdown is not None:
             yield from _column(table, indicator.breakdown.id, columns, indicator.breakdown.span)
+
+
+def _computable(call: m.Call, table: str, schema: Schema) -> Iterator[Diagnostic]:
+    """An aggregate of numbers over a column of text: SQLite reads a text that looks like a
+    number as that number, PostgreSQL and DuckDB compute such aggregates only over numbers."""
+    arg = call.args[0] if call.args else None
+    if call.function not in schema.numbers_only or not isinstance(arg, m.Column):
+        return
+    if schema.kind(table, arg.column) == "text":
+        yield error(
+            "E404",
+            f"{call.function} cannot be computed on {schema.engine} over column"
+            f" '{arg.column}' of table '{table}', which holds text: import the column again"
+            " as numbers, or give a measure over a column of numbers",
+            arg.span,
+        )
 
 
 def _column(
