@@ -30,10 +30,11 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-bench: $(STAMP)
+bench: $(STAMP) postgres
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/parse_bench.py
 	$(BIN)/python bench/engine_bench.py
+	$(BIN)/python bench/engines_bench.py
 	$(BIN)/python bench/service_time_bench.py
 	$(BIN)/python bench/tui_bench.py
 	$(BIN)/python bench/notify_bench.py

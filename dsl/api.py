@@ -37,7 +37,6 @@ if TYPE_CHECKING:  # the review session's names, imported on first use (see __ge
     from .engine.explain import Explanation as Explanation
     from .engine.fetch import Ran
     from .engine.health import check_against as check_against
-    from .engine.measure_sql import Query
     from .engine.report import ATTENTION as ATTENTION
     from .engine.report import CycleResult as CycleResult
     from .engine.report import EscalationEvent as EscalationEvent
@@ -198,12 +197,11 @@ class Outcome:
 
 @dataclass(frozen=True)
 class Program:
-    """A plan compiled once: checked, with its time zone and its measures' queries. `run` it
+    """A plan compiled once: checked, with its time zone. `run` it
     against a store whenever the data changes; compile again only when the plan does."""
 
     path: str
     checked: Checked
-    queries: Mapping[tuple[str, str | None], Query] = field(default_factory=dict, repr=False)
 
     @property
     def plan(self) -> m.Plan | None:
@@ -280,7 +278,6 @@ class Program:
         if any(d.is_error for d in problems):
             return Fetched(as_of, diagnostics)
         dialect = store.dialect
-        compiled = self.queries if dialect.loads_cycles else {}  # else the cycles are in each
         chosen = [g for g in plan.goals if not goals or g.id in goals]
         layouts = layouts_of(plan, chosen, as_of)
         order = {
@@ -288,7 +285,7 @@ class Program:
             for n, ranges in enumerate(dict.fromkeys(layouts[g.id].ranges for g in chosen))
         }
         mine = [g for g in chosen if order[layouts[g.id].ranges] % share[1] == share[0]]
-        values, samples, ran = fetch_values(plan, mine, layouts, store, dialect, compiled, rows)
+        values, samples, ran = fetch_values(plan, mine, layouts, store, dialect, rows)
         breakdowns = fetch_breakdowns(plan, mine, layouts, store, dialect)
         completions = {n: c.on for n, c in store.completions().items()} if share[0] == 0 else {}
         return Fetched(
@@ -352,13 +349,8 @@ def compile(path: str, text: str | None = None) -> Program:
     """Read, parse and check the plan at `path` (or `text`, named `path`) with its includes,
     and compile its measures; a plan with errors compiles to a Program that evaluates to its
     diagnostics."""
-    from .engine.fetch import compile_queries
-    from .store.dialect import SQLITE
-
     checked = check_plan(path, text)
-    if checked.plan is None:
-        return Program(path, checked)
-    return Program(path, checked, compile_queries(checked.plan, SQLITE))
+    return Program(path, checked)
 
 
 def run(

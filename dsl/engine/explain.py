@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from ..language import model as m
 from ..language.cycles import Range
 from ..language.exclusions import describe, windows
 from ..language.expressions import aggregate_calls, text
-from .fetch import Ran, Rows, before_data
+from .fetch import Ran, Rows, before_data, own_query
 from .measure_sql import rows_in_range_sql, tables_read
 from .report import CycleResult, GoalResult, Report, RowsRead
 
@@ -251,6 +251,7 @@ def explain_cycle(
     bounds = next((r for r in laid.whole if r.index == cycle.index), None)
     if ran is None or bounds is None:  # nothing was read for it
         return explain(plan, declared, result, cycle, ran, None, {})
+    ran = replace(ran, query=own_query(ran, plan, store.dialect))
     counts = rows_counted(plan, result.indicator, [(bounds.lo, bounds.hi)], store)
     left_out = []
     for ident in laid.touched.get(cycle.index, ()):

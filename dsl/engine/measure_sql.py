@@ -79,6 +79,17 @@ def compile_measure(
     return _compile(groups, ranges, dialect, by, tally, _calendars([indicator], plan))
 
 
+def shape(
+    indicator: m.Indicator, plan: m.Plan, ranges: Sequence[Range], dialect: Dialect, tally: bool
+) -> Query:
+    """What `compile_measure` would give but its text and parameters: the aggregates its
+    rows hold, in order (an evaluation reads them from the merged query)."""
+    numbered = [pair for _, calls in _groups(indicator, plan).values() for pair in calls]
+    ordered = tuple(call for _, call in sorted(numbered, key=lambda pair: pair[0]))
+    loaded = tuple(ranges) if dialect.loads_cycles else ()
+    return Query("", (), ordered, loaded, tally, dialect=dialect.label)
+
+
 def compile_layout(
     indicators: Sequence[m.Indicator],
     plan: m.Plan,
