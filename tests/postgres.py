@@ -80,3 +80,22 @@ def new_database(url: str, name: str) -> str:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
         connection.execute(f'CREATE DATABASE "{name}"')
     return url.replace("/postgres?", f"/{name}?", 1)
+
+
+_MADE: set[str] = set()
+
+
+def emptied(url: str, name: str) -> str:
+    """A database of the cluster at `url` without goalline's schema (made the first time, then
+    emptied for each test that asks): faster than a new database per test."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as connection:
+        if name not in _MADE:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            connection.execute(f'CREATE DATABASE "{name}"')
+            _MADE.add(name)
+    target = url.replace("/postgres?", f"/{name}?", 1)
+    with psycopg.connect(target, autocommit=True) as connection:
+        connection.execute("DROP SCHEMA IF EXISTS goalline CASCADE")
+    return target

@@ -4,7 +4,9 @@ cycle", attainment and score, escalation triggers, milestones; interface.md: the
 
 Each test writes a plan and a few rows, fills a fresh store through the CLI (`import`,
 `record`, `done`), evaluates with `dsl.api.run` and compares `report.to_dict()` exactly.
-The arithmetic behind each expectation is written next to it.
+The arithmetic behind each expectation is written next to it. Every test runs three times:
+on a SQLite file, on a real PostgreSQL (tests/postgres.py) and on a DuckDB file, with the
+same expectations.
 
 This conftest holds what every test of the engine shares: the people of the test plans,
 `plan_text` around a body of declarations, the `env` fixture (a fresh store and a way to
@@ -28,6 +30,7 @@ from dsl.language.cycles import parse_as_of
 from dsl.store.database import Store
 
 from ...helpers import goalline
+from ...postgres import emptied
 
 PEOPLE = """
 person ana "Ana Alves"   { email "ana@example.com" }
@@ -73,9 +76,9 @@ def person(ident: str) -> dict[str, str]:
 class Env:
     """A fresh store in tmp_path, filled through the CLI, and a way to evaluate a plan."""
 
-    def __init__(self, tmp_path: Path) -> None:
+    def __init__(self, tmp_path: Path, db: str) -> None:
         self.dir = tmp_path
-        self.db = str(tmp_path / "store.db")
+        self.db = db
         self.plan_path = str(tmp_path / "plan.goal")
         Store.open(self.db, create=True).close()
 
@@ -122,9 +125,11 @@ def _zone_of(text: str) -> str:
     return text.split('timezone "', 1)[1].split('"', 1)[0]
 
 
-@pytest.fixture
-def env(tmp_path: Path) -> Env:
-    return Env(tmp_path)
+@pytest.fixture(params=["sqlite", "postgres", "duckdb"])
+def env(request: pytest.FixtureRequest, tmp_path: Path) -> Env:
+    if request.param == "postgres":
+        return Env(tmp_path, emptied(request.getfixturevalue("postgres_url"), "engine"))
+    return Env(tmp_path, str(tmp_path / ("store.db" if request.param == "sqlite" else "s.duckdb")))
 
 
 def report_goal(report: dict[str, Any], ident: str) -> dict[str, Any]:
