@@ -28,6 +28,7 @@ def open_review(plan: str, db: str, as_of: str | None) -> None:
     plan that does not check opens anyway: the session shows why, and recovers when fixed."""
     from ..api import compile
     from ..store.database import Store
+    from ..store.server import share_connections
 
     if not Path(plan).is_file():
         stop(f"cannot read {plan}: no such file")
@@ -42,6 +43,7 @@ def open_review(plan: str, db: str, as_of: str | None) -> None:
     # Forked before Textual is imported: the store is read on both cores while the session
     # loads and paints, each process with an interpreter of its own (bench/tui_bench.py).
     first = state.evaluate_forked(plan, db, at, program)
+    share_connections()  # the session opens the store for every read and write (after the fork)
     ui = importlib.import_module("tui.app")
     try:
         # The session keeps the compiled plan: it runs it again when only the store changes.

@@ -42,6 +42,9 @@ def watch(plan: str, db: str | None, config_path: str | None, every: str) -> Non
         stop(f"--every: {problem}")
     needs_channel(config)
     program = load_program(plan)  # a plan that does not check stops here, before the loop
+    from ..store.server import share_connections
+
+    share_connections()  # each round opens the store: a server's connection stays open
     stopping = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stopping.set())

@@ -13,13 +13,15 @@ engine reads as seconds (`Dialect.timestamps`).
 
 from __future__ import annotations
 
+import atexit
+import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlsplit, urlunsplit
 
 from ..language.cycles import Range
@@ -34,6 +36,8 @@ from .tables import ServerTables
 
 # Where unqualified names are looked up, goalline's schema first.
 SEARCHED: dict[Name, tuple[str, ...]] = {"postgres": (SCHEMA, "public"), "duckdb": (SCHEMA, "main")}
+BUSY_SECONDS = 30  # waiting for a pooled connection, as SQLite waits for the write lock
+
 TIMESTAMP_TYPES = ("TIMESTAMP", "DATE")  # read as seconds since 1970 UTC
 
 
@@ -65,10 +69,54 @@ def _driver(engine: Name) -> Any:
         ) from None
 
 
+_POOLS: dict[tuple[int, str], Any] = {}  # (process, URL) -> psycopg_pool.ConnectionPool
+
+
+def _in_utc(connection: Any) -> None:
+    connection.execute("SET TimeZone TO 'UTC'")
+
+
+def _pooled(target: str, driver: Any) -> Any:
+    """This process's pool of connections to `target` (a forked process makes its own)."""
+    key = (os.getpid(), target)
+    if key not in _POOLS:
+        try:
+            from psycopg_pool import ConnectionPool
+        except ImportError:
+            raise StoreError(
+                "a PostgreSQL store needs the postgres extra: pip install 'goalline[postgres]'"
+            ) from None
+        pool = ConnectionPool(
+            target,
+            min_size=1,
+            max_size=4,
+            kwargs={"autocommit": True, "cursor_factory": driver.RawCursor},
+            configure=_in_utc,
+            name="goalline",
+            open=True,
+        )
+        atexit.register(pool.close)
+        _POOLS[key] = pool
+    return _POOLS[key]
+
+
+def share_connections() -> None:
+    """Keep this process's PostgreSQL connections in a pool between openings of a store."""
+    ServerStore.shared = True
+
+
 class ServerStore(Store):
     """An open PostgreSQL or DuckDB store (`Store.open` of a URL or a `.duckdb` path)."""
 
-    def __init__(self, connection: Any, engine: Name, path: str, read_only: bool) -> None:
+    # Whether PostgreSQL connections are kept in a pool between openings: a review session
+    # and `watch` open the store for every read and write (`share_connections`), where a new
+    # connection to a server across a network costs tens of milliseconds each time.
+    shared: ClassVar[bool] = False
+
+    def __init__(
+        self, connection: Any, engine: Name, path: str, read_only: bool, pool: Any = None
+    ) -> None:
+        self.pool = pool
         self.connection = connection
         self.engine = engine
         self.path = path
@@ -85,8 +133,12 @@ class ServerStore(Store):
     def open_one(cls, target: str, *, create: bool = False, read_only: bool = False) -> ServerStore:
         engine: Name = "postgres" if is_server(target) else "duckdb"
         driver = _driver(engine)
+        pool = None
         try:
-            if engine == "postgres":
+            if engine == "postgres" and cls.shared:
+                pool = _pooled(target, driver)
+                connection = pool.getconn(timeout=BUSY_SECONDS)
+            elif engine == "postgres":
                 connection = driver.connect(
                     target, autocommit=True, cursor_factory=driver.RawCursor
                 )
@@ -103,16 +155,16 @@ class ServerStore(Store):
                     )
                 connection = driver.connect(target, read_only=read_only)
                 connection.execute("SET TimeZone = 'UTC'")
-        except driver.Error as exc:
+        except driver.Error as exc:  # psycopg_pool's PoolTimeout is one too
             raise StoreError(f"cannot open {shown(target)}: {_first_line(exc)}") from None
-        store = cls(connection, engine, shown(target), read_only)
+        store = cls(connection, engine, shown(target), read_only, pool)
         try:
             store._prepare(create)
         except driver.Error as exc:
-            connection.close()
+            store.close()
             raise StoreError(f"cannot use {store.path}: {_first_line(exc)}") from None
         except StoreError:
-            connection.close()
+            store.close()
             raise
         return store
 
@@ -167,7 +219,10 @@ class ServerStore(Store):
         return [tuple(row) for row in self.tables.execute(sql, params)]
 
     def close(self) -> None:
-        self.connection.close()
+        if self.pool is not None:
+            self.pool.putconn(self.connection)  # the pool rolls back whatever was left open
+        else:
+            self.connection.close()
 
     # ------------------------------------------------------------ what is in it
 

@@ -21,6 +21,7 @@ from dsl.cli.demo import write_demo
 from dsl.output.formats import to_json
 from dsl.store.database import Store, StoreError
 from dsl.store.outbox import Attempt, Queued
+from dsl.store.server import ServerStore
 
 from ..helpers import goalline
 from ..postgres import new_database
@@ -190,3 +191,22 @@ def test_a_missing_duckdb_file_is_not_made_to_be_read_only(tmp_path: Path) -> No
     assert not (tmp_path / "missing.duckdb").exists()
     Store.open(str(tmp_path / "missing.duckdb")).close()  # anything else makes it
     assert (tmp_path / "missing.duckdb").exists()
+
+
+def test_a_review_session_and_watch_keep_their_server_connections(
+    stores: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """They open the store for every read and write: with the pool (`share_connections`),
+    the pool's few connections serve one opening after another (without it, six openings
+    are six connections)."""
+    monkeypatch.setattr(ServerStore, "shared", True)
+    backends = []
+    for _ in range(6):
+        with Store.open(stores["postgres"]) as store:
+            backends.append(store.tables.execute("SELECT pg_backend_pid()").fetchone()[0])
+            assert store.completions()  # goalline's tables found through the search path
+    assert len(set(backends)) <= 2
+    monkeypatch.setattr(ServerStore, "shared", False)
+    with Store.open(stores["postgres"]) as store:
+        alone = store.tables.execute("SELECT pg_backend_pid()").fetchone()[0]
+    assert alone not in backends
