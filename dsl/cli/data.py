@@ -289,10 +289,13 @@ def _time_formats(given: tuple[str, ...]) -> dict[str, str]:
 def _writing(path: str) -> Iterator[Store]:
     """Open (or create) the store; if this command created it (from nothing, or from an
     empty file) and then fails, leave things as they were."""
+    from ..store.base import is_server
     from ..store.database import Store
 
     file = Path(path)
     was = None if not file.exists() else file.stat().st_size
+    if is_server(path):
+        was = -1  # a database server's: nothing to remove, its transaction left nothing
     store = Store.open(path, create=True)
     try:
         yield store

@@ -115,24 +115,18 @@ class Journal:
         os.close(self.fd)  # the lock goes with it
 
 
-def journal_path(store_path: str) -> str:
-    """The journal beside the store file itself: a symbolic link to the store leads to it
-    (named as given when no link is on the way, as people read it in messages)."""
-    real = os.path.realpath(store_path)
-    return f"{store_path if real == os.path.abspath(store_path) else real}-outbox"
-
-
 @contextmanager
 def delivering(store: Store) -> Iterator[Journal]:
     """The right to deliver from `store`, held until the block ends: no other run delivers
     from the same file meanwhile, through whatever name it reached it (`Store.open` refuses
     a file with a second hard link). Taken before the outbox is written to, so two runs never
     add the same events side by side either."""
-    journal = Journal(journal_path(store.path), store.path)
-    try:
-        yield journal
-    finally:
-        journal.close()
+    with store.delivering():  # a server's own lock, for runs on other machines
+        journal = Journal(store.journal_path(), store.path)
+        try:
+            yield journal
+        finally:
+            journal.close()
 
 
 def now_text() -> str:

@@ -9,9 +9,10 @@ differs lives in `database` (SQLite) and `server` (PostgreSQL and DuckDB).
 
 from __future__ import annotations
 
+import os
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping, Sequence
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -139,6 +140,18 @@ class Store(ABC):
         """Write `rows` into `plan.table` in one transaction; says what was written."""
 
     # ------------------------------------------------------------ the same everywhere
+
+    def journal_path(self) -> str:
+        """Where `notify` notes deliveries made and not yet recorded: beside the store file
+        itself (a symbolic link to the store leads to it; named as given when no link is on
+        the way, as people read it in messages)."""
+        real = os.path.realpath(self.path)
+        return f"{self.path if real == os.path.abspath(self.path) else real}-outbox"
+
+    def delivering(self) -> AbstractContextManager[None]:
+        """The store's own hold on delivering, besides the journal's lock (a server's, which
+        runs on other machines see): none for a file."""
+        return nullcontext()
 
     def time_columns(self, table: str) -> frozenset[str]:
         rows = self.tables.execute(

@@ -14,6 +14,7 @@ engine reads as seconds (`Dialect.timestamps`).
 from __future__ import annotations
 
 import atexit
+import hashlib
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -36,6 +37,7 @@ from .tables import ServerTables
 
 # Where unqualified names are looked up, goalline's schema first.
 SEARCHED: dict[Name, tuple[str, ...]] = {"postgres": (SCHEMA, "public"), "duckdb": (SCHEMA, "main")}
+OUTBOX_LOCK = "goalline outbox"  # the advisory lock `notify` holds while it delivers
 BUSY_SECONDS = 30  # waiting for a pooled connection, as SQLite waits for the write lock
 
 TIMESTAMP_TYPES = ("TIMESTAMP", "DATE")  # read as seconds since 1970 UTC
@@ -337,6 +339,34 @@ class ServerStore(Store):
         self._temp_tables[table.name] = table
 
     # ------------------------------------------------------------ writes
+
+    def journal_path(self) -> str:
+        """A DuckDB file's journal is beside it; a server's is in this user's state folder,
+        named from the store's URL (without its password)."""
+        if self.engine == "duckdb":
+            return super().journal_path()
+        state = os.environ.get("XDG_STATE_HOME") or os.path.expanduser("~/.local/state")
+        folder = os.path.join(state, "goalline")
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+        digest = hashlib.sha256(self.path.encode("utf-8")).hexdigest()[:16]
+        return os.path.join(folder, f"outbox-{digest}")
+
+    @contextmanager
+    def delivering(self) -> Iterator[None]:
+        """PostgreSQL: an advisory lock of the session, so that runs on two machines never
+        deliver from one database at once (each keeps its journal on its own machine)."""
+        if self.engine != "postgres":
+            yield
+            return
+        taken = self.run("SELECT pg_try_advisory_lock(hashtext(?))", [OUTBOX_LOCK])[0][0]
+        if not taken:
+            raise StoreError(
+                f"another goalline is delivering from {self.path}; try again when it has finished"
+            )
+        try:
+            yield
+        finally:
+            self.run("SELECT pg_advisory_unlock(hashtext(?))", [OUTBOX_LOCK])
 
     @contextmanager
     def _writing(self) -> Iterator[None]:
