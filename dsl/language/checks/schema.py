@@ -83,6 +83,16 @@ def _source(source: m.Source, schema: Schema) -> Iterator[Diagnostic]:
                 where,
             )
             return
+    if columns is None and source.schema is not None:
+        qualified = [t for t in schema.tables if "." in t]
+        hint = suggestion(name, qualified, lambda t: f"'{t}'")
+        yield error(
+            "E401",
+            f"the store has no table '{name}'{hint}; goalline reads a table of another schema"
+            " where it is: it must be there, and readable by the store's role",
+            where,
+        )
+        return
     if columns is None:
         hint = suggestion(name, list(schema.tables), _spelled)
         yield error(
