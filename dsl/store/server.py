@@ -13,7 +13,6 @@ engine reads as seconds (`Dialect.timestamps`).
 
 from __future__ import annotations
 
-import atexit
 import hashlib
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -23,7 +22,6 @@ from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
 from typing import Any, ClassVar
-from urllib.parse import urlsplit, urlunsplit
 
 from ..language.cycles import Range
 from .base import Store, is_duckdb, is_server
@@ -31,75 +29,18 @@ from .dialect import Dialect, Name, TempTable, quote
 from .errors import StoreError
 from .imports.writing import Imported, ImportPlan
 from .migrations import RESERVED
+from .server_connections import driver_of as _driver
+from .server_connections import own_schema, pooled, shown
 from .server_imports import write_rows
 from .server_schema import KEYS, MIGRATIONS, MIGRATIONS_IN_ORDER, SCHEMA
 from .tables import ServerTables
 
 # Where unqualified names are looked up, goalline's schema first.
-SEARCHED: dict[Name, tuple[str, ...]] = {"postgres": (SCHEMA, "public"), "duckdb": (SCHEMA, "main")}
+OTHERS: dict[Name, str] = {"postgres": "public", "duckdb": "main"}  # searched after goalline's
 OUTBOX_LOCK = "goalline outbox"  # the advisory lock `notify` holds while it delivers
 BUSY_SECONDS = 30  # waiting for a pooled connection, as SQLite waits for the write lock
 
 TIMESTAMP_TYPES = ("TIMESTAMP", "DATE")  # read as seconds since 1970 UTC
-
-
-def shown(target: str) -> str:
-    """A URL as messages show it: without its password."""
-    if not is_server(target):
-        return target
-    parts = urlsplit(target)
-    if parts.password is None:
-        return target
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
-    return urlunsplit(parts._replace(netloc=netloc))
-
-
-def _driver(engine: Name) -> Any:
-    extra = "postgres" if engine == "postgres" else "duckdb"
-    try:
-        if engine == "postgres":
-            import psycopg
-
-            return psycopg
-        import duckdb
-
-        return duckdb
-    except ImportError:
-        raise StoreError(
-            f"a {'PostgreSQL' if engine == 'postgres' else 'DuckDB'} store needs the"
-            f" {extra} extra: pip install 'goalline[{extra}]'"
-        ) from None
-
-
-_POOLS: dict[tuple[int, str], Any] = {}  # (process, URL) -> psycopg_pool.ConnectionPool
-
-
-def _in_utc(connection: Any) -> None:
-    connection.execute("SET TimeZone TO 'UTC'")
-
-
-def _pooled(target: str, driver: Any) -> Any:
-    """This process's pool of connections to `target` (a forked process makes its own)."""
-    key = (os.getpid(), target)
-    if key not in _POOLS:
-        try:
-            from psycopg_pool import ConnectionPool
-        except ImportError:
-            raise StoreError(
-                "a PostgreSQL store needs the postgres extra: pip install 'goalline[postgres]'"
-            ) from None
-        pool = ConnectionPool(
-            target,
-            min_size=1,
-            max_size=4,
-            kwargs={"autocommit": True, "cursor_factory": driver.RawCursor},
-            configure=_in_utc,
-            name="goalline",
-            open=True,
-        )
-        atexit.register(pool.close)
-        _POOLS[key] = pool
-    return _POOLS[key]
 
 
 def share_connections() -> None:
@@ -116,9 +57,17 @@ class ServerStore(Store):
     shared: ClassVar[bool] = False
 
     def __init__(
-        self, connection: Any, engine: Name, path: str, read_only: bool, pool: Any = None
+        self,
+        connection: Any,
+        engine: Name,
+        path: str,
+        read_only: bool,
+        pool: Any = None,
+        own: str = SCHEMA,
     ) -> None:
         self.pool = pool
+        self.own = own  # the schema goalline writes in
+        self.searched = (own, OTHERS[engine])  # where a name alone is looked up, in order
         self.connection = connection
         self.engine = engine
         self.path = path
@@ -134,11 +83,12 @@ class ServerStore(Store):
     @classmethod
     def open_one(cls, target: str, *, create: bool = False, read_only: bool = False) -> ServerStore:
         engine: Name = "postgres" if is_server(target) else "duckdb"
+        given, (target, own) = target, own_schema(target)
         driver = _driver(engine)
         pool = None
         try:
             if engine == "postgres" and cls.shared:
-                pool = _pooled(target, driver)
+                pool = pooled(target, driver)
                 connection = pool.getconn(timeout=BUSY_SECONDS)
             elif engine == "postgres":
                 connection = driver.connect(
@@ -158,8 +108,8 @@ class ServerStore(Store):
                 connection = driver.connect(target, read_only=read_only)
                 connection.execute("SET TimeZone = 'UTC'")
         except driver.Error as exc:  # psycopg_pool's PoolTimeout is one too
-            raise StoreError(f"cannot open {shown(target)}: {_first_line(exc)}") from None
-        store = cls(connection, engine, shown(target), read_only, pool)
+            raise StoreError(f"cannot open {shown(given)}: {_first_line(exc)}") from None
+        store = cls(connection, engine, shown(given), read_only, pool, own)
         try:
             store._prepare(create)
         except driver.Error as exc:
@@ -174,18 +124,14 @@ class ServerStore(Store):
         found = self.run(
             "SELECT count(*) FROM information_schema.tables"
             " WHERE table_schema = ? AND table_name = ?",
-            [SCHEMA, MIGRATIONS],
+            [self.own, MIGRATIONS],
         )[0][0]
-        if not found:
-            if not create and self.read_only:
-                raise StoreError(
-                    f"{self.path} has no goalline tables yet: import data or record a value first"
-                )
-            if self.read_only:
-                raise StoreError(f"{self.path} has no goalline tables, and is open read-only")
-        applied = (
-            {r[0] for r in self.run(f"SELECT name FROM {SCHEMA}.{MIGRATIONS}")} if found else set()
-        )
+        if not found and self.read_only:  # anything else makes them at its first opening
+            raise StoreError(
+                f"{self.path} has no goalline tables yet: import data or record a value first"
+            )
+        listed = self.run(f"SELECT name FROM {quote(self.own)}.{MIGRATIONS}") if found else []
+        applied = {row[0] for row in listed}
         names = [name for name, _ in MIGRATIONS_IN_ORDER]
         if applied - set(names):
             raise StoreError(f"{self.path} was written by a newer goalline; upgrade to use it")
@@ -199,23 +145,25 @@ class ServerStore(Store):
             with self._writing():
                 made = self.run(
                     "SELECT count(*) FROM information_schema.schemata WHERE schema_name = ?",
-                    [SCHEMA],
+                    [self.own],
                 )[0][0]
                 if not made:  # one a database's owner made is used as it is
-                    self.run(f"CREATE SCHEMA {SCHEMA}")
+                    self.run(f"CREATE SCHEMA {quote(self.own)}")
                 self.run(
-                    f"CREATE TABLE IF NOT EXISTS {SCHEMA}.{MIGRATIONS}"
+                    f"CREATE TABLE IF NOT EXISTS {quote(self.own)}.{MIGRATIONS}"
                     " (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
                 )
                 for name, step in pending:
-                    for statement in step(self.engine):
+                    for statement in step(self.engine, self.own):
                         self.run(statement)
                     now = datetime.now(UTC).isoformat(timespec="seconds")
-                    self.run(f"INSERT INTO {SCHEMA}.{MIGRATIONS} VALUES (?, ?)", [name, now])
+                    self.run(
+                        f"INSERT INTO {quote(self.own)}.{MIGRATIONS} VALUES (?, ?)", [name, now]
+                    )
         if self.engine == "postgres":
-            self.run(f"SET search_path TO {', '.join(SEARCHED[self.engine])}")
+            self.run(f"SET search_path TO {', '.join(quote(n) for n in self.searched)}")
         else:
-            self.run(f"SET search_path = '{','.join(SEARCHED[self.engine])}'")
+            self.run(f"SET search_path = '{','.join(self.searched)}'")
 
     def run(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return [tuple(row) for row in self.tables.execute(sql, params)]
@@ -230,7 +178,7 @@ class ServerStore(Store):
 
     @property
     def schema_version(self) -> int:
-        return int(self.run(f"SELECT count(*) FROM {SCHEMA}.{MIGRATIONS}")[0][0])
+        return int(self.run(f"SELECT count(*) FROM {quote(self.own)}.{MIGRATIONS}")[0][0])
 
     @property
     def converts_times(self) -> bool:
@@ -247,7 +195,7 @@ class ServerStore(Store):
             " AND table_schema NOT IN ('information_schema', 'pg_catalog')"
             " AND substr(table_schema, 1, 3) <> 'pg_' ORDER BY table_name, ordinal_position"
         )
-        searched = SEARCHED[self.engine]
+        searched = self.searched
         qualified: dict[str, dict[str, str]] = {}
         by_name: dict[str, dict[str, dict[str, str]]] = {}
         for schema, table, column, kind in rows:
@@ -255,7 +203,7 @@ class ServerStore(Store):
             if schema in searched:
                 by_name.setdefault(table, {}).setdefault(schema, {})[column] = str(kind).upper()
         plain = {t: next(by[s] for s in searched if s in by) for t, by in by_name.items()}
-        ours = (f"{SCHEMA}.", *(f"{s}." for s in searched))
+        ours = tuple(f"{s}." for s in searched)
         return plain | {t: c for t, c in qualified.items() if not t.startswith(ours)}
 
     def table_names(self) -> list[str]:
@@ -358,7 +306,8 @@ class ServerStore(Store):
         if self.engine != "postgres":
             yield
             return
-        taken = self.run("SELECT pg_try_advisory_lock(hashtext(?))", [OUTBOX_LOCK])[0][0]
+        lock = [f"{OUTBOX_LOCK} {self.own}"]
+        taken = self.run("SELECT pg_try_advisory_lock(hashtext(?))", lock)[0][0]
         if not taken:
             raise StoreError(
                 f"another goalline is delivering from {self.path}; try again when it has finished"
@@ -366,7 +315,7 @@ class ServerStore(Store):
         try:
             yield
         finally:
-            self.run("SELECT pg_advisory_unlock(hashtext(?))", [OUTBOX_LOCK])
+            self.run("SELECT pg_advisory_unlock(hashtext(?))", lock)
 
     @contextmanager
     def _writing(self) -> Iterator[None]:

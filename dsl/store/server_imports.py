@@ -1,7 +1,8 @@
 """Writing an import's rows on PostgreSQL or DuckDB: the table shaped to the detected types in
-goalline's schema, the rows bulk-loaded into a temporary table (PostgreSQL's COPY; for
-DuckDB a CSV file it reads at once, as executemany there takes minutes for a million rows),
-then moved over in time order, updating rows whose key is there already (`--pk`).
+goalline's schema (`goalline`, or the URL's `schema=`), the rows bulk-loaded into a temporary
+table (PostgreSQL's COPY; for DuckDB a CSV file it reads at once, as executemany there takes
+minutes for a million rows), then moved over in time order, updating rows whose key is there
+already (`--pk`).
 
 Runs inside the store's write transaction (`ServerStore.import_rows`): a failure leaves the
 store as it was.
@@ -18,7 +19,6 @@ from .dialect import Name, quote
 from .errors import StoreError
 from .imports.writing import BATCH, Imported, ImportPlan, cluster_column, upsert_sql
 from .migrations import IMPORTS, TIME_COLUMNS
-from .server_schema import SCHEMA
 from .tables import Connection
 
 
@@ -26,6 +26,7 @@ class ServerStore(Protocol):
     """What an import needs of the store (`server.ServerStore`)."""
 
     engine: Name
+    own: str  # the schema goalline writes in
     connection: Any
     tables: Connection
 
@@ -37,7 +38,7 @@ _STAGE = "goalline_import_stage"
 
 
 def write_rows(store: ServerStore, plan: ImportPlan, rows: Iterable[Sequence[Any]]) -> Imported:
-    table = f"{SCHEMA}.{quote(plan.table)}"
+    table = f"{quote(store.own)}.{quote(plan.table)}"
     _shape_table(store, plan, table)
     names = ", ".join(quote(c) for c in plan.columns)
     typed = ", ".join(f"{quote(c)} {_TYPES[plan.types.get(c, 'text')]}" for c in plan.columns)
@@ -110,7 +111,7 @@ def _shape_table(store: ServerStore, plan: ImportPlan, table: str) -> None:
         for column, kind in store.run(
             "SELECT column_name, data_type FROM information_schema.columns"
             " WHERE table_schema = ? AND table_name = ?",
-            [SCHEMA, plan.table],
+            [store.own, plan.table],
         )
     }
     if not existing:

@@ -147,3 +147,23 @@ def test_a_misspelt_table_of_a_schema_is_named(desk: str, workdir: Path) -> None
         " 'support.tickets'?); goalline reads a table of another schema where it is: it must"
         " be there, and readable by the store's role [E401]"
     )
+
+
+def test_the_url_may_name_the_schema_goalline_writes_in(desk: str, workdir: Path) -> None:
+    admin = desk.replace("://tracker@", "://goalline@", 1)
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute("CREATE SCHEMA goals_2026 AUTHORIZATION tracker")
+    elsewhere = f"{desk}&schema=goals_2026"
+    (workdir / "waits.csv").write_text(
+        "at,wait\n2026-01-05T10:00:00+08:00,3\n2026-01-06T10:00:00+08:00,5\n", encoding="utf-8"
+    )
+    imported = goalline("import", "waits.csv", "--db", elsewhere, "--table", "waits",
+                        "--time", "at")  # fmt: skip
+    assert imported.exit_code == 0, imported.stderr
+    assert imported.stderr.startswith("imported 2 rows into waits (postgresql://tracker@/desk?")
+    with psycopg.connect(admin) as connection:
+        tables = connection.execute(
+            "SELECT table_schema, table_name FROM information_schema.tables"
+            " WHERE table_name IN ('waits', 'measurements') ORDER BY 1, 2"
+        ).fetchall()
+    assert tables == [("goals_2026", "measurements"), ("goals_2026", "waits")]
