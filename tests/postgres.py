@@ -77,7 +77,8 @@ def new_database(url: str, name: str) -> str:
     import psycopg
 
     with psycopg.connect(url, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        # FORCE: a pool an in-process `watch` or review session left open holds connections
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         connection.execute(f'CREATE DATABASE "{name}"')
     return url.replace("/postgres?", f"/{name}?", 1)
 

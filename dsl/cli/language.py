@@ -42,7 +42,7 @@ def check(
 def _check_each(
     plans: tuple[str, ...], strict: bool, summary: bool, store: Store | None, as_of: str | None
 ) -> Exit:
-    from ..api import check_against, check_plan
+    from ..api import check_plan
     from ..language.diagnostics import render
     from ..language.summary import overview
 
@@ -52,6 +52,8 @@ def _check_each(
         if store is None:
             checked = check_plan(path, text)
         else:
+            from ..api import check_against  # the engine and SQLGlot: only with a store
+
             checked = check_against(path, store, moment(as_of, "UTC"), text)
         unreadable = [d for d in checked.errors if d.code == UNREADABLE]
         for diagnostic in unreadable:

@@ -79,6 +79,9 @@ def pooled(target: str, driver: Any) -> Any:
             max_size=4,
             kwargs={"autocommit": True, "cursor_factory": driver.RawCursor},
             configure=_in_utc,
+            # a connection the server has ended (a restart, an administrator) is replaced,
+            # not handed out: one round trip each time a store is opened
+            check=ConnectionPool.check_connection,
             name="goalline",
             open=True,
         )

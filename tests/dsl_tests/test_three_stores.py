@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import psycopg
 import pytest
 
 from dsl.api import compile, explanation
@@ -206,6 +207,13 @@ def test_a_review_session_and_watch_keep_their_server_connections(
             backends.append(store.tables.execute("SELECT pg_backend_pid()").fetchone()[0])
             assert store.completions()  # goalline's tables found through the search path
     assert len(set(backends)) <= 2
+    # the server ends them (a restart, an administrator): the pool opens new ones
+    with psycopg.connect(stores["postgres"], autocommit=True) as admin:
+        for backend in set(backends):
+            admin.execute("SELECT pg_terminate_backend(%s)", [backend])
+    with Store.open(stores["postgres"]) as store:
+        assert store.tables.execute("SELECT pg_backend_pid()").fetchone()[0] not in backends
+        assert store.completions()
     monkeypatch.setattr(ServerStore, "shared", False)
     with Store.open(stores["postgres"]) as store:
         alone = store.tables.execute("SELECT pg_backend_pid()").fetchone()[0]
