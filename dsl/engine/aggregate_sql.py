@@ -34,17 +34,50 @@ class Table:
     schema: str | None = None
     file: str | None = None  # the files' path, from the folder goalline runs in
     zone: str = "UTC"
+    formats: tuple[tuple[str, str], ...] = ()  # (column, format) of times files write as text
 
 
-def source_table(table: Table, dialect: Dialect, alias: str = "t") -> exp.Table:
+def source_table(table: Table, dialect: Dialect, alias: str = "t") -> exp.Expr:
     """The relation a table's rows come from: the table, or (DuckDB) the files read in
-    place, Parquet by its name's ending and anything else as CSV."""
-    if table.file is not None:
-        kind = "read_parquet" if table.file.lower().endswith(".parquet") else "read_csv"
-        reader = exp.Anonymous(this=kind, expressions=[exp.Literal.string(table.file)])
-        return exp.Table(this=reader, alias=exp.TableAlias(this=exp.to_identifier(alias)))
-    name = table.name.removeprefix(f"{table.schema}.") if table.schema else table.name
-    return table_of(name, alias, table.schema)
+    place, Parquet by its name's ending and anything else as CSV; a time column whose
+    `format` the source gives is read as text and parsed so (an export's `01-06-2023 12:15`
+    is June the first, which no guess of DuckDB's can know)."""
+    if table.file is None:
+        name = table.name.removeprefix(f"{table.schema}.") if table.schema else table.name
+        return table_of(name, alias, table.schema)
+    parquet = table.file.lower().endswith(".parquet")
+    args: list[exp.Expr] = [exp.Literal.string(table.file)]
+    if table.formats and not parquet:
+        texts = [
+            exp.PropertyEQ(this=exp.to_identifier(c, quoted=True), expression=_text_type())
+            for c, _ in table.formats
+        ]
+        types = exp.EQ(this=exp.column("types"), expression=exp.Struct(expressions=texts))
+        args.append(types)
+    reader = exp.Anonymous(this="read_parquet" if parquet else "read_csv", expressions=args)
+    named = exp.TableAlias(this=exp.to_identifier(alias))
+    if not table.formats:
+        return exp.Table(this=reader, alias=named)
+    parsed = [
+        exp.alias_(_parsed(c, f), exp.to_identifier(c, quoted=True)) for c, f in table.formats
+    ]
+    rows = exp.Select(expressions=[exp.Star(replace=parsed)], from_=exp.From(this=reader))
+    return exp.Subquery(this=rows, alias=named)
+
+
+def _text_type() -> exp.Expr:
+    return exp.Literal.string("VARCHAR")
+
+
+def _parsed(name: str, written: str) -> exp.Expr:
+    """A time column of text as a timestamp, as the source's `format` writes it."""
+    text = exp.Column(this=exp.to_identifier(name, quoted=True))
+    if written in ("epoch", "epoch_ms"):
+        seconds: exp.Expr = exp.Cast(this=text, to=exp.DataType.build("DOUBLE"))
+        if written == "epoch_ms":
+            seconds = exp.Div(this=seconds, expression=exp.Literal.number(1000), typed=True)
+        return exp.Anonymous(this="to_timestamp", expressions=[seconds])
+    return exp.Anonymous(this="strptime", expressions=[text, exp.Literal.string(written)])
 
 
 def cycles_table(dialect: Dialect) -> exp.Table:

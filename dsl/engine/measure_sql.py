@@ -304,15 +304,18 @@ def table_read(source: m.Source, plan: m.Plan) -> Table:
         return Table(source.table_name, source.time.id, schema=source.schema, zone=zone)
     url = "://" in source.file  # s3://, https:// (DuckDB's httpfs): not a path
     path = source.file if url else os.path.join(os.path.dirname(source.span.file), source.file)
-    return Table(source.table_name, source.time.id, file=path, zone=zone)
+    formats = tuple((f.column.id, f.format) for f in source.formats)
+    return Table(source.table_name, source.time.id, file=path, zone=zone, formats=formats)
 
 
 def files_read(plan: m.Plan) -> dict[str, str]:
-    """The files the plan's sources read in place: as the plan names them -> their path."""
+    """The files the plan's sources read in place, as the plan names them -> the relation
+    that reads them (DuckDB's SQL), for the store to describe."""
+    duckdb = Dialect("duckdb")
     return {
-        source.table_name: path
+        source.table_name: source_table(table, duckdb).sql(dialect="duckdb")
         for source in plan.sources
-        if source.time is not None and (path := table_read(source, plan).file) is not None
+        if source.time is not None and (table := table_read(source, plan)).file is not None
     }
 
 

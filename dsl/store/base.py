@@ -161,8 +161,8 @@ class Store(ABC):
 
     def schema(self, files: Mapping[str, str] | None = None) -> Schema:
         """The user's tables, their columns and the columns imported as times; with `files`
-        (a source's files as the plan names them -> their path), those the store reads in
-        place too (DuckDB)."""
+        (a source's files as the plan names them -> the relation reading them), those the
+        store reads in place too (DuckDB)."""
         described = self._described(files or {})
         tables = {t: tuple(self.columns(t)) for t in [*self.table_names(), *described]}
         tables[MEASUREMENTS] = tuple(self.columns(MEASUREMENTS))

@@ -222,16 +222,15 @@ class ServerStore(Store):
         return super().time_columns(table) | typed
 
     def _described(self, files: Mapping[str, str]) -> dict[str, dict[str, str]]:
-        """DuckDB reads files in place: each pattern's columns and types, as it reads them (a
-        pattern no file matches is left out, and the plan's check says so)."""
+        """DuckDB reads files in place: the columns and types of each relation that reads
+        them (`measure_sql.files_read`), as it reads them (a pattern no file matches is left
+        out, and the plan's check says so)."""
         if self.engine != "duckdb":
             return {}
         found = {}
-        for key, path in files.items():
-            reader = "read_parquet" if path.lower().endswith(".parquet") else "read_csv"
-            literal = "'" + path.replace("'", "''") + "'"
+        for key, relation in files.items():
             try:
-                rows = self.run(f"DESCRIBE SELECT * FROM {reader}({literal})")
+                rows = self.run(f"DESCRIBE SELECT * FROM {relation}")
             except _driver(self.engine).Error:
                 continue
             found[key] = {str(r[0]): str(r[1]).upper() for r in rows}

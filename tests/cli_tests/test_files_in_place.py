@@ -221,3 +221,25 @@ def test_a_source_reads_a_table_or_files_not_both(workdir: Path) -> None:
     )
     assert checked.exit_code == 1 and checked.stdout.splitlines()[0] == expected
     assert documented(expected)
+
+
+def test_the_export_as_it_comes_is_read_in_place_with_its_formats(workdir: Path) -> None:
+    """The Kaggle export itself (day-first times, multi-line quoted text, empty fields, rows
+    in no order), read where it lies: the source's `format` lines say how its times are
+    written, as they do for an import."""
+    shutil.copy(EXPORTS / "kaggle_tickets.csv", workdir)
+    plan = (EXPORTS / "kaggle_tickets.goal").read_text(encoding="utf-8")
+    in_place = plan.replace("table   `Customer Support Tickets`", 'file    "kaggle_tickets.csv"')
+    (workdir / "in_place.goal").write_text(in_place, encoding="utf-8")
+    evaluated = goalline("evaluate", "in_place.goal", "--db", "s.duckdb", "--as-of", "2023-08-01")
+    assert (evaluated.exit_code, evaluated.stderr) == (0, "")
+    assert _values(evaluated.stdout) == VALUES
+    explained = goalline("explain", "in_place.goal", "fast", "--db", "s.duckdb",
+                         "--as-of", "2023-08-01")  # fmt: skip
+    assert (
+        "CROSS JOIN (SELECT * REPLACE (strptime(\"First Response Time\", '%d-%m-%Y %H:%M') AS"
+        ' "First Response Time"'
+    ) in explained.stdout
+    assert "read_csv('kaggle_tickets.csv', types = {'First Response Time': 'VARCHAR'" in (
+        explained.stdout
+    )
