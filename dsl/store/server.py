@@ -236,10 +236,13 @@ class ServerStore(Store):
             found[key] = {str(r[0]): str(r[1]).upper() for r in rows}
         self._files.update(found)
         self._catalog.update(found)
+        self.__dict__.pop("dialect", None)  # their timestamps are the dialect's too
         return found
 
-    @property
+    @cached_property
     def dialect(self) -> Dialect:
+        """The engine, and the timestamp columns of every table and file it reads: worked
+        out once per catalog, as every query of an evaluation asks for it."""
         timestamps = {
             (table, column): kind
             for table, columns in self._catalog.items()
@@ -346,7 +349,8 @@ class ServerStore(Store):
             ) from None
         except driver.Error as exc:
             raise StoreError(f"cannot write to {self.path}: {_first_line(exc)}") from None
-        self.__dict__.pop("_catalog", None)  # the table is new, or has new columns
+        for known in ("_catalog", "dialect"):  # the table is new, or has new columns
+            self.__dict__.pop(known, None)
         return done
 
 
